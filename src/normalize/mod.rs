@@ -1,0 +1,491 @@
+//! Normalization: the first step of the pipeline.
+//!
+//! [`normalize`] turns a raw comment into the text the tokenizer and the
+//! duplicate detector read:
+//!
+//! 1. HTML tags are removed (the `href` of a link is kept as text) and HTML
+//!    entities are decoded (`&amp;` → `&`, `&#39;` → `'`), see [`html`];
+//! 2. every word holding non-ASCII text goes through NFKC, lower-casing,
+//!    removal of diacritics on Latin, Greek and Cyrillic letters (which also
+//!    removes stacked "zalgo" marks), removal of invisible characters
+//!    (zero-width, bidi controls, soft hyphens) and, in words that mix
+//!    scripts, folding of lookalike letters to Latin, see [`unicode`];
+//! 3. ASCII is lower-cased, and white space runs become one space, with no
+//!    space at either end.
+//!
+//! Normalization keeps a map back to the original text ([`OffsetMap`]), so a
+//! token found in the normalized text can point at the characters that were
+//! written. It is idempotent: normalizing normalized text changes nothing.
+//!
+//! ```
+//! let n = comment_sieve::normalize("Visit <b>MY</b> site &amp; WIN\u{200B}!");
+//! assert_eq!(n.text(), "visit my site & win!");
+//! // "win!" in the normalized text points back at "WIN\u{200B}!".
+//! let span = n.original_span(16..20);
+//! assert_eq!(&"Visit <b>MY</b> site &amp; WIN\u{200B}!"[span], "WIN\u{200B}!");
+//! ```
+
+pub mod html;
+pub mod unicode;
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Normalized text and the map back to the original.
+#[derive(Debug, Clone)]
+pub struct Normalized<'a> {
+    text: Cow<'a, str>,
+    /// Maps of the passes, first pass first (usually one).
+    maps: Vec<OffsetMap>,
+}
+
+impl<'a> Normalized<'a> {
+    /// The normalized text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The normalized text, owned.
+    pub fn into_text(self) -> String {
+        self.text.into_owned()
+    }
+
+    /// The byte range of the original text that produced `span` of the
+    /// normalized text. Both ends lie on character boundaries of the
+    /// original.
+    pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        self.maps
+            .iter()
+            .rev()
+            .fold(span, |span, map| map.original_span(span))
+    }
+}
+
+/// Maps byte offsets of normalized text back to the original text.
+///
+/// Stored as a list of segments: inside a *copy* segment bytes correspond one
+/// to one (ASCII lower-casing keeps lengths); a *replace* segment maps a run of
+/// normalized bytes to a run of original bytes as a whole (a decoded entity,
+/// a normalized word, a removed tag or a collapsed white-space run). Text that
+/// needed no change has a single segment.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    /// (normalized start, original start, is copy), sorted by normalized start.
+    segs: Vec<(u32, u32, bool)>,
+    norm_len: u32,
+    orig_len: u32,
+}
+
+impl OffsetMap {
+    fn identity(len: usize) -> Self {
+        OffsetMap {
+            segs: vec![(0, 0, true)],
+            norm_len: len as u32,
+            orig_len: len as u32,
+        }
+    }
+
+    /// The original range for a normalized range.
+    pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        let (s, e) = (span.start as u32, span.end as u32);
+        if self.segs.is_empty() {
+            return 0..0;
+        }
+        let start = self.map_start(s.min(self.norm_len));
+        let end = self.map_end(e.min(self.norm_len)).max(start);
+        start as usize..end as usize
+    }
+
+    fn seg_index(&self, n: u32) -> usize {
+        // The last segment starting at or before n.
+        match self.segs.binary_search_by(|seg| seg.0.cmp(&n)) {
+            Ok(i) => {
+                // Several empty segments may start at n: take the last.
+                let mut i = i;
+                while i + 1 < self.segs.len() && self.segs[i + 1].0 == n {
+                    i += 1;
+                }
+                i
+            }
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn seg_end(&self, i: usize) -> (u32, u32) {
+        match self.segs.get(i + 1) {
+            Some(next) => (next.0, next.1),
+            None => (self.norm_len, self.orig_len),
+        }
+    }
+
+    fn map_start(&self, n: u32) -> u32 {
+        let i = self.seg_index(n);
+        let (ns, os, copy) = self.segs[i];
+        let (ne, oe) = self.seg_end(i);
+        if n >= ne {
+            return oe;
+        }
+        if copy {
+            os + (n - ns)
+        } else {
+            os
+        }
+    }
+
+    fn map_end(&self, n: u32) -> u32 {
+        if n == 0 {
+            return self.segs[0].1;
+        }
+        let i = self.seg_index(n - 1);
+        let (ns, os, copy) = self.segs[i];
+        let (_, oe) = self.seg_end(i);
+        if copy {
+            (os + (n - ns)).min(oe)
+        } else {
+            oe
+        }
+    }
+}
+
+/// Builds normalized text and its offset map.
+struct Builder {
+    out: String,
+    segs: Vec<(u32, u32, bool)>,
+    /// Whether the last segment is a copy segment still open for extension.
+    copying: bool,
+    /// The original offset the open copy segment has reached.
+    copy_orig: usize,
+    /// A space is owed before the next non-space output.
+    pending_space: Option<usize>,
+}
+
+impl Builder {
+    fn new(cap: usize) -> Self {
+        Builder {
+            out: String::with_capacity(cap),
+            segs: Vec::new(),
+            copying: false,
+            copy_orig: 0,
+            pending_space: None,
+        }
+    }
+
+    fn flush_space(&mut self, orig_at: usize) {
+        if let Some(space_orig) = self.pending_space.take() {
+            if !self.out.is_empty() {
+                self.segs
+                    .push((self.out.len() as u32, space_orig as u32, false));
+                self.out.push(' ');
+                self.copying = false;
+            }
+            let _ = orig_at;
+        }
+    }
+
+    /// Copies one ASCII byte (lower-cased) from original offset `at`.
+    #[inline]
+    fn copy_ascii(&mut self, b: u8, at: usize) {
+        if self.pending_space.is_some() {
+            self.flush_space(at);
+        }
+        if !(self.copying && self.copy_orig == at) {
+            self.segs.push((self.out.len() as u32, at as u32, true));
+            self.copying = true;
+        }
+        self.out.push(b.to_ascii_lowercase() as char);
+        self.copy_orig = at + 1;
+    }
+
+    /// Emits `text` as the replacement of original bytes starting at `at`.
+    fn replace(&mut self, text: &str, at: usize) {
+        if text.is_empty() {
+            // A removal: a zero-length segment keeps later copies aligned.
+            self.segs.push((self.out.len() as u32, at as u32, false));
+            self.copying = false;
+            return;
+        }
+        if self.pending_space.is_some() {
+            self.flush_space(at);
+        }
+        self.segs.push((self.out.len() as u32, at as u32, false));
+        self.out.push_str(text);
+        self.copying = false;
+    }
+
+    /// Notes white space at original offset `at`.
+    fn space(&mut self, at: usize) {
+        if self.pending_space.is_none() {
+            self.pending_space = Some(at);
+        }
+        self.copying = false;
+    }
+
+    fn finish(mut self, orig_len: usize) -> (String, OffsetMap) {
+        if self.segs.is_empty() {
+            self.segs.push((0, orig_len as u32, false));
+        }
+        let map = OffsetMap {
+            norm_len: self.out.len() as u32,
+            orig_len: orig_len as u32,
+            segs: self.segs,
+        };
+        (self.out, map)
+    }
+}
+
+/// Normalizes `text`: see the [module docs](self).
+///
+/// Text longer than 4 GiB is not supported (offsets are 32-bit); callers
+/// cap input sizes long before that.
+pub fn normalize(text: &str) -> Normalized<'_> {
+    if is_clean_ascii(text.as_bytes()) {
+        return Normalized {
+            text: Cow::Borrowed(text),
+            maps: vec![OffsetMap::identity(text.len())],
+        };
+    }
+    let (mut out, map) = normalize_slow(text);
+    let mut maps = vec![map];
+    // Decoding can create markup ("&amp;lt;b&amp;gt;" decodes to "&lt;b&gt;"):
+    // repeat until nothing is left to decode, so that normalizing is
+    // idempotent. Every further pass shortens the text.
+    while maps.len() < MAX_PASSES && has_markup(&out) {
+        let (next, map) = normalize_slow(&out);
+        out = next;
+        maps.push(map);
+    }
+    Normalized {
+        text: Cow::Owned(out),
+        maps,
+    }
+}
+
+const MAX_PASSES: usize = 16;
+
+/// Whether `s` still holds a tag or an entity that normalization decodes.
+fn has_markup(s: &str) -> bool {
+    s.match_indices(['&', '<']).any(|(i, m)| {
+        if m == "&" {
+            html::parse_entity(&s[i..]).is_some()
+        } else {
+            html::parse_tag(&s[i..]).is_some()
+        }
+    })
+}
+
+/// Text that normalization leaves unchanged: lower-case printable ASCII
+/// with no markup, single spaces, no space at either end.
+fn is_clean_ascii(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for &c in b {
+        let ok = matches!(c, b'!'..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~')
+            || (c == b' ' && !prev_space);
+        if !ok {
+            return false;
+        }
+        prev_space = c == b' ';
+    }
+    true
+}
+
+fn normalize_slow(text: &str) -> (String, OffsetMap) {
+    let bytes = text.as_bytes();
+    let mut b = Builder::new(text.len());
+    let mut i = 0;
+    let mut scratch = String::new();
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'<' {
+            if let Some((len, href)) = html::parse_tag(&text[i..]) {
+                match href {
+                    Some(url) => {
+                        b.space(i);
+                        let url = html::decode_entities(url);
+                        scratch.clear();
+                        unicode::normalize_word(&url, &mut scratch);
+                        b.replace(&scratch, i);
+                        b.space(i + len - 1);
+                    }
+                    None => b.space(i),
+                }
+                i += len;
+                continue;
+            }
+        }
+        if c == b'&' {
+            if let Some((len, decoded)) = html::parse_entity(&text[i..]) {
+                emit_decoded(&mut b, decoded, i, &mut scratch);
+                i += len;
+                continue;
+            }
+        }
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() || c.is_ascii_control() {
+                b.space(i);
+            } else {
+                b.copy_ascii(c, i);
+            }
+            i += 1;
+            continue;
+        }
+        // A run of non-ASCII text up to the next ASCII white space or markup,
+        // together with the ASCII letters attached to it, is normalized as one
+        // piece: NFKC and mark removal need a character's neighbours, and
+        // script mixing is judged per word.
+        let start = word_start(bytes, i, &b);
+        let end = word_end(bytes, i);
+        // The attached ASCII prefix was already copied: take it back.
+        if start < i {
+            let back = i - start;
+            b.out.truncate(b.out.len() - back);
+            trim_segments(&mut b);
+        }
+        let piece = &text[start..end];
+        scratch.clear();
+        unicode::normalize_word(piece, &mut scratch);
+        emit_spaced(&mut b, &scratch, start);
+        i = end;
+    }
+    b.finish(text.len())
+}
+
+/// Emits normalized word text that may contain white space (for example an
+/// ideographic space turned into a space by NFKC).
+fn emit_spaced(b: &mut Builder, s: &str, at: usize) {
+    if s.starts_with(' ') {
+        b.space(at);
+    }
+    let inner = s.trim_matches(' ');
+    b.replace(inner, at);
+    if s.len() > inner.len() && s.ends_with(' ') {
+        b.space(at);
+    }
+}
+
+fn emit_decoded(b: &mut Builder, decoded: char, at: usize, scratch: &mut String) {
+    if decoded.is_whitespace() || decoded.is_control() {
+        b.space(at);
+        return;
+    }
+    let mut buf = [0u8; 4];
+    scratch.clear();
+    unicode::normalize_word(decoded.encode_utf8(&mut buf), scratch);
+    emit_spaced(b, scratch, at);
+}
+
+/// Start of the ASCII letters directly before `i` that belong to the same
+/// word and were copied unchanged (so they can be taken back).
+fn word_start(bytes: &[u8], i: usize, b: &Builder) -> usize {
+    if !b.copying || b.copy_orig != i {
+        return i;
+    }
+    let last_seg_norm = b.segs.last().map(|s| s.0 as usize).unwrap_or(0);
+    let copied = b.out.len() - last_seg_norm;
+    let mut s = i;
+    while s > 0 && i - s < copied && bytes[s - 1].is_ascii_alphanumeric() {
+        s -= 1;
+    }
+    s
+}
+
+/// Drops the copy segment that a take-back emptied, and closes copying.
+fn trim_segments(b: &mut Builder) {
+    let len = b.out.len() as u32;
+    while let Some(&(ns, _, copy)) = b.segs.last() {
+        if ns > len || (ns == len && copy) {
+            b.segs.pop();
+        } else {
+            break;
+        }
+    }
+    b.copying = false;
+}
+
+/// End of the word containing the non-ASCII character at `i`: the next ASCII
+/// white space, `<`, `&`, or ASCII punctuation that is not part of a word.
+fn word_end(bytes: &[u8], i: usize) -> usize {
+    let mut e = i;
+    while e < bytes.len() {
+        let c = bytes[e];
+        if c.is_ascii()
+            && (c.is_ascii_whitespace() || c.is_ascii_control() || c == b'<' || c == b'&')
+        {
+            break;
+        }
+        e += 1;
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s).into_text()
+    }
+
+    #[test]
+    fn ascii_fast_path_borrows() {
+        let n = normalize("plain text, nothing to do.");
+        assert!(matches!(n.text, Cow::Borrowed(_)));
+        assert_eq!(n.maps.len(), 1);
+        assert_eq!(n.original_span(6..10), 6..10);
+    }
+
+    #[test]
+    fn case_space_and_markup() {
+        assert_eq!(norm("  Hello   WORLD \n\t!! "), "hello world !!");
+        assert_eq!(norm("a<br />b"), "a b");
+        assert_eq!(norm("Tom &amp; Jerry&#39;s"), "tom & jerry's");
+        assert_eq!(
+            norm("see <a href=\"http://x.com/a?b=1&amp;c=2\">here</a>"),
+            "see http://x.com/a?b=1&c=2 here"
+        );
+    }
+
+    #[test]
+    fn unicode_forms() {
+        assert_eq!(norm("ＦＵＬＬ width"), "full width");
+        assert_eq!(norm("café CAFÉ"), "cafe cafe");
+        assert_eq!(norm("spa\u{200B}m"), "spam");
+        assert_eq!(norm("\u{202E}reversed"), "reversed");
+        assert_eq!(norm("U.S.’s"), "u.s.'s");
+        // Mixed-script word: Cyrillic lookalikes fold to Latin.
+        assert_eq!(norm("s\u{0440}\u{0430}m"), "spam");
+        // A word wholly in Cyrillic stays Cyrillic.
+        assert_eq!(norm("Привет"), "привет");
+    }
+
+    #[test]
+    fn idempotent_on_samples() {
+        for s in [
+            "  Hello   WORLD \n\t!! ",
+            "Z\u{0351}\u{036B}\u{0343}A\u{0310}L\u{0352}GO",
+            "ＦＵＬＬ width café",
+            "a&amp;amp;b",
+            "x &lt;b&gt; y",
+            "İstanbul ǅ ß",
+        ] {
+            let once = norm(s);
+            assert_eq!(norm(&once), once, "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn spans_point_at_original() {
+        let s = "Buy   ＣＨＥＡＰ pills&amp;more";
+        let n = normalize(s);
+        assert_eq!(n.text(), "buy cheap pills&more");
+        let at = n.text().find("cheap").unwrap();
+        assert_eq!(&s[n.original_span(at..at + 5)], "ＣＨＥＡＰ");
+        let at = n.text().find("pills").unwrap();
+        assert_eq!(&s[n.original_span(at..at + 5)], "pills");
+        let at = n.text().find("more").unwrap();
+        assert_eq!(&s[n.original_span(at..at + 4)], "more");
+        assert_eq!(&s[n.original_span(0..n.text().len())], s.trim());
+    }
+}

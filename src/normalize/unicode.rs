@@ -1,0 +1,210 @@
+//! Unicode normalization of one word: NFKC-style compatibility folding,
+//! lower-casing, diacritic and invisible-character removal, lookalike folding.
+//!
+//! Only words that hold non-ASCII text come here; ASCII is handled by the
+//! caller's fast path.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that render as nothing and are used to split words invisibly:
+/// zero-width spaces and joiners, bidi controls, soft hyphens, variation
+/// selectors, fillers and tag characters.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Maps typographic punctuation to its ASCII form.
+fn ascii_punct(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{00B4}' | '\u{0060}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        _ => return None,
+    })
+}
+
+/// The Latin letter a Cyrillic, Greek or Latin-extension letter is commonly
+/// used to imitate (lower case only: folding runs after lower-casing).
+pub fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a',
+        'в' => 'b',
+        'г' => 'r',
+        'е' | 'ё' => 'e',
+        'к' => 'k',
+        'м' => 'm',
+        'н' => 'h',
+        'о' => 'o',
+        'п' => 'n',
+        'р' => 'p',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'х' => 'x',
+        'ь' => 'b',
+        'і' | 'ї' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'ԁ' => 'd',
+        'һ' => 'h',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        'ү' => 'y',
+        'ӏ' => 'l',
+        'ш' => 'w',
+        // Greek
+        'α' => 'a',
+        'β' => 'b',
+        'γ' => 'y',
+        'ε' => 'e',
+        'η' => 'n',
+        'ι' => 'i',
+        'κ' => 'k',
+        'μ' => 'u',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'ς' => 's',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'ω' => 'w',
+        // Latin extensions
+        'ı' => 'i',
+        'ɑ' => 'a',
+        'ȷ' => 'j',
+        'ɡ' => 'g',
+        'ʟ' => 'l',
+        'ɩ' => 'i',
+        'ᴄ' => 'c',
+        'ᴏ' => 'o',
+        'ᴠ' => 'v',
+        'ᴡ' => 'w',
+        'ᴢ' => 'z',
+        _ => return None,
+    })
+}
+
+/// Whether marks on this base character are removed (Latin, Greek,
+/// Cyrillic: where marks are diacritics or noise, not part of the spelling).
+fn strips_marks(base: Option<char>) -> bool {
+    base.is_none_or(|b| (b as u32) < 0x0530)
+}
+
+/// Normalizes `word` and appends the result to `out`: compatibility
+/// decomposition (NFKD), lower case, diacritics on Latin/Greek/Cyrillic
+/// removed, invisible characters removed, typographic punctuation to ASCII,
+/// white space and control characters to one space, canonical composition
+/// (NFC), then lookalike folding when the word mixes Latin letters with
+/// lookalikes.
+pub fn normalize_word(word: &str, out: &mut String) {
+    let mut tmp = String::with_capacity(word.len());
+    let mut base: Option<char> = None;
+    let mut last_space = false;
+    for c in word.nfkd() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            if !last_space {
+                tmp.push(' ');
+                last_space = true;
+            }
+            base = None;
+            continue;
+        }
+        if is_combining_mark(c) {
+            if strips_marks(base) {
+                continue;
+            }
+            tmp.push(c);
+            continue;
+        }
+        if unicode_general_format(c) {
+            continue;
+        }
+        last_space = false;
+        base = Some(c);
+        if let Some(p) = ascii_punct(c) {
+            tmp.push(p);
+            continue;
+        }
+        for l in c.to_lowercase() {
+            // Lower-casing may yield a combining mark (İ → i + U+0307).
+            if is_combining_mark(l) && strips_marks(Some(c)) {
+                continue;
+            }
+            tmp.push(l);
+        }
+    }
+    let start = out.len();
+    out.extend(tmp.nfc());
+    fold_mixed_script(out, start);
+}
+
+/// Format characters (Unicode category Cf) not listed as invisible: removed.
+fn unicode_general_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{0605}' | '\u{06DD}' | '\u{070F}' | '\u{08E2}' | '\u{110BD}'
+    )
+}
+
+/// In every space-separated word of `out[start..]` that holds both an ASCII
+/// letter and a lookalike, replaces the lookalikes by their Latin letter.
+fn fold_mixed_script(out: &mut String, start: usize) {
+    let tail = &out[start..];
+    if !tail.chars().any(|c| confusable(c).is_some()) {
+        return;
+    }
+    let mut folded = String::with_capacity(tail.len());
+    for (i, w) in tail.split(' ').enumerate() {
+        if i > 0 {
+            folded.push(' ');
+        }
+        let has_latin = w.bytes().any(|b| b.is_ascii_alphabetic());
+        let has_lookalike = w.chars().any(|c| confusable(c).is_some());
+        if has_latin && has_lookalike {
+            folded.extend(w.chars().map(|c| confusable(c).unwrap_or(c)));
+        } else {
+            folded.push_str(w);
+        }
+    }
+    out.truncate(start);
+    out.push_str(&folded);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        let mut o = String::new();
+        normalize_word(s, &mut o);
+        o
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(n("Ｈｅｌｌｏ"), "hello");
+        assert_eq!(n("𝐁𝐨𝐥𝐝"), "bold");
+        assert_eq!(n("naïve"), "naive");
+        assert_eq!(n("z\u{0336}\u{0334}a\u{0358}l\u{0361}go"), "zalgo");
+        assert_eq!(n("f\u{200D}u\u{200D}n"), "fun");
+        assert_eq!(n("İstanbul"), "istanbul");
+        assert_eq!(n("’quoted’"), "'quoted'");
+        assert_eq!(n("ѕса"), "ѕса");
+        assert_eq!(n("sсаm"), "scam");
+        assert_eq!(n("नमस्ते"), "नमस्ते");
+        assert_eq!(n("a\u{3000}b"), "a b");
+    }
+}
