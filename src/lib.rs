@@ -1,8 +1,20 @@
 #![doc = "comment-sieve"]
 #![deny(missing_docs)]
 
+pub mod classify;
+pub mod datasets;
 pub mod error;
+pub mod features;
+pub mod label;
+pub mod model;
 pub mod normalize;
+pub mod tokenize;
+pub mod train;
 
+pub use classify::{Classification, Classifier, Comment, Probabilities, Reason, Scores};
 pub use error::{Error, Result};
+pub use label::{Example, Label};
+pub use model::{Model, Thresholds};
 pub use normalize::{normalize, Normalized};
+pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
+pub use train::TrainParams;

@@ -1,0 +1,383 @@
+//! The verdict: the last step of the pipeline.
+//!
+//! A [`Classifier`] scores a [`Comment`] with every head of its
+//! [`Model`] and combines them in the labels' priority order:
+//!
+//! ```text
+//! P(spam)      = P_spam-head(spam)
+//! P(abuse)     = (1 − P(spam)) · P_abuse-head(abuse)
+//! P(off_topic) = (1 − P(spam)) · (1 − P_abuse-head(abuse)) · q
+//! P(on_topic)  = (1 − P(spam)) · (1 − P_abuse-head(abuse)) · (1 − q)
+//! ```
+//!
+//! where `q` is the label head's off-topic share among off- and on-topic.
+//! The label is `spam` when P(spam) reaches its threshold, else `abuse`
+//! when the abuse head's probability reaches its threshold, else
+//! `off_topic` when `q` reaches its threshold, else `on_topic`. The four
+//! probabilities sum to one.
+//!
+//! Reasons name the tokens that pushed hardest toward the label, with their
+//! weights (log-probability ratios) and byte spans in the comment.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::label::{Example, Label};
+use crate::model::{format, softmax, Model};
+use crate::normalize::normalize;
+use crate::train::{train, TrainParams};
+
+/// The default model, trained by `comment-sieve train` from `data/`.
+static DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.csm");
+
+/// A reader comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    /// Its id.
+    pub id: String,
+    /// Its text as published.
+    pub text: String,
+    /// Its author, if known.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The article (or thread) it was posted under, if known.
+    #[serde(default)]
+    pub article_id: Option<String>,
+}
+
+impl Comment {
+    /// A comment with an id and a text.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Comment {
+            id: id.into(),
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Probabilities of the four labels; they sum to one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Probabilities {
+    /// P(spam).
+    pub spam: f64,
+    /// P(abuse).
+    pub abuse: f64,
+    /// P(off_topic).
+    pub off_topic: f64,
+    /// P(on_topic).
+    pub on_topic: f64,
+}
+
+impl Probabilities {
+    /// The probability of `label`.
+    pub fn get(&self, label: Label) -> f64 {
+        match label {
+            Label::Spam => self.spam,
+            Label::Abuse => self.abuse,
+            Label::OffTopic => self.off_topic,
+            Label::OnTopic => self.on_topic,
+        }
+    }
+}
+
+/// Attribute scores: each head's own probability, usable as a score for
+/// ranking and ROC curves.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// P(spam) from the spam head.
+    pub spam: f64,
+    /// P(abuse) from the abuse head.
+    pub abuse: f64,
+    /// P(off topic | neither spam nor abuse) from the label head.
+    pub off_topic: f64,
+}
+
+/// Why a comment got its label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The token (or word pair) as the model saw it.
+    pub token: String,
+    /// The head that weighed it.
+    pub head: String,
+    /// Its weight toward the label: a log-probability ratio (> 0 pushes
+    /// toward the label).
+    pub weight: f64,
+    /// Byte range in the comment's text.
+    pub span: Range<usize>,
+}
+
+/// The verdict on one comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    /// The content label.
+    pub label: Label,
+    /// Probability of every label.
+    pub probabilities: Probabilities,
+    /// Attribute scores.
+    pub scores: Scores,
+    /// The strongest evidence for the label, strongest first (at most 5);
+    /// or a rule (`empty comment`) with no span.
+    pub reasons: Vec<Reason>,
+}
+
+/// Classifies comments with a trained [`Model`]. Cheap to clone.
+///
+/// ```
+/// use comment_sieve::{Classifier, Comment, Label};
+///
+/// let clf = Classifier::default();
+/// let v = clf.classify(&Comment::new("c1", "Make $8586 a month from home, see http://LazyCash49.com"));
+/// assert_eq!(v.label, Label::Spam);
+/// let sum: f64 = [Label::Spam, Label::Abuse, Label::OffTopic, Label::OnTopic]
+///     .iter().map(|&l| v.probabilities.get(l)).sum();
+/// assert!((sum - 1.0).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    model: Arc<Model>,
+}
+
+impl Default for Classifier {
+    /// The default model embedded in the library.
+    fn default() -> Self {
+        Classifier::from_bytes(DEFAULT_MODEL).expect("the embedded default model is valid")
+    }
+}
+
+struct Hit {
+    row: u32,
+    span: Range<usize>,
+    token: String,
+}
+
+thread_local! {
+    static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) };
+}
+
+const MAX_REASONS: usize = 5;
+
+impl Classifier {
+    /// A classifier over `model`.
+    pub fn new(model: Model) -> Self {
+        Classifier {
+            model: Arc::new(model),
+        }
+    }
+
+    /// Loads a model file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes).map_err(|e| match e {
+            Error::InvalidFile { what, reason, .. } => Error::InvalidFile {
+                what,
+                path: Some(path.to_path_buf()),
+                reason,
+            },
+            e => e,
+        })
+    }
+
+    /// Parses a model from bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        Ok(Self::new(format::from_bytes(bytes)?))
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        format::to_bytes(&self.model)
+    }
+
+    /// Writes the model to `path` atomically (a temporary file in the same
+    /// folder, then a rename).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_atomic(path.as_ref(), &self.to_bytes())
+    }
+
+    /// Trains a classifier on `examples`.
+    pub fn train(params: &TrainParams, examples: &[Example]) -> Result<Self> {
+        Ok(Self::new(train(params, examples, Vec::new())?))
+    }
+
+    /// The model.
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+
+    /// Classifies one comment. Never fails: empty text gets `off_topic`
+    /// with the rule `empty comment` as its reason.
+    pub fn classify(&self, comment: &Comment) -> Classification {
+        self.classify_text(&comment.text)
+    }
+
+    /// Classifies many comments (in order, on this thread).
+    pub fn classify_batch(&self, comments: &[Comment]) -> Vec<Classification> {
+        comments.iter().map(|c| self.classify(c)).collect()
+    }
+
+    /// Classifies a text.
+    pub fn classify_text(&self, text: &str) -> Classification {
+        HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            hits.clear();
+            self.classify_with(text, &mut hits)
+        })
+    }
+
+    fn classify_with(&self, text: &str, hits: &mut Vec<Hit>) -> Classification {
+        let m = &*self.model;
+        let norm = normalize(text);
+        if norm.text().is_empty() {
+            return empty_verdict();
+        }
+        let table = &m.table;
+        let w = table.width;
+        let mut sums = [0f64; 16];
+        let binary = m.features.binary;
+        let mut seen: HashSet<u64> = HashSet::new();
+        m.extractor.scan(&norm, text, |feat, tok| {
+            if binary && !seen.insert(feat.key) {
+                return;
+            }
+            if let Some((r, row)) = table.row_indexed(feat.key) {
+                for (s, &v) in sums[..w].iter_mut().zip(row) {
+                    *s += v as f64;
+                }
+                let token = if feat.span.start == tok.span.start {
+                    tok.text.to_string()
+                } else {
+                    norm.text()[feat.span.clone()].to_string()
+                };
+                hits.push(Hit {
+                    row: r,
+                    span: feat.span.clone(),
+                    token,
+                });
+            }
+        });
+        for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
+            *s += p;
+        }
+        let col = |head: usize| table.offsets[head];
+        // Heads are in HEADS order: spam, abuse, label.
+        let p_spam = softmax(&sums[col(0)..col(0) + 2])[1];
+        let p_abuse = softmax(&sums[col(1)..col(1) + 2])[1];
+        let lab = &sums[col(2)..col(2) + 4];
+        let q = softmax(&lab[2..4])[0];
+        let t = m.thresholds;
+        let label = if p_spam >= t.spam {
+            Label::Spam
+        } else if p_abuse >= t.abuse {
+            Label::Abuse
+        } else if q >= t.off_topic {
+            Label::OffTopic
+        } else {
+            Label::OnTopic
+        };
+        let rest = (1.0 - p_spam) * (1.0 - p_abuse);
+        let probabilities = Probabilities {
+            spam: p_spam,
+            abuse: (1.0 - p_spam) * p_abuse,
+            off_topic: rest * q,
+            on_topic: rest * (1.0 - q),
+        };
+        // Weight of a feature toward the label: its log-probability ratio
+        // in the head that decided.
+        let (head, pos, neg) = match label {
+            Label::Spam => (0, col(0) + 1, col(0)),
+            Label::Abuse => (1, col(1) + 1, col(1)),
+            Label::OffTopic => (2, col(2) + 2, col(2) + 3),
+            Label::OnTopic => (2, col(2) + 3, col(2) + 2),
+        };
+        let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
+        let mut scored: Vec<(f64, usize)> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let row = table.row_at(h.row);
+                ((row[pos] - row[neg]) as f64, i)
+            })
+            .filter(|&(wgt, _)| wgt > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (wgt, i) in scored {
+            let h = &hits[i];
+            if reasons.iter().any(|r| r.token == h.token) {
+                continue;
+            }
+            reasons.push(Reason {
+                token: h.token.clone(),
+                head: m.heads[head].name.clone(),
+                weight: wgt,
+                span: norm.original_span(h.span.clone()),
+            });
+            if reasons.len() == MAX_REASONS {
+                break;
+            }
+        }
+        Classification {
+            label,
+            probabilities,
+            scores: Scores {
+                spam: p_spam,
+                abuse: p_abuse,
+                off_topic: q,
+            },
+            reasons,
+        }
+    }
+}
+
+fn empty_verdict() -> Classification {
+    Classification {
+        label: Label::OffTopic,
+        probabilities: Probabilities {
+            spam: 0.0,
+            abuse: 0.0,
+            off_topic: 1.0,
+            on_topic: 0.0,
+        },
+        scores: Scores {
+            spam: 0.0,
+            abuse: 0.0,
+            off_topic: 1.0,
+        },
+        reasons: vec![Reason {
+            token: "empty comment".into(),
+            head: "rule".into(),
+            weight: 0.0,
+            span: 0..0,
+        }],
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let res = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    res.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}

@@ -1,0 +1,196 @@
+//! Features: the third step of the pipeline.
+//!
+//! Tokens become 64-bit feature keys: a hash of the token's kind and text,
+//! and, for neighbouring words, a hash of the pair (word bigrams). Keys are
+//! hashed, not looked up in a vocabulary, so extraction allocates nothing;
+//! the model keeps only the keys it was trained on (see
+//! [`model`](crate::model)) and ignores the rest, like a fixed vocabulary.
+//!
+//! The hash is FNV-1a with a final mix, fixed across platforms and
+//! releases: model files store keys.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::Normalized;
+use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
+
+/// Feature settings.
+///
+/// | Name | Default | Meaning |
+/// |---|---|---|
+/// | `bigrams` | `true` | add a feature for each pair of neighbouring words |
+/// | `binary` | `false` | count a feature once per comment (presence), not per occurrence |
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureConfig {
+    /// Add word-bigram features.
+    pub bigrams: bool,
+    /// Count each feature at most once per comment.
+    pub binary: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            bigrams: true,
+            binary: false,
+        }
+    }
+}
+
+/// The key of a token.
+#[inline]
+pub fn token_key(kind: TokenKind, text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind.tag() as u64;
+    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    for &b in text.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    finish(h)
+}
+
+/// The key of two neighbouring word keys.
+#[inline]
+pub fn bigram_key(a: u64, b: u64) -> u64 {
+    finish(a.rotate_left(23) ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995)
+}
+
+/// splitmix64's finalizer; never returns 0 (0 marks an empty slot).
+#[inline]
+fn finish(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    z.max(1)
+}
+
+/// One extracted feature: its key and the normalized-text span it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The key.
+    pub key: u64,
+    /// Byte range in the normalized text.
+    pub span: Range<usize>,
+    /// Index of the token (or of the bigram's second token) in scan order.
+    pub token: u32,
+}
+
+/// Turns token streams into features.
+#[derive(Debug, Clone, Default)]
+pub struct Extractor {
+    /// The tokenizer.
+    pub tokenizer: Tokenizer,
+    /// The feature settings.
+    pub config: FeatureConfig,
+}
+
+impl Extractor {
+    /// Yields every feature of normalized text `norm` (of `original`) to
+    /// `f` together with the token it comes from. With `binary` set the
+    /// caller removes repeats (see [`dedup_keys`]).
+    pub fn scan<F: FnMut(&Feature, &TokenRef<'_>)>(
+        &self,
+        norm: &Normalized<'_>,
+        original: &str,
+        mut f: F,
+    ) {
+        let mut prev: Option<(u64, usize)> = None;
+        let mut n: u32 = 0;
+        let bigrams = self.config.bigrams;
+        self.tokenizer.scan(norm, original, |t| {
+            let key = token_key(t.kind, t.text);
+            f(
+                &Feature {
+                    key,
+                    span: t.span.clone(),
+                    token: n,
+                },
+                &t,
+            );
+            match t.kind {
+                TokenKind::Word | TokenKind::Number | TokenKind::Mention => {
+                    if bigrams {
+                        if let Some((pk, pstart)) = prev {
+                            f(
+                                &Feature {
+                                    key: bigram_key(pk, key),
+                                    span: pstart..t.span.end,
+                                    token: n,
+                                },
+                                &t,
+                            );
+                        }
+                    }
+                    prev = Some((key, t.span.start));
+                }
+                TokenKind::Shape | TokenKind::Money => {}
+                _ => prev = None,
+            }
+            n += 1;
+        });
+    }
+
+    /// The keys of `text`, with repeats (one per occurrence) unless
+    /// `binary` is set.
+    pub fn keys(&self, text: &str) -> Vec<u64> {
+        let norm = crate::normalize::normalize(text);
+        let mut keys = Vec::new();
+        self.scan(&norm, text, |feat, _| keys.push(feat.key));
+        if self.config.binary {
+            dedup_keys(&mut keys);
+        }
+        keys
+    }
+}
+
+/// Sorts and removes repeated keys.
+pub fn dedup_keys(keys: &mut Vec<u64>) {
+    keys.sort_unstable();
+    keys.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stable() {
+        // Pinned: model files store these keys (values from an independent
+        // FNV-1a + splitmix64 computation).
+        assert_eq!(token_key(TokenKind::Word, "spam"), 0xea315886392f8eea);
+        assert_eq!(
+            token_key(TokenKind::Domain, "example.com"),
+            0xf3cae01eb7600c8f
+        );
+        assert_ne!(
+            token_key(TokenKind::Word, "spam"),
+            token_key(TokenKind::Domain, "spam")
+        );
+    }
+
+    #[test]
+    fn bigrams_follow_words() {
+        let ex = Extractor::default();
+        let keys = ex.keys("check out my channel");
+        // 4 words, 3 bigrams, 1 link-count shape.
+        assert_eq!(keys.len(), 8);
+        let no_bi = Extractor {
+            config: FeatureConfig {
+                bigrams: false,
+                binary: false,
+            },
+            ..Default::default()
+        };
+        assert_eq!(no_bi.keys("check out my channel").len(), 5);
+        let bin = Extractor {
+            config: FeatureConfig {
+                bigrams: false,
+                binary: true,
+            },
+            ..Default::default()
+        };
+        assert_eq!(bin.keys("spam spam spam").len(), 2);
+    }
+}

@@ -1,0 +1,241 @@
+//! The model file format.
+//!
+//! ```text
+//! offset  size  field
+//! 0       8     magic "CSIEVEMD"
+//! 8       4     format version (u32 LE), currently 1
+//! 12      4     header length H (u32 LE)
+//! 16      8     body length B (u64 LE)
+//! 24      4     CRC-32 of header and body (u32 LE)
+//! 28      H     header: JSON (settings, lexicon, heads' names, classes,
+//!               class counts, smoothing and feature count, thresholds,
+//!               provenance)
+//! 28+H    B     body: per head, its keys (u64 LE) then its counts
+//!               (f32 LE, keys × classes)
+//! ```
+//!
+//! Loading checks every length against the bytes actually present before
+//! allocating, so a damaged or hostile file fails with
+//! [`Error::InvalidFile`] instead of a panic or a huge allocation.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Head, Model, Provenance, Thresholds};
+use crate::error::{Error, Result};
+use crate::features::FeatureConfig;
+use crate::tokenize::{Lexicon, TokenizerConfig};
+
+/// The file's first eight bytes.
+pub const MAGIC: &[u8; 8] = b"CSIEVEMD";
+/// The format version this build reads and writes.
+pub const VERSION: u32 = 1;
+const PREFIX: usize = 28;
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: String,
+    tokenizer: TokenizerConfig,
+    features: FeatureConfig,
+    lexicon: Lexicon,
+    heads: Vec<HeadHeader>,
+    thresholds: Thresholds,
+    provenance: Provenance,
+}
+
+#[derive(Serialize, Deserialize)]
+struct HeadHeader {
+    name: String,
+    classes: Vec<String>,
+    class_counts: Vec<u64>,
+    alpha: f64,
+    features: u64,
+}
+
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::InvalidFile {
+        what: "model",
+        path: None,
+        reason: reason.into(),
+    }
+}
+
+/// Serializes `model`.
+pub fn to_bytes(model: &Model) -> Vec<u8> {
+    let header = Header {
+        format: "comment-sieve model".into(),
+        tokenizer: model.tokenizer.clone(),
+        features: model.features.clone(),
+        lexicon: model.lexicon.clone(),
+        heads: model
+            .heads
+            .iter()
+            .map(|h| HeadHeader {
+                name: h.name.clone(),
+                classes: h.classes.clone(),
+                class_counts: h.class_counts.clone(),
+                alpha: h.alpha,
+                features: h.keys.len() as u64,
+            })
+            .collect(),
+        thresholds: model.thresholds,
+        provenance: model.provenance.clone(),
+    };
+    let header = serde_json::to_vec(&header).expect("model header serializes");
+    let mut body = Vec::new();
+    for h in &model.heads {
+        for k in &h.keys {
+            body.extend_from_slice(&k.to_le_bytes());
+        }
+        for c in &h.counts {
+            body.extend_from_slice(&c.to_le_bytes());
+        }
+    }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&header);
+    crc.update(&body);
+    let mut out = Vec::with_capacity(PREFIX + header.len() + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc.finalize().to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Parses a model file's bytes.
+pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
+    if bytes.len() < PREFIX {
+        return Err(invalid(format!(
+            "{} bytes is too short for a model file (the fixed prefix alone is {PREFIX})",
+            bytes.len()
+        )));
+    }
+    if &bytes[..8] != MAGIC {
+        return Err(invalid(
+            "not a comment-sieve model (the file does not start with \"CSIEVEMD\")",
+        ));
+    }
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+    let version = u32_at(8);
+    if version != VERSION {
+        return Err(invalid(format!(
+            "format version {version}; this build reads version {VERSION}: retrain the model with this build or load it with a matching release"
+        )));
+    }
+    let header_len = u32_at(12) as u64;
+    let body_len = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
+    let stored_crc = u32_at(24);
+    let present = (bytes.len() - PREFIX) as u64;
+    if header_len.checked_add(body_len) != Some(present) {
+        return Err(invalid(format!(
+            "truncated or padded: header {header_len} + body {body_len} bytes declared, {present} present"
+        )));
+    }
+    let header_bytes = &bytes[PREFIX..PREFIX + header_len as usize];
+    let body = &bytes[PREFIX + header_len as usize..];
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(header_bytes);
+    crc.update(body);
+    let crc = crc.finalize();
+    if crc != stored_crc {
+        return Err(invalid(format!(
+            "checksum mismatch (stored {stored_crc:08x}, computed {crc:08x}): the file was altered or damaged"
+        )));
+    }
+    let header: Header = serde_json::from_slice(header_bytes)
+        .map_err(|e| invalid(format!("unreadable header: {e}")))?;
+    let mut heads = Vec::with_capacity(header.heads.len().min(64));
+    let mut at = 0usize;
+    for h in header.heads {
+        let c = h.classes.len();
+        if c < 2 || h.class_counts.len() != c {
+            return Err(invalid(format!(
+                "head `{}` has {} classes and {} class counts",
+                h.name,
+                c,
+                h.class_counts.len()
+            )));
+        }
+        if !(h.alpha.is_finite() && h.alpha > 0.0) {
+            return Err(invalid(format!(
+                "head `{}` has smoothing {}",
+                h.name, h.alpha
+            )));
+        }
+        let need = h
+            .features
+            .checked_mul(8 + 4 * c as u64)
+            .filter(|&n| n <= (body.len() - at) as u64)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "head `{}` declares {} features, more than the body holds",
+                    h.name, h.features
+                ))
+            })? as usize;
+        let n = h.features as usize;
+        let keys: Vec<u64> = body[at..at + 8 * n]
+            .chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .collect();
+        let counts: Vec<f32> = body[at + 8 * n..at + need]
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect();
+        at += need;
+        if keys.windows(2).any(|w| w[0] >= w[1]) || keys.first() == Some(&0) {
+            return Err(invalid(format!(
+                "head `{}`: keys are not sorted and unique",
+                h.name
+            )));
+        }
+        if counts.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
+            return Err(invalid(format!(
+                "head `{}`: a feature count is negative or not finite",
+                h.name
+            )));
+        }
+        heads.push(Head {
+            name: h.name,
+            classes: h.classes,
+            class_counts: h.class_counts,
+            alpha: h.alpha,
+            keys,
+            counts,
+        });
+    }
+    if at != body.len() {
+        return Err(invalid(format!(
+            "body has {} bytes beyond its heads",
+            body.len() - at
+        )));
+    }
+    if header.tokenizer.max_word_len == 0 || header.tokenizer.max_word_len > 1000 {
+        return Err(invalid(format!(
+            "tokenizer max_word_len {} out of range 1..=1000",
+            header.tokenizer.max_word_len
+        )));
+    }
+    let names: Vec<&str> = heads.iter().map(|h| h.name.as_str()).collect();
+    let expected: Vec<&str> = super::HEADS.iter().map(|(n, _)| *n).collect();
+    if names != expected {
+        return Err(invalid(format!("heads {names:?}, expected {expected:?}")));
+    }
+    for (h, (name, classes)) in heads.iter().zip(super::HEADS) {
+        if h.classes != *classes {
+            return Err(invalid(format!(
+                "head `{name}` has classes {:?}, expected {classes:?}",
+                h.classes
+            )));
+        }
+    }
+    Ok(Model::new(
+        header.tokenizer,
+        header.features,
+        header.lexicon,
+        heads,
+        header.thresholds,
+        header.provenance,
+    ))
+}

@@ -1,0 +1,342 @@
+//! The model: the fourth step of the pipeline.
+//!
+//! A [`Model`] holds several naive Bayes *heads*, each trained by
+//! linfa-bayes's `MultinomialNb` on the examples that label its attribute:
+//!
+//! | head | classes | trained on |
+//! |---|---|---|
+//! | `spam` | `ham`, `spam` | every example that says whether it is spam |
+//! | `abuse` | `ok`, `abuse` | every example that says whether it is abusive |
+//! | `label` | `spam`, `abuse`, `off_topic`, `on_topic` | hand-labeled comments |
+//!
+//! A head keeps, per class, its example count and its per-feature counts,
+//! over the features (keys) it was trained on. From those the model
+//! compiles one lookup table: for each known key, the log-probability of
+//! the feature under every class of every head (zero for heads that do not
+//! know the key, so they ignore it, as a fixed vocabulary does). Scoring a
+//! comment is one table probe per feature, summed per class: no dense row
+//! is built.
+//!
+//! The per-class sums are exactly linfa-bayes's joint log-likelihoods
+//! (`x · feature_log_prob + ln prior`), which the tests check. They become
+//! probabilities through log-sum-exp, so long comments never underflow.
+
+pub mod format;
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{Extractor, FeatureConfig};
+use crate::tokenize::{Lexicon, TokenizerConfig};
+
+/// The heads every model has, with their classes in order.
+pub const HEADS: &[(&str, &[&str])] = &[
+    ("spam", &["ham", "spam"]),
+    ("abuse", &["ok", "abuse"]),
+    ("label", &["spam", "abuse", "off_topic", "on_topic"]),
+];
+
+/// One trained naive Bayes head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// Its name (`spam`, `abuse`, `label`).
+    pub name: String,
+    /// Class names, in a fixed order (also the tie-break order).
+    pub classes: Vec<String>,
+    /// Training examples per class.
+    pub class_counts: Vec<u64>,
+    /// Additive smoothing used in training.
+    pub alpha: f64,
+    /// The feature keys, sorted.
+    pub keys: Vec<u64>,
+    /// Feature counts, `keys.len() × classes.len()`, row-major by key.
+    pub counts: Vec<f32>,
+}
+
+impl Head {
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// `ln prior` per class (class count over all counts, as linfa-bayes).
+    pub fn log_priors(&self) -> Vec<f64> {
+        let total: u64 = self.class_counts.iter().sum();
+        self.class_counts
+            .iter()
+            .map(|&c| (c as f64 / total.max(1) as f64).ln())
+            .collect()
+    }
+
+    /// `ln P(feature | class)` for every key (row-major), computed as
+    /// linfa-bayes does: `ln(count + α) − ln Σ(count + α)`.
+    pub fn log_probs(&self) -> Vec<f64> {
+        let c = self.n_classes();
+        let n = self.keys.len();
+        let mut totals = vec![0f64; c];
+        for row in self.counts.chunks_exact(c.max(1)) {
+            for (t, &x) in totals.iter_mut().zip(row) {
+                *t += x as f64 + self.alpha;
+            }
+        }
+        let ln_tot: Vec<f64> = totals.iter().map(|t| t.ln()).collect();
+        let mut out = Vec::with_capacity(n * c);
+        for row in self.counts.chunks_exact(c.max(1)) {
+            for (k, &x) in row.iter().enumerate() {
+                out.push((x as f64 + self.alpha).ln() - ln_tot[k]);
+            }
+        }
+        out
+    }
+}
+
+/// Decision thresholds applied to head probabilities.
+///
+/// | Name | Default | Meaning | Range |
+/// |---|---|---|---|
+/// | `spam` | 0.5 | label `spam` when P(spam) is at least this | (0, 1) |
+/// | `abuse` | 0.5 | label `abuse` when P(abuse) is at least this | (0, 1) |
+/// | `off_topic` | 0.5 | label `off_topic` when P(off topic \| neither) is at least this | (0, 1) |
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// For `spam`.
+    pub spam: f64,
+    /// For `abuse`.
+    pub abuse: f64,
+    /// For `off_topic`.
+    pub off_topic: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            spam: 0.5,
+            abuse: 0.5,
+            off_topic: 0.5,
+        }
+    }
+}
+
+/// What the model was trained on, kept in the file for provenance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Number of training examples.
+    pub examples: u64,
+    /// Hex digest (FNV-1a 64) of the training texts and labels, in order.
+    pub digest: String,
+    /// Free-form description of the sources.
+    pub sources: Vec<String>,
+}
+
+/// A trained model: tokenizer and feature settings, lexicon, heads and
+/// thresholds. Immutable once built; share it with `Arc`.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Tokenizer settings.
+    pub tokenizer: TokenizerConfig,
+    /// Feature settings.
+    pub features: FeatureConfig,
+    /// Words obfuscated spellings fold onto.
+    pub lexicon: Lexicon,
+    /// The heads.
+    pub heads: Vec<Head>,
+    /// Decision thresholds.
+    pub thresholds: Thresholds,
+    /// Training provenance.
+    pub provenance: Provenance,
+    pub(crate) table: Table,
+    pub(crate) extractor: Extractor,
+}
+
+impl Model {
+    /// Builds a model and compiles its lookup table.
+    pub fn new(
+        tokenizer: TokenizerConfig,
+        features: FeatureConfig,
+        lexicon: Lexicon,
+        heads: Vec<Head>,
+        thresholds: Thresholds,
+        provenance: Provenance,
+    ) -> Self {
+        let table = Table::compile(&heads);
+        let extractor = Extractor {
+            tokenizer: crate::tokenize::Tokenizer::new(
+                tokenizer.clone(),
+                std::sync::Arc::new(lexicon.clone()),
+            ),
+            config: features.clone(),
+        };
+        Model {
+            tokenizer,
+            features,
+            lexicon,
+            heads,
+            thresholds,
+            provenance,
+            table,
+            extractor,
+        }
+    }
+
+    /// The head called `name`.
+    pub fn head(&self, name: &str) -> Option<&Head> {
+        self.heads.iter().find(|h| h.name == name)
+    }
+
+    /// The feature extractor this model was trained with.
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+
+    /// Per-class joint log-likelihoods of head `h` for a list of keys (one
+    /// entry per occurrence): the sparse form of linfa-bayes's
+    /// `joint_log_likelihood`.
+    pub fn joint_log_likelihood(&self, h: usize, keys: &[u64]) -> Vec<f64> {
+        let mut sums = vec![0f64; self.table.width];
+        for &k in keys {
+            if let Some(row) = self.table.row(k) {
+                for (s, &v) in sums.iter_mut().zip(row) {
+                    *s += v as f64;
+                }
+            }
+        }
+        let off = self.table.offsets[h];
+        let n = self.heads[h].n_classes();
+        sums[off..off + n]
+            .iter()
+            .zip(&self.table.log_priors[off..off + n])
+            .map(|(s, p)| s + p)
+            .collect()
+    }
+}
+
+/// Open-addressing table from feature key to a row of log-probabilities
+/// (one per class of every head, heads side by side).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table {
+    /// Slot keys; 0 is empty.
+    slots: Vec<u64>,
+    /// Row index per slot.
+    rows_at: Vec<u32>,
+    /// Rows, `width` floats each.
+    values: Vec<f32>,
+    mask: usize,
+    /// Total classes over all heads.
+    pub(crate) width: usize,
+    /// First column of each head.
+    pub(crate) offsets: Vec<usize>,
+    /// `ln prior` per column.
+    pub(crate) log_priors: Vec<f64>,
+}
+
+impl Table {
+    fn compile(heads: &[Head]) -> Table {
+        let mut offsets = Vec::with_capacity(heads.len());
+        let mut width = 0;
+        let mut log_priors = Vec::new();
+        for h in heads {
+            offsets.push(width);
+            width += h.n_classes();
+            log_priors.extend(h.log_priors());
+        }
+        // Union of keys, in sorted order for a deterministic layout.
+        let mut all: Vec<u64> = heads.iter().flat_map(|h| h.keys.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        let mut values = vec![0f32; all.len() * width];
+        for (hi, h) in heads.iter().enumerate() {
+            let lp = h.log_probs();
+            let c = h.n_classes();
+            for (i, k) in h.keys.iter().enumerate() {
+                let r = all.binary_search(k).expect("key of a head is in the union");
+                for j in 0..c {
+                    values[r * width + offsets[hi] + j] = lp[i * c + j] as f32;
+                }
+            }
+        }
+        let cap = (all.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u64; cap];
+        let mut rows_at = vec![0u32; cap];
+        let mask = cap - 1;
+        for (r, &k) in all.iter().enumerate() {
+            let mut i = (k as usize) & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = k;
+            rows_at[i] = r as u32;
+        }
+        Table {
+            slots,
+            rows_at,
+            values,
+            mask,
+            width,
+            offsets,
+            log_priors,
+        }
+    }
+
+    /// The row of `key`, if the model knows it.
+    #[inline]
+    pub(crate) fn row(&self, key: u64) -> Option<&[f32]> {
+        let mut i = (key as usize) & self.mask;
+        loop {
+            let k = self.slots[i];
+            if k == key {
+                let r = self.rows_at[i] as usize * self.width;
+                return Some(&self.values[r..r + self.width]);
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// The row index and row of `key`, if the model knows it.
+    #[inline]
+    pub(crate) fn row_indexed(&self, key: u64) -> Option<(u32, &[f32])> {
+        let mut i = (key as usize) & self.mask;
+        loop {
+            let k = self.slots[i];
+            if k == key {
+                let r = self.rows_at[i];
+                let at = r as usize * self.width;
+                return Some((r, &self.values[at..at + self.width]));
+            }
+            if k == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Row number `r`.
+    pub(crate) fn row_at(&self, r: u32) -> &[f32] {
+        let at = r as usize * self.width;
+        &self.values[at..at + self.width]
+    }
+
+    /// Bytes held by the table.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.len() * 8 + self.rows_at.len() * 4 + self.values.len() * 4
+    }
+}
+
+impl Model {
+    /// Approximate bytes of memory held by the compiled lookup table.
+    pub fn table_bytes(&self) -> usize {
+        self.table.heap_bytes()
+    }
+}
+
+/// Converts per-class log-likelihoods to probabilities with log-sum-exp.
+pub fn softmax(jll: &[f64]) -> Vec<f64> {
+    let max = jll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return vec![1.0 / jll.len() as f64; jll.len()];
+    }
+    let exps: Vec<f64> = jll.iter().map(|&x| (x - max).exp()).collect();
+    let sum: f64 = exps.iter().sum();
+    exps.iter().map(|e| e / sum).collect()
+}

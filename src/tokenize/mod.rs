@@ -1,0 +1,820 @@
+//! Tokenization: the second step of the pipeline.
+//!
+//! The [`Tokenizer`] reads [normalized](crate::normalize) text and yields
+//! tokens built for reader comments:
+//!
+//! | kind | example input | token text |
+//! |---|---|---|
+//! | [`Word`](TokenKind::Word) | `Pakistan's`, `f4ck` | `pakistan`, the folded word |
+//! | [`Url`](TokenKind::Url) | `http://www.sosbeevfbi.com/part...` | `sosbeevfbi.com/part` |
+//! | [`Domain`](TokenKind::Domain) | the same link, or `LazyCash49.com` | `sosbeevfbi.com` |
+//! | [`Email`](TokenKind::Email) | `me@example.com` | `me@example.com` |
+//! | [`Mention`](TokenKind::Mention) | `@Salim` | `salim` |
+//! | [`Money`](TokenKind::Money) | `$8586`, `100€` | `$4d` (digits counted) |
+//! | [`Number`](TokenKind::Number) | `2014`, `1,000,000` | `2014`, `#7d` |
+//! | [`Shape`](TokenKind::Shape) | `!!!`, `LOOT`, a folded spelling | `!!`, `caps`, `fold:leet` |
+//!
+//! At the end of every comment a shape token counts its links (`links=0`,
+//! `links=1`, `links=2`, `links=3+`).
+//!
+//! Obfuscated spellings are folded onto the words of a [`Lexicon`] (see
+//! [`fold`]); every folded word also yields a `fold:<kind>` shape token,
+//! since hiding a word is itself a signal.
+//!
+//! Every token carries its byte span in the normalized text;
+//! [`Tokenizer::tokenize`] maps spans back to the original text.
+//!
+//! ```
+//! use comment_sieve::tokenize::{Tokenizer, TokenKind};
+//!
+//! let tokens = Tokenizer::default().tokenize("Make $8586 at http://LazyCash49.com NOW!!");
+//! let texts: Vec<(TokenKind, &str)> = tokens.iter().map(|t| (t.kind, t.text.as_str())).collect();
+//! assert!(texts.contains(&(TokenKind::Money, "$4d")));
+//! assert!(texts.contains(&(TokenKind::Domain, "lazycash49.com")));
+//! assert!(texts.contains(&(TokenKind::Shape, "caps")));
+//! assert!(texts.contains(&(TokenKind::Shape, "!!")));
+//! let now = tokens.iter().find(|t| t.text == "now").unwrap();
+//! assert_eq!(now.span, 36..39); // "NOW" in the original text
+//! ```
+
+pub mod fold;
+pub mod url;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use fold::{FoldKind, Lexicon};
+
+use crate::normalize::{normalize, Normalized};
+
+/// What a token stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A word (folded when it was obfuscated).
+    Word,
+    /// A number: small ones as written, long ones by digit count.
+    Number,
+    /// An amount of money, by digit count.
+    Money,
+    /// A link, without scheme and `www.`.
+    Url,
+    /// The registered domain of a link or e-mail address.
+    Domain,
+    /// An e-mail address.
+    Email,
+    /// An @mention, without the `@`.
+    Mention,
+    /// A shape of the text: punctuation runs, ALL-CAPS, folding, link count.
+    Shape,
+}
+
+impl TokenKind {
+    /// A one-byte tag that keeps kinds apart in feature hashing.
+    pub fn tag(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The kind's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Word => "word",
+            TokenKind::Number => "number",
+            TokenKind::Money => "money",
+            TokenKind::Url => "url",
+            TokenKind::Domain => "domain",
+            TokenKind::Email => "email",
+            TokenKind::Mention => "mention",
+            TokenKind::Shape => "shape",
+        }
+    }
+}
+
+/// A token with owned text and its span in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// What it stands for.
+    pub kind: TokenKind,
+    /// Its canonical text (lower case, folded).
+    pub text: String,
+    /// Byte range in the original text.
+    pub span: Range<usize>,
+    /// How it was folded, when it was.
+    pub folded: Option<FoldKind>,
+}
+
+/// A token as the scanner yields it: text borrowed, span in the normalized
+/// text. This is what the hot path sees; nothing is allocated per token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRef<'t> {
+    /// What it stands for.
+    pub kind: TokenKind,
+    /// Its canonical text.
+    pub text: &'t str,
+    /// Byte range in the normalized text.
+    pub span: Range<usize>,
+    /// How it was folded, when it was.
+    pub folded: Option<FoldKind>,
+}
+
+/// Tokenizer settings.
+///
+/// | Name | Default | Meaning |
+/// |---|---|---|
+/// | `fold` | `true` | fold obfuscated spellings onto the lexicon |
+/// | `shapes` | `true` | emit shape tokens (punctuation runs, caps, link count) |
+/// | `max_word_len` | `40` | longer words become the shape token `longword` |
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenizerConfig {
+    /// Fold obfuscated spellings onto the lexicon.
+    pub fold: bool,
+    /// Emit shape tokens.
+    pub shapes: bool,
+    /// Longer words become the shape token `longword` (1..=1000).
+    pub max_word_len: usize,
+}
+
+impl Default for TokenizerConfig {
+    fn default() -> Self {
+        TokenizerConfig {
+            fold: true,
+            shapes: true,
+            max_word_len: 40,
+        }
+    }
+}
+
+/// Splits normalized comments into tokens. Cheap to clone (the lexicon is
+/// shared).
+#[derive(Debug, Clone, Default)]
+pub struct Tokenizer {
+    config: TokenizerConfig,
+    lexicon: Arc<Lexicon>,
+}
+
+impl Tokenizer {
+    /// A tokenizer with these settings and lexicon.
+    pub fn new(config: TokenizerConfig, lexicon: Arc<Lexicon>) -> Self {
+        Tokenizer { config, lexicon }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &TokenizerConfig {
+        &self.config
+    }
+
+    /// The lexicon that obfuscated spellings fold onto.
+    pub fn lexicon(&self) -> &Arc<Lexicon> {
+        &self.lexicon
+    }
+
+    /// Normalizes and tokenizes `text`; spans point into `text`.
+    pub fn tokenize(&self, text: &str) -> Vec<Token> {
+        let norm = normalize(text);
+        let mut out = Vec::new();
+        self.scan(&norm, text, |t| {
+            out.push(Token {
+                kind: t.kind,
+                text: t.text.to_string(),
+                span: norm.original_span(t.span),
+                folded: t.folded,
+            })
+        });
+        out
+    }
+
+    /// Yields the tokens of normalized text `norm` (made from `original`)
+    /// to `f`, in text order (shape tokens for a word follow the word; the
+    /// link count comes last).
+    pub fn scan<F: FnMut(TokenRef<'_>)>(&self, norm: &Normalized<'_>, original: &str, mut f: F) {
+        let mut st = Scan {
+            tk: self,
+            norm,
+            original,
+            s: norm.text(),
+            buf: String::new(),
+            links: 0,
+        };
+        st.run(&mut f);
+    }
+}
+
+struct Scan<'a, 'n> {
+    tk: &'a Tokenizer,
+    norm: &'a Normalized<'n>,
+    original: &'a str,
+    s: &'a str,
+    buf: String,
+    links: usize,
+}
+
+/// Characters that may sit inside a raw word.
+fn is_inner(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            '*' | '@' | '$' | '!' | '|' | '+' | '\'' | '.' | '-' | '_' | ','
+        )
+}
+
+impl Scan<'_, '_> {
+    fn run<F: FnMut(TokenRef<'_>)>(&mut self, f: &mut F) {
+        let s = self.s;
+        let bytes = s.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let end = memchr_space(bytes, pos);
+            // Letters spread out by spaces: "f u c k".
+            if self.tk.config.fold && is_single_letter(&s[pos..end]) {
+                if let Some(next) = self.spaced_letters(pos, end, f) {
+                    pos = next;
+                    continue;
+                }
+            }
+            self.chunk(pos, end, f);
+            pos = end + 1;
+        }
+        if self.tk.config.shapes {
+            let t = match self.links {
+                0 => "links=0",
+                1 => "links=1",
+                2 => "links=2",
+                _ => "links=3+",
+            };
+            f(TokenRef {
+                kind: TokenKind::Shape,
+                text: t,
+                span: s.len()..s.len(),
+                folded: None,
+            });
+        }
+    }
+
+    /// Joins a run of three or more single-letter chunks when the joined
+    /// word is in the lexicon; returns where scanning resumes.
+    fn spaced_letters<F: FnMut(TokenRef<'_>)>(
+        &mut self,
+        start: usize,
+        first_end: usize,
+        f: &mut F,
+    ) -> Option<usize> {
+        let bytes = self.s.as_bytes();
+        let mut joined = String::new();
+        let mut end = first_end;
+        let mut pos = start;
+        loop {
+            joined.push_str(&self.s[pos..end]);
+            if end >= bytes.len() {
+                break;
+            }
+            let next_end = memchr_space(bytes, end + 1);
+            if !is_single_letter(&self.s[end + 1..next_end]) {
+                break;
+            }
+            pos = end + 1;
+            end = next_end;
+        }
+        if joined.chars().count() < 3 || !self.tk.lexicon.contains(&joined) {
+            return None;
+        }
+        self.emit_folded(&joined, start..end, FoldKind::Separated, f);
+        Some(end + 1)
+    }
+
+    fn emit_folded<F: FnMut(TokenRef<'_>)>(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        kind: FoldKind,
+        f: &mut F,
+    ) {
+        f(TokenRef {
+            kind: TokenKind::Word,
+            text,
+            span: span.clone(),
+            folded: Some(kind),
+        });
+        if self.tk.config.shapes {
+            let t = match kind {
+                FoldKind::Leet => "fold:leet",
+                FoldKind::Censored => "fold:censored",
+                FoldKind::Separated => "fold:separated",
+                FoldKind::Repeated => "fold:repeated",
+                FoldKind::Lookalike => "fold:lookalike",
+            };
+            f(TokenRef {
+                kind: TokenKind::Shape,
+                text: t,
+                span,
+                folded: None,
+            });
+        }
+    }
+
+    /// One space-free chunk `s[a..b]`.
+    fn chunk<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+        let s = self.s;
+        let c = &s[a..b];
+        let lead = c.len()
+            - c.trim_start_matches(['"', '\'', '(', '[', '{', '<', '*', '-'])
+                .len();
+        let a2 = a + lead;
+        let t = &s[a2..b];
+        self.punct_shapes(a, b, f);
+        if looks_like_link(t) {
+            if let Some((link, used)) = url::parse_link(t) {
+                self.links += 1;
+                let span = a2..a2 + used;
+                f(TokenRef {
+                    kind: TokenKind::Url,
+                    text: link.url,
+                    span: span.clone(),
+                    folded: None,
+                });
+                f(TokenRef {
+                    kind: TokenKind::Domain,
+                    text: link.domain,
+                    span,
+                    folded: None,
+                });
+                self.words(a2 + used, b, f);
+                return;
+            }
+        }
+        if t.find('@').is_some_and(|i| i > 0) {
+            if let Some((used, domain)) = url::parse_email(t) {
+                let span = a2..a2 + used;
+                f(TokenRef {
+                    kind: TokenKind::Email,
+                    text: &t[..used],
+                    span: span.clone(),
+                    folded: None,
+                });
+                f(TokenRef {
+                    kind: TokenKind::Domain,
+                    text: domain,
+                    span,
+                    folded: None,
+                });
+                self.words(a2 + used, b, f);
+                return;
+            }
+        }
+        if let Some(name) = t.strip_prefix('@') {
+            let n = name
+                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                .unwrap_or(name.len());
+            if n > 0 {
+                f(TokenRef {
+                    kind: TokenKind::Mention,
+                    text: &name[..n],
+                    span: a2..a2 + 1 + n,
+                    folded: None,
+                });
+                self.words(a2 + 1 + n, b, f);
+                return;
+            }
+        }
+        self.words(a, b, f);
+    }
+
+    /// Shape tokens for runs of `!`, `?` and `$` in `s[a..b]`.
+    fn punct_shapes<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+        if !self.tk.config.shapes {
+            return;
+        }
+        let bytes = &self.s.as_bytes()[a..b];
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if matches!(c, b'!' | b'?' | b'$') {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] == c {
+                    j += 1;
+                }
+                if j - i >= 2 {
+                    let t = match c {
+                        b'!' => "!!",
+                        b'?' => "??",
+                        _ => "$$",
+                    };
+                    f(TokenRef {
+                        kind: TokenKind::Shape,
+                        text: t,
+                        span: a + i..a + j,
+                        folded: None,
+                    });
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Words, numbers and money in `s[a..b]` (no spaces, no links).
+    fn words<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+        let s = self.s;
+        let mut i = a;
+        while i < b {
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            if !is_inner(ch) {
+                // Currency symbols before an amount.
+                if matches!(ch, '€' | '£' | '¥' | '₹') {
+                    let after = i + ch.len_utf8();
+                    let d = digits_len(&s[after..b]);
+                    if d > 0 {
+                        self.money(i, after + d, f);
+                        i = after + d;
+                        continue;
+                    }
+                }
+                i += ch.len_utf8();
+                continue;
+            }
+            let mut j = i;
+            for (off, c) in s[i..b].char_indices() {
+                if !is_inner(c) {
+                    j = i + off;
+                    break;
+                }
+                j = i + off + c.len_utf8();
+            }
+            self.raw_word(i, j, f);
+            i = j.max(i + 1);
+        }
+    }
+
+    /// A maximal run of word characters and inner punctuation.
+    fn raw_word<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+        let s = self.s;
+        let raw = &s[a..b];
+        // Trailing punctuation is not part of the word.
+        let core = raw.trim_end_matches(['.', ',', '!', '\'', '-', '_', '|', '+']);
+        let lead = core.len()
+            - core
+                .trim_start_matches(['\'', '.', '-', '_', ',', '!', '|', '+'])
+                .len();
+        let a = a + lead;
+        let core = &core[lead..];
+        if core.is_empty() {
+            return;
+        }
+        // Money: "$8586", "$7.5", "8586$".
+        if let Some(rest) = core.strip_prefix('$') {
+            let d = digits_len(rest);
+            if d > 0 {
+                self.money(a, a + 1 + d, f);
+                if 1 + d < core.len() {
+                    self.raw_word(a + 1 + d, a + core.len(), f);
+                }
+                return;
+            }
+        }
+        let d = digits_len(core);
+        if d > 0 && core[d..].starts_with('$') {
+            self.money(a, a + d + 1, f);
+            return;
+        }
+        if d == core.len() {
+            self.number(a, a + d, f);
+            return;
+        }
+        // Letters spread out by '.', '-' or '_': "f.u.c.k"; abbreviations "u.s.".
+        if core.contains(['.', '-', '_']) {
+            let parts: Vec<&str> = core.split(['.', '-', '_']).collect();
+            let singles = parts
+                .iter()
+                .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic));
+            if singles && parts.len() >= 2 {
+                let joined: String = parts.concat();
+                if self.tk.config.fold && parts.len() >= 3 && self.tk.lexicon.contains(&joined) {
+                    self.emit_folded(&joined, a..a + core.len(), FoldKind::Separated, f);
+                } else if core.contains('.') {
+                    // An abbreviation keeps its dots: "u.s" is not "us".
+                    let abbr = core.trim_end_matches('.');
+                    self.word(abbr, a..a + abbr.len(), f);
+                } else {
+                    for (off, p) in split_offsets(core, &['.', '-', '_']) {
+                        self.word(p, a + off..a + off + p.len(), f);
+                    }
+                }
+                return;
+            }
+            for (off, p) in split_offsets(core, &['.', '-', '_']) {
+                if !p.is_empty() {
+                    self.raw_word(a + off, a + off + p.len(), f);
+                }
+            }
+            return;
+        }
+        if core.contains(',') {
+            for (off, p) in split_offsets(core, &[',']) {
+                if !p.is_empty() {
+                    self.raw_word(a + off, a + off + p.len(), f);
+                }
+            }
+            return;
+        }
+        // Apostrophes: "pakistan's" → "pakistan", "don't" → "dont".
+        let core_noposs = core.strip_suffix("'s").unwrap_or(core);
+        if core_noposs.contains('\'') {
+            let joined: String = core_noposs.chars().filter(|&c| c != '\'').collect();
+            self.word_owned(joined, a..a + core.len(), f);
+            return;
+        }
+        self.word(core_noposs, a..a + core_noposs.len(), f);
+    }
+
+    fn word<F: FnMut(TokenRef<'_>)>(&mut self, w: &str, span: Range<usize>, f: &mut F) {
+        if w.is_empty() {
+            return;
+        }
+        if w.len() > self.tk.config.max_word_len {
+            if self.tk.config.shapes {
+                f(TokenRef {
+                    kind: TokenKind::Shape,
+                    text: "longword",
+                    span,
+                    folded: None,
+                });
+            }
+            return;
+        }
+        let plain = w.bytes().all(|b| b.is_ascii_lowercase()) && !has_triple(w.as_bytes());
+        if plain || !self.tk.config.fold {
+            // The common case: nothing to fold.
+            if w.bytes().all(|b| b.is_ascii_digit()) {
+                self.number(span.start, span.end, f);
+                return;
+            }
+            f(TokenRef {
+                kind: TokenKind::Word,
+                text: w,
+                span: span.clone(),
+                folded: None,
+            });
+        } else {
+            let mut buf = std::mem::take(&mut self.buf);
+            let folded = fold::fold_word(w, &self.tk.lexicon, &mut buf);
+            match folded {
+                Some(kind) => self.emit_folded(&buf, span.clone(), kind, f),
+                None => {
+                    let t: &str = buf.trim_matches(|c: char| !c.is_alphanumeric() && c != '*');
+                    if !t.is_empty() {
+                        f(TokenRef {
+                            kind: TokenKind::Word,
+                            text: t,
+                            span: span.clone(),
+                            folded: None,
+                        });
+                    }
+                }
+            }
+            self.buf = buf;
+        }
+        self.caps_shape(span, f);
+    }
+
+    fn word_owned<F: FnMut(TokenRef<'_>)>(&mut self, w: String, span: Range<usize>, f: &mut F) {
+        self.word(&w, span, f);
+    }
+
+    /// "caps" after a word written in capitals (two letters or more).
+    fn caps_shape<F: FnMut(TokenRef<'_>)>(&mut self, span: Range<usize>, f: &mut F) {
+        if !self.tk.config.shapes {
+            return;
+        }
+        let orig = self.norm.original_span(span.clone());
+        let Some(o) = self.original.get(orig) else {
+            return;
+        };
+        let mut letters = 0;
+        for c in o.chars() {
+            if c.is_lowercase() {
+                return;
+            }
+            if c.is_uppercase() {
+                letters += 1;
+            }
+        }
+        if letters >= 2 {
+            f(TokenRef {
+                kind: TokenKind::Shape,
+                text: "caps",
+                span,
+                folded: None,
+            });
+        }
+    }
+
+    fn money<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+        let n = self.s[a..b].bytes().filter(u8::is_ascii_digit).count();
+        f(TokenRef {
+            kind: TokenKind::Money,
+            text: digit_class(n, '$'),
+            span: a..b,
+            folded: None,
+        });
+    }
+
+    fn number<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+        let t = &self.s[a..b];
+        let n = t.bytes().filter(u8::is_ascii_digit).count();
+        let text = if n <= 4 && t.bytes().all(|c| c.is_ascii_digit()) {
+            t
+        } else {
+            digit_class(n, '#')
+        };
+        f(TokenRef {
+            kind: TokenKind::Number,
+            text,
+            span: a..b,
+            folded: None,
+        });
+    }
+}
+
+fn digit_class(n: usize, prefix: char) -> &'static str {
+    const MONEY: [&str; 10] = [
+        "$0d", "$1d", "$2d", "$3d", "$4d", "$5d", "$6d", "$7d", "$8d", "$9d+",
+    ];
+    const NUM: [&str; 10] = [
+        "#0d", "#1d", "#2d", "#3d", "#4d", "#5d", "#6d", "#7d", "#8d", "#9d+",
+    ];
+    let i = n.min(9);
+    if prefix == '$' {
+        MONEY[i]
+    } else {
+        NUM[i]
+    }
+}
+
+/// Length of the leading amount in `s`: digits with `,` or `.` between digit
+/// groups, and an optional `k`/`m` multiplier.
+fn digits_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let separator =
+            matches!(b[i], b',' | b'.') && i > 0 && i + 1 < b.len() && b[i + 1].is_ascii_digit();
+        if !(b[i].is_ascii_digit() || separator) {
+            break;
+        }
+        i += 1;
+    }
+    if i > 0
+        && i < b.len()
+        && matches!(b[i], b'k' | b'm')
+        && (i + 1 == b.len() || !b[i + 1].is_ascii_alphabetic())
+    {
+        i += 1;
+    }
+    i
+}
+
+fn split_offsets<'s>(s: &'s str, seps: &'s [char]) -> impl Iterator<Item = (usize, &'s str)> + 's {
+    let mut off = 0;
+    s.split(seps).map(move |p| {
+        let at = off;
+        off += p.len() + 1;
+        (at, p)
+    })
+}
+
+fn has_triple(b: &[u8]) -> bool {
+    b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+}
+
+fn is_single_letter(c: &str) -> bool {
+    let mut it = c.chars();
+    matches!((it.next(), it.next()), (Some(ch), None) if ch.is_alphabetic())
+}
+
+fn looks_like_link(t: &str) -> bool {
+    t.starts_with("http") || t.starts_with("www.") || t.contains("://") || {
+        // A bare domain needs a dot followed by a letter.
+        let b = t.as_bytes();
+        b.windows(2)
+            .any(|w| w[0] == b'.' && w[1].is_ascii_alphabetic())
+    }
+}
+
+#[inline]
+fn memchr_space(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == b' ')
+        .map_or(b.len(), |p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(tk: &Tokenizer, s: &str) -> Vec<(TokenKind, String)> {
+        tk.tokenize(s)
+            .into_iter()
+            .filter(|t| !(t.kind == TokenKind::Shape && t.text.starts_with("links=")))
+            .map(|t| (t.kind, t.text))
+            .collect()
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        Tokenizer::default()
+            .tokenize(s)
+            .into_iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn plain_words() {
+        assert_eq!(
+            words("Pakistan's ISI, the U.S. and al-Qaeda don't agree."),
+            ["pakistan", "isi", "the", "u.s", "and", "al", "qaeda", "dont", "agree"]
+        );
+    }
+
+    #[test]
+    fn links_and_shapes() {
+        let tk = Tokenizer::default();
+        let t = toks(&tk, "did you read this webpage http://LazyCash49.com");
+        assert!(t.contains(&(TokenKind::Url, "lazycash49.com".into())));
+        assert!(t.contains(&(TokenKind::Domain, "lazycash49.com".into())));
+        let all = tk.tokenize("a http://x.com/a... b www.y.org c z.net");
+        assert_eq!(all.last().unwrap().text, "links=3+");
+        let t = toks(
+            &tk,
+            "their LOOT in $$$$s and $7.5 billion, 33-year, 110,000 troops",
+        );
+        assert!(t.contains(&(TokenKind::Shape, "caps".into())));
+        assert!(t.contains(&(TokenKind::Shape, "$$".into())));
+        assert!(t.contains(&(TokenKind::Money, "$2d".into())));
+        assert!(t.contains(&(TokenKind::Number, "33".into())));
+        assert!(t.contains(&(TokenKind::Number, "#6d".into())));
+        let t = toks(&tk, "@Salim Shaikhyou rocked, mail me@ex.com!!");
+        assert_eq!(t[0], (TokenKind::Mention, "salim".into()));
+        assert!(t.contains(&(TokenKind::Email, "me@ex.com".into())));
+        assert!(t.contains(&(TokenKind::Shape, "!!".into())));
+    }
+
+    #[test]
+    fn folding_needs_the_lexicon() {
+        let lex = Arc::new(Lexicon::new(vec![
+            ("idiot".into(), 3.0),
+            ("scam".into(), 2.0),
+        ]));
+        let tk = Tokenizer::new(TokenizerConfig::default(), lex);
+        for s in [
+            "1d10t",
+            "i.d.i.o.t",
+            "i d i o t",
+            "idiooooot",
+            "ID1OT",
+            "іdіot",
+        ] {
+            let t = tk.tokenize(s);
+            assert_eq!(t[0].text, "idiot", "{s:?}: {t:?}");
+            assert!(t[0].folded.is_some() || s == "іdіot", "{s:?}");
+        }
+        // Without folding, spellings stay apart.
+        let plain = Tokenizer::new(
+            TokenizerConfig {
+                fold: false,
+                ..Default::default()
+            },
+            tk.lexicon().clone(),
+        );
+        assert_eq!(plain.tokenize("1d10t")[0].text, "1d10t");
+        // Ordinary words are never rewritten.
+        for w in [
+            "assassin",
+            "scunthorpe",
+            "cocktail",
+            "shital",
+            "therapist",
+            "classic",
+        ] {
+            assert_eq!(words(w), [w]);
+            assert_eq!(tk.tokenize(w)[0].text, w);
+        }
+    }
+
+    #[test]
+    fn spans_are_original() {
+        let s = "Buy ＣＨＥＡＰ stuff at http://x.com NOW";
+        for t in Tokenizer::default().tokenize(s) {
+            assert!(s.is_char_boundary(t.span.start) && s.is_char_boundary(t.span.end));
+            if t.text == "cheap" {
+                assert_eq!(&s[t.span.clone()], "ＣＨＥＡＰ");
+            }
+            if t.kind == TokenKind::Url {
+                assert_eq!(&s[t.span.clone()], "http://x.com");
+            }
+        }
+    }
+}
