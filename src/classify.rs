@@ -267,10 +267,12 @@ impl Classifier {
         }
         let col = |head: usize| table.offsets[head];
         // Heads are in HEADS order: spam, abuse, label.
-        let p_spam = softmax(&sums[col(0)..col(0) + 2])[1];
-        let p_abuse = softmax(&sums[col(1)..col(1) + 2])[1];
+        // An untrained head has no say: its attribute's probability is 0.
+        let trained = |h: usize| m.heads[h].is_trained();
+        let p_spam = if trained(0) { softmax(&sums[col(0)..col(0) + 2])[1] } else { 0.0 };
+        let p_abuse = if trained(1) { softmax(&sums[col(1)..col(1) + 2])[1] } else { 0.0 };
         let lab = &sums[col(2)..col(2) + 4];
-        let q = softmax(&lab[2..4])[0];
+        let q = if trained(2) { softmax(&lab[2..4])[0] } else { 0.0 };
         let t = m.thresholds;
         let label = if p_spam >= t.spam {
             Label::Spam

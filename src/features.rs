@@ -20,8 +20,8 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 ///
 /// | Name | Default | Meaning |
 /// |---|---|---|
-/// | `bigrams` | `true` | add a feature for each pair of neighbouring words |
-/// | `binary` | `false` | count a feature once per comment (presence), not per occurrence |
+/// | `bigrams` | `false` | add a feature for each pair of neighbouring words |
+/// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     /// Add word-bigram features.
@@ -33,8 +33,8 @@ pub struct FeatureConfig {
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            bigrams: true,
-            binary: false,
+            bigrams: false,
+            binary: true,
         }
     }
 }
@@ -172,7 +172,10 @@ mod tests {
 
     #[test]
     fn bigrams_follow_words() {
-        let ex = Extractor::default();
+        let ex = Extractor {
+            config: FeatureConfig { bigrams: true, binary: false },
+            ..Default::default()
+        };
         let keys = ex.keys("check out my channel");
         // 4 words, 3 bigrams, 1 link-count shape.
         assert_eq!(keys.len(), 8);

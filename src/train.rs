@@ -34,8 +34,8 @@ use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `alpha` | 0.1 | additive smoothing of every head | (0, ∞) |
-/// | `min_df` | 1 | a feature enters a head's vocabulary when it occurs in this many of its examples | 1.. |
+/// | `alpha` | 0.5 | additive smoothing of every head | (0, ∞) |
+/// | `min_df` | 2 | a feature enters a head's vocabulary when it occurs in this many of its examples | 1.. |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
 /// | `features` | [`FeatureConfig::default`] | bigrams, binary counts | |
 /// | `lexicon_min_count` | 3 | a word joins the folding lexicon when it occurs at least this often in spam or abuse... | 1.. |
@@ -57,8 +57,8 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alpha: 0.1,
-            min_df: 1,
+            alpha: 0.5,
+            min_df: 2,
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
             lexicon_min_count: 3,
@@ -217,15 +217,32 @@ fn fit_head(
     rows: &[(&Doc, usize)],
     params: &TrainParams,
 ) -> Result<Head> {
+    if rows.is_empty() {
+        // No example labels this head's attribute: an untrained head, which
+        // the classifier ignores.
+        return Ok(Head {
+            name: name.to_string(),
+            classes: classes.iter().map(|s| s.to_string()).collect(),
+            class_counts: vec![0; classes.len()],
+            alpha: params.alpha,
+            keys: Vec::new(),
+            counts: Vec::new(),
+        });
+    }
     let mut class_n = vec![0u64; classes.len()];
     for &(_, y) in rows {
         class_n[y] += 1;
     }
-    if let Some(missing) = class_n.iter().position(|&n| n == 0) {
+    if class_n.iter().filter(|&&n| n > 0).count() < 2 {
         return Err(Error::Training(format!(
-            "head `{name}` has no example of class `{}` ({} examples in all); add examples of every class",
-            classes[missing],
-            rows.len()
+            "head `{name}` needs examples of at least two classes; it has {} ({})",
+            rows.len(),
+            classes
+                .iter()
+                .zip(&class_n)
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let mut df: HashMap<u64, u32> = HashMap::new();

@@ -58,12 +58,23 @@ impl Head {
         self.classes.len()
     }
 
-    /// `ln prior` per class (class count over all counts, as linfa-bayes).
+    /// Whether any example trained this head. An untrained head has no
+    /// features and no say in a verdict.
+    pub fn is_trained(&self) -> bool {
+        self.class_counts.iter().any(|&c| c > 0)
+    }
+
+    /// `ln prior` per class (class count over all counts, as linfa-bayes);
+    /// uniform for an untrained head.
     pub fn log_priors(&self) -> Vec<f64> {
         let total: u64 = self.class_counts.iter().sum();
+        if total == 0 {
+            let c = self.n_classes().max(1) as f64;
+            return vec![-c.ln(); self.n_classes()];
+        }
         self.class_counts
             .iter()
-            .map(|&c| (c as f64 / total.max(1) as f64).ln())
+            .map(|&c| (c as f64 / total as f64).ln())
             .collect()
     }
 
