@@ -49,7 +49,11 @@ fn split(ex: &[Example], frac: f64) -> (Vec<Example>, Vec<Example>) {
         let of: Vec<&Example> = ex.iter().filter(|e| e.spam == Some(class)).collect();
         let n = (of.len() as f64 * frac).round() as usize;
         for (i, e) in of.into_iter().enumerate() {
-            if i < n { tr.push(e.clone()) } else { te.push(e.clone()) }
+            if i < n {
+                tr.push(e.clone())
+            } else {
+                te.push(e.clone())
+            }
         }
     }
     (tr, te)
@@ -68,7 +72,11 @@ fn binary_metrics(pairs: &[(bool, bool)]) -> (f64, f64, f64) {
     let acc = (tp + tn) / pairs.len() as f64;
     let f1 = 2.0 * tp / (2.0 * tp + fp + fneg);
     let d = ((tp + fp) * (tp + fneg) * (tn + fp) * (tn + fneg)).sqrt();
-    let mcc = if d == 0.0 { 0.0 } else { (tp * tn - fp * fneg) / d };
+    let mcc = if d == 0.0 {
+        0.0
+    } else {
+        (tp * tn - fp * fneg) / d
+    };
     (acc, f1, mcc)
 }
 
@@ -82,13 +90,28 @@ fn youtube(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
         let clf = Classifier::new(train::train(params, &tr, vec![])?);
         let pairs: Vec<(bool, bool)> = te
             .iter()
-            .map(|e| (e.spam == Some(true), clf.classify_text(&e.text).label == Label::Spam))
+            .map(|e| {
+                (
+                    e.spam == Some(true),
+                    clf.classify_text(&e.text).label == Label::Spam,
+                )
+            })
             .collect();
         let (acc, f1, mcc) = binary_metrics(&pairs);
         mccs.push(mcc);
-        println!("| {f} | {} | {} | {:.2} | {:.3} | {:.3} |", tr.len(), te.len(), acc * 100.0, f1, mcc);
+        println!(
+            "| {f} | {} | {} | {:.2} | {:.3} | {:.3} |",
+            tr.len(),
+            te.len(),
+            acc * 100.0,
+            f1,
+            mcc
+        );
     }
-    println!("mean MCC {:.3}", mccs.iter().sum::<f64>() / mccs.len() as f64);
+    println!(
+        "mean MCC {:.3}",
+        mccs.iter().sum::<f64>() / mccs.len() as f64
+    );
     Ok(())
 }
 
@@ -101,7 +124,12 @@ fn seeds(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
     println!("|---|---|---|");
     for (i, s) in seeds.iter().enumerate() {
         // Seeds come first in `all`.
-        let train_set: Vec<Example> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, e)| e.clone()).collect();
+        let train_set: Vec<Example> = all
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, e)| e.clone())
+            .collect();
         let clf = Classifier::new(train::train(params, &train_set, vec![])?);
         let got = clf.classify_text(&s.text).label;
         right += usize::from(got == s.label);
@@ -120,7 +148,12 @@ pub fn errors(data: &Path, params: &TrainParams, file: &str) -> comment_sieve::R
     for e in &te {
         let v = clf.classify_text(&e.text);
         if (v.label == Label::Spam) != (e.spam == Some(true)) {
-            println!("truth spam={:?} p={:.3} {:?}", e.spam, v.scores.spam, e.text.chars().take(150).collect::<String>());
+            println!(
+                "truth spam={:?} p={:.3} {:?}",
+                e.spam,
+                v.scores.spam,
+                e.text.chars().take(150).collect::<String>()
+            );
         }
     }
     Ok(())

@@ -269,10 +269,22 @@ impl Classifier {
         // Heads are in HEADS order: spam, abuse, label.
         // An untrained head has no say: its attribute's probability is 0.
         let trained = |h: usize| m.heads[h].is_trained();
-        let p_spam = if trained(0) { softmax(&sums[col(0)..col(0) + 2])[1] } else { 0.0 };
-        let p_abuse = if trained(1) { softmax(&sums[col(1)..col(1) + 2])[1] } else { 0.0 };
+        let p_spam = if trained(0) {
+            softmax(&sums[col(0)..col(0) + 2])[1]
+        } else {
+            0.0
+        };
+        let p_abuse = if trained(1) {
+            softmax(&sums[col(1)..col(1) + 2])[1]
+        } else {
+            0.0
+        };
         let lab = &sums[col(2)..col(2) + 4];
-        let q = if trained(2) { softmax(&lab[2..4])[0] } else { 0.0 };
+        let q = if trained(2) {
+            softmax(&lab[2..4])[0]
+        } else {
+            0.0
+        };
         let t = m.thresholds;
         let label = if p_spam >= t.spam {
             Label::Spam

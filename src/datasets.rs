@@ -216,8 +216,10 @@ pub const YOUTUBE_FILES: [&str; 3] = [
     "youtube-spam/Youtube03-LMFAO.csv",
 ];
 
-/// Every development example under `data_dir`, in a fixed order: seeds,
-/// YouTube (Psy, KatyPerry, LMFAO), Fox News, Davidson.
+/// The default model's training examples under `data_dir`, in a fixed
+/// order: seeds, YouTube (Psy, KatyPerry, LMFAO), Fox News. Davidson's
+/// tweets are left out: mixed in, their profanity-centred notion of abuse
+/// drowned the news comments' (the seed comments' abuse went undetected).
 pub fn all_examples(data_dir: &Path) -> Result<(Vec<Example>, Vec<String>)> {
     let mut ex = seed_examples(&data_dir.join("seed_comments.jsonl"))?;
     let mut sources = vec![format!("seed_comments.jsonl: {} comments", ex.len())];
@@ -228,12 +230,6 @@ pub fn all_examples(data_dir: &Path) -> Result<(Vec<Example>, Vec<String>)> {
     }
     let v = fox(&data_dir.join("fox-news-comments/dev.jsonl"))?;
     sources.push(format!("fox-news-comments/dev.jsonl: {} comments", v.len()));
-    ex.extend(v);
-    let v = davidson(&data_dir.join("davidson-hate-offensive/labeled_data.csv"))?;
-    sources.push(format!(
-        "davidson-hate-offensive/labeled_data.csv: {} tweets",
-        v.len()
-    ));
     ex.extend(v);
     Ok((ex, sources))
 }

@@ -173,7 +173,10 @@ mod tests {
     #[test]
     fn bigrams_follow_words() {
         let ex = Extractor {
-            config: FeatureConfig { bigrams: true, binary: false },
+            config: FeatureConfig {
+                bigrams: true,
+                binary: false,
+            },
             ..Default::default()
         };
         let keys = ex.keys("check out my channel");
