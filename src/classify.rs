@@ -154,11 +154,19 @@ impl Default for Classifier {
 struct Hit {
     row: u32,
     span: Range<usize>,
-    token: String,
+    /// The token's text when it differs from the normalized text at `span`
+    /// (a folded word); `None` in the common case, which allocates nothing.
+    folded: Option<String>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<Hit>,
+    seen: HashSet<u64>,
 }
 
 thread_local! {
-    static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 const MAX_REASONS: usize = 5;
@@ -224,14 +232,21 @@ impl Classifier {
 
     /// Classifies a text.
     pub fn classify_text(&self, text: &str) -> Classification {
-        HITS.with(|hits| {
-            let mut hits = hits.borrow_mut();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { hits, seen } = &mut *scratch;
             hits.clear();
-            self.classify_with(text, &mut hits)
+            seen.clear();
+            self.classify_with(text, hits, seen)
         })
     }
 
-    fn classify_with(&self, text: &str, hits: &mut Vec<Hit>) -> Classification {
+    fn classify_with(
+        &self,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        seen: &mut HashSet<u64>,
+    ) -> Classification {
         let m = &*self.model;
         let norm = normalize(text);
         if norm.text().is_empty() {
@@ -241,7 +256,6 @@ impl Classifier {
         let w = table.width;
         let mut sums = [0f64; 16];
         let binary = m.features.binary;
-        let mut seen: HashSet<u64> = HashSet::new();
         m.extractor.scan(&norm, text, |feat, tok| {
             if binary && !seen.insert(feat.key) {
                 return;
@@ -250,15 +264,12 @@ impl Classifier {
                 for (s, &v) in sums[..w].iter_mut().zip(row) {
                     *s += v as f64;
                 }
-                let token = if feat.span.start == tok.span.start {
-                    tok.text.to_string()
-                } else {
-                    norm.text()[feat.span.clone()].to_string()
-                };
+                let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
+                    .then(|| tok.text.to_string());
                 hits.push(Hit {
                     row: r,
                     span: feat.span.clone(),
-                    token,
+                    folded,
                 });
             }
         });
@@ -323,11 +334,12 @@ impl Classifier {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for (wgt, i) in scored {
             let h = &hits[i];
-            if reasons.iter().any(|r| r.token == h.token) {
+            let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
+            if reasons.iter().any(|r| r.token == token) {
                 continue;
             }
             reasons.push(Reason {
-                token: h.token.clone(),
+                token: token.to_string(),
                 head: m.heads[head].name.clone(),
                 weight: wgt,
                 span: norm.original_span(h.span.clone()),
