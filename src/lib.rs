@@ -1,4 +1,4 @@
-#![doc = "comment-sieve"]
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 pub mod classify;
