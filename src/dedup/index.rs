@@ -118,7 +118,21 @@ impl Table {
                 .count()
         };
         let (fa, fb) = (free(&self.buckets[a]), free(&self.buckets[b]));
-        let target = if fa >= fb { a } else { b };
+        let target = if fa != fb {
+            if fa > fb {
+                a
+            } else {
+                b
+            }
+        } else {
+            // Equal room: the bucket whose oldest posting is older.
+            let age = |i: usize| seq.wrapping_sub(self.buckets[i].0[BUCKET - 1].seq);
+            if age(a) >= age(b) {
+                a
+            } else {
+                b
+            }
+        };
         let bucket = &mut self.buckets[target].0;
         // The slot to give up: the last free one, else the oldest (last).
         let drop = (0..BUCKET)
