@@ -238,11 +238,15 @@ fn most_similar_then_earliest() {
 #[test]
 fn rolling_window_evicts_the_oldest() {
     let mut d = DuplicateParams::default().capacity(100).build().unwrap();
+    const W: [&str; 10] = [
+        "apple", "brick", "cloud", "drum", "eagle", "flute", "grape", "harbor", "island", "jungle",
+    ];
+    // Word k of text i is W[digit k % 3 of i] + k: texts share few words.
     let text = |i: usize| {
-        format!(
-            "comment number {i} says word{i} and also word{} here",
-            i * 7
-        )
+        (0..6u32)
+            .map(|k| format!("{}{k}", W[(i / 10usize.pow(k % 3)) % 10]))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     for i in 0..1000 {
         d.insert(&DupInput::new(&format!("c{i}"), &text(i)));
@@ -346,7 +350,7 @@ fn bad_files_are_rejected() {
     assert!(reason(DuplicateDetector::from_bytes(&v)).contains("truncated"));
 
     // Valid checksums over payloads that claim huge sizes or bad values.
-    let params_len = 3 * 8 + 9 * 8 + 2;
+    let params_len = 3 * 8 + 10 * 8 + 2;
     let counts_at = params_len + 8; // the record count
     let mut v = good.clone();
     v[24 + counts_at..24 + counts_at + 8].copy_from_slice(&(u64::MAX / 2).to_le_bytes());
@@ -354,7 +358,7 @@ fn bad_files_are_rejected() {
     assert!(r.contains("record count"), "{r}");
 
     let mut v = good.clone();
-    v[24 + 3 * 8 + 5 * 8..24 + 3 * 8 + 6 * 8].copy_from_slice(&0u64.to_le_bytes()); // capacity
+    v[24 + 3 * 8 + 6 * 8..24 + 3 * 8 + 7 * 8].copy_from_slice(&0u64.to_le_bytes()); // capacity
     let r = reason(DuplicateDetector::from_bytes(&with_crc(v)));
     assert!(r.contains("capacity"), "{r}");
 
@@ -362,7 +366,7 @@ fn bad_files_are_rejected() {
     let mut v = good.clone();
     let rec = 24 + counts_at + 8; // the first record
     v[rec + 8..rec + 12].copy_from_slice(&u32::MAX.to_le_bytes());
-    v[rec + 29] |= 1; // live
+    v[rec + 26] |= 1; // live
     let r = reason(DuplicateDetector::from_bytes(&with_crc(v)));
     assert!(r.contains("outside the arena"), "{r}");
 

@@ -3,7 +3,7 @@
 
 use super::hash::{combine, hash_bytes, hash_opt, mix};
 use super::index::{Table, BUCKET};
-use super::shingle::{rank, FeatureConfig, Features};
+use super::shingle::{self, rank, FeatureConfig, Features};
 use super::{DupInput, Duplicate, DuplicateKind, DuplicateParams, Scope};
 
 /// Ids longer than this are cut (at a character boundary).
@@ -23,28 +23,36 @@ const SEED_AUTHOR: u64 = 0x6175_7468_6f72_5f35;
 const SEED_THREAD: u64 = 0x7468_7265_6164_5f36;
 
 pub(crate) const FLAG_LIVE: u8 = 1;
+/// The shingle set is larger than its sketch.
 pub(crate) const FLAG_TRUNCATED: u8 = 2;
 pub(crate) const FLAG_SHORT: u8 = 4;
+/// The word set (resemblance) is larger than its sketch.
+pub(crate) const FLAG_WORDS_TRUNCATED: u8 = 8;
 pub(crate) const LINKS_SHIFT: u8 = 4;
 pub(crate) const LINKS_MASK: u8 = 0b11 << LINKS_SHIFT;
-pub(crate) const FLAGS_KNOWN: u8 = FLAG_LIVE | FLAG_TRUNCATED | FLAG_SHORT | LINKS_MASK;
+pub(crate) const FLAGS_KNOWN: u8 =
+    FLAG_LIVE | FLAG_TRUNCATED | FLAG_SHORT | FLAG_WORDS_TRUNCATED | LINKS_MASK;
 
 /// The record of one stored comment (32 bytes). Its id, link hosts and
-/// sketch are in the arena at `pool_off`, in that order:
-/// `id_len` bytes of id, `links` × u32 host hashes, (truncated sketches)
-/// the u32 largest rank covered, `n_sketch` × u16 fingerprints; all
-/// little-endian.
+/// sketches are in the arena at `pool_off`, in that order, little-endian:
+///
+/// - `id_len` bytes of id;
+/// - `links` × u32 host hashes;
+/// - if the shingle set is truncated: its size and the largest rank its
+///   sketch covers (2 × u32); the same for the word set;
+/// - `n_sketch` × u16 shingle fingerprints, then `n_words` × u16 word
+///   fingerprints (none when both sets are the same).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Entry {
     pub exact: u64,
     pub pool_off: u32,
-    pub n_shingles: u32,
     pub author: u32,
     pub thread: u32,
     pub id_len: u16,
     /// Keys this comment put in the table.
     pub n_post: u16,
     pub n_sketch: u8,
+    pub n_words: u8,
     pub flags: u8,
 }
 
@@ -55,24 +63,33 @@ impl Entry {
     pub(crate) fn n_links(&self) -> usize {
         ((self.flags & LINKS_MASK) >> LINKS_SHIFT) as usize
     }
-    pub(crate) fn truncated(&self) -> bool {
-        self.flags & FLAG_TRUNCATED != 0
+    fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
     }
     /// Bytes of its arena record.
     pub(crate) fn record_len(&self) -> usize {
         self.id_len as usize
             + 4 * self.n_links()
-            + if self.truncated() { 4 } else { 0 }
-            + 2 * self.n_sketch as usize
+            + if self.has(FLAG_TRUNCATED) { 8 } else { 0 }
+            + if self.has(FLAG_WORDS_TRUNCATED) { 8 } else { 0 }
+            + 2 * (self.n_sketch as usize + self.n_words as usize)
     }
 }
 
+/// A stored set: its size, the largest rank its sketch covers (when
+/// truncated), its sorted fingerprints.
+pub(crate) struct StoredSet<'a> {
+    pub n: usize,
+    pub thr: Option<u32>,
+    pub fps: &'a [u8],
+}
+
 /// The parts of an arena record.
-struct Record<'a> {
-    id: &'a [u8],
-    links: &'a [u8],
-    thr: Option<u32>,
-    sketch: &'a [u8],
+pub(crate) struct Record<'a> {
+    pub id: &'a [u8],
+    pub links: &'a [u8],
+    pub shingles: StoredSet<'a>,
+    pub words: StoredSet<'a>,
 }
 
 /// Finds earlier comments that a new comment duplicates (see the
@@ -143,6 +160,43 @@ fn intersect_sorted(a: &[u16], b: &[u16]) -> usize {
     n
 }
 
+/// Sorted 16-bit fingerprints of a set.
+fn sorted_fps(set: &[u64]) -> Vec<u16> {
+    let mut v: Vec<u16> = set.iter().map(|&h| h as u16).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Containment of the query set `q` (ascending hashes; `q_fps` its sorted
+/// fingerprints) in a stored set, and the estimated intersection size.
+/// `None` when a truncated stored sketch covers none of `q`.
+fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet) -> Option<(f64, f64)> {
+    let d_fps: Vec<u16> = d
+        .fps
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    if q.is_empty() {
+        return None;
+    }
+    match d.thr {
+        None => {
+            let inter = intersect_sorted(q_fps, &d_fps) as f64;
+            Some((inter / q.len() as f64, inter))
+        }
+        Some(thr) => {
+            // Bottom-k estimate: only the part of q below the sketch's
+            // largest rank can be compared.
+            let cut = q.partition_point(|&h| rank(h) <= thr);
+            if cut == 0 {
+                return None;
+            }
+            let c = intersect_sorted(&sorted_fps(&q[..cut]), &d_fps) as f64 / cut as f64;
+            Some((c, c * q.len() as f64))
+        }
+    }
+}
+
 fn read_u32(b: &[u8], i: usize) -> u32 {
     match b.get(4 * i..4 * i + 4) {
         Some(w) => u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
@@ -196,6 +250,7 @@ impl DuplicateDetector {
     pub(crate) fn feature_config(&self) -> FeatureConfig {
         FeatureConfig {
             shingle_size: self.params.shingle_size,
+            near_shingle_size: self.params.near_shingle_size,
             winnow_window: self.params.winnow_window,
             min_postings: self.params.min_postings,
             max_postings: self.params.max_postings,
@@ -250,22 +305,46 @@ impl DuplicateDetector {
         (seq % self.params.capacity as u64) as usize
     }
 
-    fn record(&self, e: &Entry) -> Option<Record<'_>> {
+    pub(crate) fn record(&self, e: &Entry) -> Option<Record<'_>> {
         let off = e.pool_off as usize;
         let bytes = self.pool.get(off..off.checked_add(e.record_len())?)?;
         let (id, rest) = bytes.split_at(e.id_len as usize);
-        let (links, rest) = rest.split_at(4 * e.n_links());
-        let (thr, sketch) = if e.truncated() {
-            let (t, s) = rest.split_at(4);
-            (Some(read_u32(t, 0)), s)
+        let (links, mut rest) = rest.split_at(4 * e.n_links());
+        let mut size = |truncated: bool, n: u8| {
+            if truncated {
+                let (t, r) = rest.split_at(8);
+                rest = r;
+                (read_u32(t, 0) as usize, Some(read_u32(t, 1)))
+            } else {
+                (n as usize, None)
+            }
+        };
+        let (n_s, thr_s) = size(e.has(FLAG_TRUNCATED), e.n_sketch);
+        let (n_w, thr_w) = size(e.has(FLAG_WORDS_TRUNCATED), e.n_words);
+        let (s_fps, w_fps) = rest.split_at(2 * e.n_sketch as usize);
+        let shingles = StoredSet {
+            n: n_s,
+            thr: thr_s,
+            fps: s_fps,
+        };
+        let words = if self.params.near_shingle_size == self.params.shingle_size {
+            StoredSet {
+                n: n_s,
+                thr: thr_s,
+                fps: s_fps,
+            }
         } else {
-            (None, rest)
+            StoredSet {
+                n: n_w,
+                thr: thr_w,
+                fps: w_fps,
+            }
         };
         Some(Record {
             id,
             links,
-            thr,
-            sketch,
+            shingles,
+            words,
         })
     }
 
@@ -316,6 +395,26 @@ impl DuplicateDetector {
         merged
     }
 
+    /// Whether `q` and the stored comment `e` are similar in size enough
+    /// for any kind but `Exact` (decided on the record alone when its sets
+    /// are whole, else `true`).
+    fn sizes_allow(&self, q: &Query, e: &Entry) -> bool {
+        if e.has(FLAG_TRUNCATED) || e.has(FLAG_WORDS_TRUNCATED) {
+            return true;
+        }
+        let p = &self.params;
+        let n_d = e.n_sketch as usize;
+        let w_d = if p.near_shingle_size == p.shingle_size {
+            n_d
+        } else {
+            e.n_words as usize
+        };
+        let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
+        let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+        ratio(w_q, w_d) >= p.template_threshold.min(p.near_threshold)
+            || (q.f.tokens >= p.min_partial_tokens && n_d >= n_q)
+    }
+
     /// The best match of `q` among stored comments.
     fn find(&self, q: &Query) -> Option<Found> {
         if q.short && !self.params.short_exact {
@@ -326,8 +425,9 @@ impl DuplicateDetector {
             return None;
         }
         let p = &self.params;
-        let n_q = q.f.shingles.len();
+        let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
         let mut q_fps: Option<Vec<u16>> = None;
+        let mut q_wfps: Option<Vec<u16>> = None;
         let mut best: Option<Found> = None;
         for (seq, _) in cands {
             let Some((slot, e)) = self.entry_for(seq) else {
@@ -336,81 +436,59 @@ impl DuplicateDetector {
             if p.scope == Scope::Thread && e.thread != q.thread {
                 continue;
             }
-            let shared_links = |rec: &Record| {
-                (0..e.n_links()).any(|i| q.f.links.contains(&read_u32(rec.links, i)))
-            };
-            let found = if e.exact == q.f.exact {
-                let Some(rec) = self.record(e) else { continue };
-                Found {
-                    seq,
-                    slot,
-                    kind: DuplicateKind::Exact,
-                    similarity: 1.0,
-                    shared_links: shared_links(&rec),
-                }
+            let exact = e.exact == q.f.exact;
+            if !exact && (q.short || e.has(FLAG_SHORT) || n_q == 0 || !self.sizes_allow(q, e)) {
+                continue;
+            }
+            let Some(rec) = self.record(e) else { continue };
+            let shared_links =
+                (0..e.n_links()).any(|i| q.f.links.contains(&read_u32(rec.links, i)));
+            let (kind, similarity) = if exact {
+                (DuplicateKind::Exact, 1.0)
             } else {
-                if q.short || e.flags & FLAG_SHORT != 0 || n_q == 0 {
-                    continue;
-                }
-                let n_d = e.n_shingles as usize;
-                let near_ok = n_q.min(n_d) as f64 >= p.near_threshold * n_q.max(n_d) as f64;
+                let (n_d, w_d) = (rec.shingles.n, rec.words.n);
+                let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+                let near_ok = ratio(w_q, w_d) >= p.near_threshold;
                 let partial_ok = q.f.tokens >= p.min_partial_tokens && n_d >= n_q;
                 let template_ok = q.author != 0
                     && q.author == e.author
-                    && e.n_links() > 0
-                    && !q.f.links.is_empty()
-                    && n_q.min(n_d) as f64 >= p.template_threshold * n_q.max(n_d) as f64;
-                if !(near_ok || partial_ok || template_ok) {
-                    continue;
-                }
-                let Some(rec) = self.record(e) else { continue };
-                let d_fps: Vec<u16> = rec
-                    .sketch
-                    .chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                    .collect();
-                let fps = q_fps.get_or_insert_with(|| {
-                    let mut v: Vec<u16> = q.f.shingles.iter().map(|&h| h as u16).collect();
-                    v.sort_unstable();
-                    v
-                });
-                // Containment of the new comment in the stored one, and
-                // the estimated intersection size.
-                let (containment, inter) = match rec.thr {
-                    None => {
-                        let inter = intersect_sorted(fps, &d_fps) as f64;
-                        (inter / n_q as f64, inter)
-                    }
-                    Some(thr) => {
-                        let cut = q.f.shingles.partition_point(|&h| rank(h) <= thr);
-                        if cut == 0 {
-                            continue;
+                    && shared_links
+                    && ratio(w_q, w_d) >= p.template_threshold;
+                let jaccard = if near_ok || template_ok {
+                    let fps = q_wfps.get_or_insert_with(|| sorted_fps(q.f.near_set()));
+                    compare(q.f.near_set(), fps, &rec.words).map_or(0.0, |(_, inter)| {
+                        let union = (w_q + w_d) as f64 - inter;
+                        if union > 0.0 {
+                            inter / union
+                        } else {
+                            0.0
                         }
-                        let mut sub: Vec<u16> =
-                            q.f.shingles[..cut].iter().map(|&h| h as u16).collect();
-                        sub.sort_unstable();
-                        let c = intersect_sorted(&sub, &d_fps) as f64 / cut as f64;
-                        (c, c * n_q as f64)
-                    }
+                    })
+                } else {
+                    0.0
                 };
-                let union = (n_q + n_d) as f64 - inter;
-                let jaccard = if union > 0.0 { inter / union } else { 0.0 };
-                let (kind, similarity) = if near_ok && jaccard >= p.near_threshold {
+                let containment = if partial_ok {
+                    let fps = q_fps.get_or_insert_with(|| sorted_fps(&q.f.shingles));
+                    compare(&q.f.shingles, fps, &rec.shingles).map_or(0.0, |(c, _)| c)
+                } else {
+                    0.0
+                };
+                if near_ok && jaccard >= p.near_threshold {
                     (DuplicateKind::Near, jaccard)
                 } else if partial_ok && containment >= p.partial_threshold {
                     (DuplicateKind::Partial, containment)
-                } else if template_ok && jaccard >= p.template_threshold && shared_links(&rec) {
+                } else if template_ok && jaccard >= p.template_threshold {
                     (DuplicateKind::Template, jaccard)
                 } else {
                     continue;
-                };
-                Found {
-                    seq,
-                    slot,
-                    kind,
-                    similarity: similarity.min(1.0),
-                    shared_links: shared_links(&rec),
                 }
+            };
+            let found = Found {
+                seq,
+                slot,
+                kind,
+                similarity: similarity.min(1.0),
+                shared_links,
             };
             let better = match &best {
                 None => true,
@@ -516,9 +594,16 @@ impl DuplicateDetector {
         // one out of its bucket).
         let copies = self.exact_copies(q);
         let id = cut_id(q.id).as_bytes();
-        let (sketch, thr) = q.f.sketch(self.params.sketch_size);
-        let rec_len =
-            id.len() + 4 * q.f.links.len() + 4 * thr.is_some() as usize + 2 * sketch.len();
+        let (sketch, thr) = shingle::sketch(&q.f.shingles, self.params.sketch_size);
+        let (words, words_thr) = if q.f.words.is_empty() {
+            (Vec::new(), None)
+        } else {
+            shingle::sketch(&q.f.words, self.params.sketch_size)
+        };
+        let rec_len = id.len()
+            + 4 * q.f.links.len()
+            + 8 * (thr.is_some() as usize + words_thr.is_some() as usize)
+            + 2 * (sketch.len() + words.len());
         if self.pool.len() + rec_len > u32::MAX as usize {
             self.compact();
             if self.pool.len() + rec_len > u32::MAX as usize {
@@ -543,10 +628,18 @@ impl DuplicateDetector {
         for &l in &q.f.links {
             self.pool.extend_from_slice(&l.to_le_bytes());
         }
+        let clamp = |n: usize| n.min(u32::MAX as usize) as u32;
         if let Some(t) = thr {
+            self.pool
+                .extend_from_slice(&clamp(q.f.shingles.len()).to_le_bytes());
             self.pool.extend_from_slice(&t.to_le_bytes());
         }
-        for fp in &sketch {
+        if let Some(t) = words_thr {
+            self.pool
+                .extend_from_slice(&clamp(q.f.words.len()).to_le_bytes());
+            self.pool.extend_from_slice(&t.to_le_bytes());
+        }
+        for fp in sketch.iter().chain(&words) {
             self.pool.extend_from_slice(&fp.to_le_bytes());
         }
         self.pool_live += rec_len;
@@ -582,18 +675,21 @@ impl DuplicateDetector {
         if thr.is_some() {
             flags |= FLAG_TRUNCATED;
         }
+        if words_thr.is_some() {
+            flags |= FLAG_WORDS_TRUNCATED;
+        }
         if q.short {
             flags |= FLAG_SHORT;
         }
         let entry = Entry {
             exact: q.f.exact,
             pool_off,
-            n_shingles: q.f.shingles.len().min(u32::MAX as usize) as u32,
             author: q.author,
             thread: q.thread,
             id_len: id.len() as u16,
             n_post: keys.len() as u16,
             n_sketch: sketch.len() as u8,
+            n_words: words.len() as u8,
             flags,
         };
         if slot < self.entries.len() {

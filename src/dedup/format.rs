@@ -24,7 +24,7 @@
 
 use std::path::Path;
 
-use super::detector::{Entry, FLAGS_KNOWN, FLAG_TRUNCATED, MAX_ID_BYTES};
+use super::detector::{Entry, FLAGS_KNOWN, FLAG_WORDS_TRUNCATED, MAX_ID_BYTES};
 use super::index::{Bucket, Posting, Table, BUCKET};
 use super::{DuplicateDetector, DuplicateParams, Scope};
 use crate::{Error, Result};
@@ -35,7 +35,7 @@ pub const MAGIC: &[u8; 8] = b"CSDUPIDX";
 pub const FORMAT_VERSION: u32 = 1;
 const HEADER_LEN: usize = 24;
 const WHAT: &str = "duplicate index";
-const ENTRY_LEN: usize = 32;
+const ENTRY_LEN: usize = 28;
 
 fn invalid(path: Option<&Path>, reason: impl Into<String>) -> Error {
     Error::InvalidFile {
@@ -132,6 +132,7 @@ impl DuplicateDetector {
         w.f64(p.template_threshold);
         for v in [
             p.shingle_size,
+            p.near_shingle_size,
             p.winnow_window,
             p.min_postings,
             p.max_postings,
@@ -153,14 +154,14 @@ impl DuplicateDetector {
         for e in &self.entries {
             w.u64(e.exact);
             w.u32(e.pool_off);
-            w.u32(e.n_shingles);
             w.u32(e.author);
             w.u32(e.thread);
             w.u16(e.id_len);
             w.u16(e.n_post);
             w.u8(e.n_sketch);
+            w.u8(e.n_words);
             w.u8(e.flags);
-            w.u16(0);
+            w.u8(0);
         }
         w.u64(self.pool.len() as u64);
         w.0.extend_from_slice(&self.pool);
@@ -272,7 +273,7 @@ impl DuplicateDetector {
         let near_threshold = r.f64("near_threshold")?;
         let partial_threshold = r.f64("partial_threshold")?;
         let template_threshold = r.f64("template_threshold")?;
-        let mut ints = [0usize; 9];
+        let mut ints = [0usize; 10];
         for v in ints.iter_mut() {
             *v = r.usize("parameter")?;
         }
@@ -291,14 +292,15 @@ impl DuplicateDetector {
             partial_threshold,
             template_threshold,
             shingle_size: ints[0],
-            winnow_window: ints[1],
-            min_postings: ints[2],
-            max_postings: ints[3],
-            sketch_size: ints[4],
-            capacity: ints[5],
-            min_tokens: ints[6],
-            min_partial_tokens: ints[7],
-            max_candidates: ints[8],
+            near_shingle_size: ints[1],
+            winnow_window: ints[2],
+            min_postings: ints[3],
+            max_postings: ints[4],
+            sketch_size: ints[5],
+            capacity: ints[6],
+            min_tokens: ints[7],
+            min_partial_tokens: ints[8],
+            max_candidates: ints[9],
             scope,
             short_exact,
         };
@@ -320,15 +322,15 @@ impl DuplicateDetector {
             let e = Entry {
                 exact: r.u64("record")?,
                 pool_off: r.u32("record")?,
-                n_shingles: r.u32("record")?,
                 author: r.u32("record")?,
                 thread: r.u32("record")?,
                 id_len: r.u16("record")?,
                 n_post: r.u16("record")?,
                 n_sketch: r.u8("record")?,
+                n_words: r.u8("record")?,
                 flags: r.u8("record")?,
             };
-            r.u16("record")?;
+            r.u8("record")?;
             entries.push(e);
         }
         let pool_len = r.count(1, "arena length")?;
@@ -369,14 +371,12 @@ impl DuplicateDetector {
             if e.id_len as usize > MAX_ID_BYTES {
                 return Err(bad("id too long"));
             }
-            if e.n_sketch as usize > params.sketch_size {
+            if e.n_sketch as usize > params.sketch_size || e.n_words as usize > params.sketch_size {
                 return Err(bad("sketch larger than sketch_size"));
             }
-            if (e.flags & FLAG_TRUNCATED != 0) != (e.n_shingles as usize > params.sketch_size) {
-                return Err(bad("sketch size does not match the shingle count"));
-            }
-            if e.flags & FLAG_TRUNCATED == 0 && e.n_sketch as u32 != e.n_shingles {
-                return Err(bad("sketch size does not match the shingle count"));
+            let one_set = params.near_shingle_size == params.shingle_size;
+            if one_set && (e.n_words != 0 || e.flags & FLAG_WORDS_TRUNCATED != 0) {
+                return Err(bad("word sketch where the word set is the shingle set"));
             }
             let off = e.pool_off as usize;
             off.checked_add(e.record_len())

@@ -19,10 +19,11 @@ use crate::{Error, Result};
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `near_threshold` | 0.7 | resemblance (Jaccard of shingle sets) from which a comment is a [`Near`](super::DuplicateKind::Near) duplicate | (0, 1] |
+/// | `near_threshold` | 0.6 | resemblance (Jaccard of the sets of `near_shingle_size`-word shingles, by default of words) from which a comment is a [`Near`](super::DuplicateKind::Near) duplicate | (0, 1] |
 /// | `partial_threshold` | 0.8 | share of the new comment's shingles found in one earlier, at least as long comment from which it is a [`Partial`](super::DuplicateKind::Partial) duplicate | (0, 1] |
-/// | `template_threshold` | 0.2 | resemblance from which a comment by the same author linking to the same host is a [`Template`](super::DuplicateKind::Template) duplicate | (0, `near_threshold`] |
-/// | `shingle_size` | 2 | words per shingle | 1 ..= 8 |
+/// | `template_threshold` | 0.25 | resemblance from which a comment by the same author linking to the same host is a [`Template`](super::DuplicateKind::Template) duplicate | (0, `near_threshold`] |
+/// | `shingle_size` | 3 | words per shingle for containment (`Partial`) and for the index | 1 ..= 8 |
+/// | `near_shingle_size` | 1 | words per shingle for resemblance (`Near`, `Template`): 1 compares sets of words, which tolerates replaced words | 1 ..= 8 |
 /// | `winnow_window` | 4 | winnowing window: any run of this many consecutive shingles shared with a stored comment finds it | 1 ..= 64 |
 /// | `min_postings` | 4 | the smallest shingle hashes of each comment always indexed, on top of winnowing | 0 ..= 64 |
 /// | `max_postings` | 64 | most shingle keys indexed per comment (long comments keep their smallest) | 1 ..= 1024 |
@@ -42,6 +43,7 @@ pub struct DuplicateParams {
     pub(crate) partial_threshold: f64,
     pub(crate) template_threshold: f64,
     pub(crate) shingle_size: usize,
+    pub(crate) near_shingle_size: usize,
     pub(crate) winnow_window: usize,
     pub(crate) min_postings: usize,
     pub(crate) max_postings: usize,
@@ -57,10 +59,11 @@ pub struct DuplicateParams {
 impl Default for DuplicateParams {
     fn default() -> Self {
         DuplicateParams {
-            near_threshold: 0.7,
+            near_threshold: 0.6,
             partial_threshold: 0.8,
-            template_threshold: 0.2,
-            shingle_size: 2,
+            template_threshold: 0.25,
+            shingle_size: 3,
+            near_shingle_size: 1,
             winnow_window: 4,
             min_postings: 4,
             max_postings: 64,
@@ -103,6 +106,10 @@ impl DuplicateParams {
         shingle_size: usize
     );
     setter!(
+        /// Sets `near_shingle_size` (see the [table](Self)).
+        near_shingle_size: usize
+    );
+    setter!(
         /// Sets `winnow_window` (see the [table](Self)).
         winnow_window: usize
     );
@@ -143,13 +150,33 @@ impl DuplicateParams {
         max_candidates: usize
     );
 
+    /// The near-duplicate threshold.
+    pub fn near_threshold_value(&self) -> f64 {
+        self.near_threshold
+    }
+
+    /// The partial-duplicate (containment) threshold.
+    pub fn partial_threshold_value(&self) -> f64 {
+        self.partial_threshold
+    }
+
+    /// Words per shingle (containment, index).
+    pub fn shingle_size_value(&self) -> usize {
+        self.shingle_size
+    }
+
+    /// Words per shingle (resemblance).
+    pub fn near_shingle_size_value(&self) -> usize {
+        self.near_shingle_size
+    }
+
     /// The rolling window's size.
-    pub fn get_capacity(&self) -> usize {
+    pub fn capacity_value(&self) -> usize {
         self.capacity
     }
 
     /// The comparison scope.
-    pub fn get_scope(&self) -> Scope {
+    pub fn scope_value(&self) -> Scope {
         self.scope
     }
 
@@ -186,6 +213,7 @@ impl DuplicateParams {
             ));
         }
         range("shingle_size", self.shingle_size, 1, 8, "1 ..= 8")?;
+        range("near_shingle_size", self.near_shingle_size, 1, 8, "1 ..= 8")?;
         range("winnow_window", self.winnow_window, 1, 64, "1 ..= 64")?;
         range("min_postings", self.min_postings, 0, 64, "0 ..= 64")?;
         range("max_postings", self.max_postings, 1, 1024, "1 ..= 1024")?;
@@ -230,6 +258,7 @@ mod tests {
             DuplicateParams::default().partial_threshold(1.5),
             DuplicateParams::default().template_threshold(0.9),
             DuplicateParams::default().shingle_size(0),
+            DuplicateParams::default().near_shingle_size(9),
             DuplicateParams::default().winnow_window(65),
             DuplicateParams::default().max_postings(0),
             DuplicateParams::default().sketch_size(4),

@@ -43,6 +43,7 @@ pub(crate) const MAX_LINKS: usize = 2;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FeatureConfig {
     pub shingle_size: usize,
+    pub near_shingle_size: usize,
     pub winnow_window: usize,
     pub min_postings: usize,
     pub max_postings: usize,
@@ -59,6 +60,10 @@ pub(crate) struct Features {
     pub links: Vec<u32>,
     /// Distinct shingle hashes, ascending.
     pub shingles: Vec<u64>,
+    /// Distinct hashes of the shingles that resemblance is computed on
+    /// (`near_shingle_size` words), ascending; empty when the two sizes
+    /// are equal (then `shingles` serves).
+    pub words: Vec<u64>,
     /// The shingle hashes to store in the index (a subset of `shingles`).
     pub postings: Vec<u64>,
 }
@@ -89,27 +94,42 @@ impl Features {
         f.tokens = tokens.len();
         let seq = shingle_sequence(&tokens, cfg.shingle_size);
         f.postings = select_postings(&seq, cfg);
-        let mut set = seq;
-        sort_u64(&mut set);
-        set.dedup();
-        f.shingles = set;
+        f.shingles = distinct(seq);
+        if cfg.near_shingle_size != cfg.shingle_size {
+            f.words = distinct(shingle_sequence(&tokens, cfg.near_shingle_size));
+        }
         f
     }
 
-    /// The sketch of these features: fingerprints of the `sketch_size`
-    /// smallest shingles, sorted, and the largest rank they cover (`None`
-    /// when the sketch holds every shingle).
-    pub(crate) fn sketch(&self, sketch_size: usize) -> (Vec<u16>, Option<u32>) {
-        let n = self.shingles.len().min(sketch_size);
-        let mut fps: Vec<u16> = self.shingles[..n].iter().map(|&h| fingerprint(h)).collect();
-        fps.sort_unstable();
-        let thr = if self.shingles.len() > sketch_size {
-            Some(rank(self.shingles[n - 1]))
+    /// The set resemblance is computed on.
+    pub(crate) fn near_set(&self) -> &[u64] {
+        if self.words.is_empty() {
+            &self.shingles
         } else {
-            None
-        };
-        (fps, thr)
+            &self.words
+        }
     }
+}
+
+fn distinct(mut v: Vec<u64>) -> Vec<u64> {
+    sort_u64(&mut v);
+    v.dedup();
+    v
+}
+
+/// The sketch of a distinct, ascending set: fingerprints of its
+/// `sketch_size` smallest hashes, sorted, and the largest rank they cover
+/// (`None` when the sketch holds the whole set).
+pub(crate) fn sketch(set: &[u64], sketch_size: usize) -> (Vec<u16>, Option<u32>) {
+    let n = set.len().min(sketch_size);
+    let mut fps: Vec<u16> = set[..n].iter().map(|&h| fingerprint(h)).collect();
+    fps.sort_unstable();
+    let thr = if set.len() > sketch_size {
+        Some(rank(set[n - 1]))
+    } else {
+        None
+    };
+    (fps, thr)
 }
 
 /// Hash of the alphanumeric runs of `text`, in order.
@@ -328,6 +348,7 @@ mod tests {
     fn cfg() -> FeatureConfig {
         FeatureConfig {
             shingle_size: 2,
+            near_shingle_size: 1,
             winnow_window: 4,
             min_postings: 4,
             max_postings: 64,
