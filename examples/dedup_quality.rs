@@ -84,7 +84,7 @@ fn case_punct(rng: &mut Rng, text: &str) -> String {
             w = w.to_lowercase();
         }
         if rng.chance(0.15) {
-            let p: &str = rng.pick(PUNCT);
+            let p: &&str = rng.pick(PUNCT);
             w.push_str(p);
         }
         if !w.is_empty() {
