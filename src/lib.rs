@@ -3,6 +3,7 @@
 
 pub mod classify;
 pub mod datasets;
+pub mod dedup;
 pub mod error;
 pub mod features;
 pub mod label;
@@ -12,6 +13,7 @@ pub mod tokenize;
 pub mod train;
 
 pub use classify::{Classification, Classifier, Comment, Probabilities, Reason, Scores};
+pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
 pub use label::{Example, Label};
 pub use model::{Model, Thresholds};

@@ -1,0 +1,741 @@
+//! [`DuplicateDetector`]: the stored comments, the index over them, and
+//! the check that verifies candidates.
+
+use super::hash::{combine, hash_bytes, hash_opt, mix};
+use super::index::{Table, BUCKET};
+use super::shingle::{self, rank, FeatureConfig, Features};
+use super::{DupInput, Duplicate, DuplicateKind, DuplicateParams, Scope};
+
+/// Ids longer than this are cut (at a character boundary).
+pub(crate) const MAX_ID_BYTES: usize = 1024;
+/// Queries with more distinct shingles probe only their selected ones.
+const MAX_PROBES: usize = 512;
+/// Load of the table right after it grows, and load that makes it grow.
+const LOAD_AFTER_GROWTH: f64 = 0.72;
+const LOAD_MAX: f64 = 0.9;
+const INITIAL_BUCKETS: usize = 16;
+
+const SEED_ID: u64 = 0x6964_5f6b_6579_5f31;
+const SEED_EXACT_KEY: u64 = 0x6578_5f6b_6579_5f32;
+const SEED_SHINGLE_KEY: u64 = 0x7368_5f6b_6579_5f33;
+const SEED_LINK_KEY: u64 = 0x6c6b_5f6b_6579_5f34;
+const SEED_AUTHOR: u64 = 0x6175_7468_6f72_5f35;
+const SEED_THREAD: u64 = 0x7468_7265_6164_5f36;
+
+pub(crate) const FLAG_LIVE: u8 = 1;
+/// The shingle set is larger than its sketch.
+pub(crate) const FLAG_TRUNCATED: u8 = 2;
+pub(crate) const FLAG_SHORT: u8 = 4;
+/// The word set (resemblance) is larger than its sketch.
+pub(crate) const FLAG_WORDS_TRUNCATED: u8 = 8;
+pub(crate) const LINKS_SHIFT: u8 = 4;
+pub(crate) const LINKS_MASK: u8 = 0b11 << LINKS_SHIFT;
+pub(crate) const FLAGS_KNOWN: u8 =
+    FLAG_LIVE | FLAG_TRUNCATED | FLAG_SHORT | FLAG_WORDS_TRUNCATED | LINKS_MASK;
+
+/// The record of one stored comment (32 bytes). Its id, link hosts and
+/// sketches are in the arena at `pool_off`, in that order, little-endian:
+///
+/// - `id_len` bytes of id;
+/// - `links` × u32 host hashes;
+/// - if the shingle set is truncated: its size and the largest rank its
+///   sketch covers (2 × u32); the same for the word set;
+/// - `n_sketch` × u16 shingle fingerprints, then `n_words` × u16 word
+///   fingerprints (none when both sets are the same).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub exact: u64,
+    pub pool_off: u32,
+    pub author: u32,
+    pub thread: u32,
+    pub id_len: u16,
+    /// Keys this comment put in the table.
+    pub n_post: u16,
+    pub n_sketch: u8,
+    pub n_words: u8,
+    pub flags: u8,
+}
+
+impl Entry {
+    pub(crate) fn live(&self) -> bool {
+        self.flags & FLAG_LIVE != 0
+    }
+    pub(crate) fn n_links(&self) -> usize {
+        ((self.flags & LINKS_MASK) >> LINKS_SHIFT) as usize
+    }
+    fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+    /// Bytes of its arena record.
+    pub(crate) fn record_len(&self) -> usize {
+        self.id_len as usize
+            + 4 * self.n_links()
+            + if self.has(FLAG_TRUNCATED) { 8 } else { 0 }
+            + if self.has(FLAG_WORDS_TRUNCATED) { 8 } else { 0 }
+            + 2 * (self.n_sketch as usize + self.n_words as usize)
+    }
+}
+
+/// A stored set: its size, the largest rank its sketch covers (when
+/// truncated), its sorted fingerprints.
+pub(crate) struct StoredSet<'a> {
+    pub n: usize,
+    pub thr: Option<u32>,
+    pub fps: &'a [u8],
+}
+
+/// The parts of an arena record.
+pub(crate) struct Record<'a> {
+    pub id: &'a [u8],
+    pub links: &'a [u8],
+    pub shingles: StoredSet<'a>,
+    pub words: StoredSet<'a>,
+}
+
+/// Finds earlier comments that a new comment duplicates (see the
+/// [module docs](super)).
+///
+/// Built by [`DuplicateParams::build`]. `check` takes `&self`, so a
+/// detector can be shared between threads for checking; inserting needs
+/// `&mut self`.
+#[derive(Debug, Clone)]
+pub struct DuplicateDetector {
+    pub(crate) params: DuplicateParams,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) pool: Vec<u8>,
+    pub(crate) table: Table,
+    pub(crate) next_seq: u64,
+    pub(crate) len: usize,
+    pub(crate) pool_live: usize,
+    pub(crate) live_postings: usize,
+}
+
+/// A comment's features with what the check needs besides.
+struct Query<'a> {
+    id: &'a str,
+    f: Features,
+    author: u32,
+    thread: u32,
+    salt: u64,
+    short: bool,
+}
+
+/// A verified match.
+struct Found {
+    seq: u64,
+    slot: usize,
+    kind: DuplicateKind,
+    similarity: f64,
+    shared_links: bool,
+}
+
+fn kind_rank(k: DuplicateKind) -> u8 {
+    match k {
+        DuplicateKind::Exact => 3,
+        DuplicateKind::Near => 2,
+        DuplicateKind::Partial => 1,
+        DuplicateKind::Template => 0,
+    }
+}
+
+#[inline]
+fn key(h: u64) -> u32 {
+    ((h >> 32) as u32).max(1)
+}
+
+/// Size of the multiset intersection of two sorted lists.
+fn intersect_sorted(a: &[u16], b: &[u16]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Sorted 16-bit fingerprints of a set.
+fn sorted_fps(set: &[u64]) -> Vec<u16> {
+    let mut v: Vec<u16> = set.iter().map(|&h| h as u16).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Containment of the query set `q` (ascending hashes; `q_fps` its sorted
+/// fingerprints) in a stored set, and the estimated intersection size.
+/// `None` when a truncated stored sketch covers none of `q`.
+fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet) -> Option<(f64, f64)> {
+    let d_fps: Vec<u16> = d
+        .fps
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    if q.is_empty() {
+        return None;
+    }
+    match d.thr {
+        None => {
+            let inter = intersect_sorted(q_fps, &d_fps) as f64;
+            Some((inter / q.len() as f64, inter))
+        }
+        Some(thr) => {
+            // Bottom-k estimate: only the part of q below the sketch's
+            // largest rank can be compared.
+            let cut = q.partition_point(|&h| rank(h) <= thr);
+            if cut == 0 {
+                return None;
+            }
+            let c = intersect_sorted(&sorted_fps(&q[..cut]), &d_fps) as f64 / cut as f64;
+            Some((c, c * q.len() as f64))
+        }
+    }
+}
+
+fn read_u32(b: &[u8], i: usize) -> u32 {
+    match b.get(4 * i..4 * i + 4) {
+        Some(w) => u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
+        None => 0,
+    }
+}
+
+impl DuplicateDetector {
+    pub(crate) fn with_valid_params(params: DuplicateParams) -> Self {
+        DuplicateDetector {
+            params,
+            entries: Vec::new(),
+            pool: Vec::new(),
+            table: Table::with_buckets(INITIAL_BUCKETS),
+            next_seq: 0,
+            len: 0,
+            pool_live: 0,
+            live_postings: 0,
+        }
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &DuplicateParams {
+        &self.params
+    }
+
+    /// Number of stored comments (inserted, not evicted or removed; short
+    /// comments are stored only with `short_exact`).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no comment is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Forgets every comment (the parameters stay).
+    pub fn clear(&mut self) {
+        *self = Self::with_valid_params(self.params.clone());
+    }
+
+    /// Bytes allocated by the detector (records, arena, table).
+    pub fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.pool.capacity()
+            + self.table.memory_bytes()
+    }
+
+    pub(crate) fn feature_config(&self) -> FeatureConfig {
+        FeatureConfig {
+            shingle_size: self.params.shingle_size,
+            near_shingle_size: self.params.near_shingle_size,
+            winnow_window: self.params.winnow_window,
+            min_postings: self.params.min_postings,
+            max_postings: self.params.max_postings,
+        }
+    }
+
+    fn query<'a>(&self, input: &DupInput<'a>) -> Query<'a> {
+        let f = Features::extract(input.text, &self.feature_config());
+        let thread = hash_opt(SEED_THREAD, input.thread);
+        let salt = match self.params.scope {
+            Scope::Site => 0,
+            Scope::Thread => mix(thread as u64 ^ SEED_THREAD),
+        };
+        Query {
+            id: input.id,
+            short: f.tokens < self.params.min_tokens,
+            f,
+            author: hash_opt(SEED_AUTHOR, input.author),
+            thread,
+            salt,
+        }
+    }
+
+    // Keys of the table.
+    fn id_key(id: &[u8]) -> u32 {
+        key(hash_bytes(SEED_ID, id))
+    }
+    fn exact_key(q: &Query) -> u32 {
+        key(mix(q.f.exact ^ q.salt ^ SEED_EXACT_KEY))
+    }
+    fn shingle_key(q: &Query, h: u64) -> u32 {
+        key(mix(h ^ q.salt ^ SEED_SHINGLE_KEY))
+    }
+    fn link_key(q: &Query, link: u32) -> u32 {
+        key(mix(combine(q.author as u64, link as u64)
+            ^ q.salt
+            ^ SEED_LINK_KEY))
+    }
+
+    /// The full sequence number of a posting's, if still in the window.
+    #[inline]
+    fn live_seq(&self, s: u32) -> Option<u64> {
+        let age = (self.next_seq as u32).wrapping_sub(s) as u64;
+        if age == 0 || age > self.params.capacity as u64 || age > self.next_seq {
+            None
+        } else {
+            Some(self.next_seq - age)
+        }
+    }
+
+    fn slot_of(&self, seq: u64) -> usize {
+        (seq % self.params.capacity as u64) as usize
+    }
+
+    pub(crate) fn record(&self, e: &Entry) -> Option<Record<'_>> {
+        let off = e.pool_off as usize;
+        let bytes = self.pool.get(off..off.checked_add(e.record_len())?)?;
+        let (id, rest) = bytes.split_at(e.id_len as usize);
+        let (links, mut rest) = rest.split_at(4 * e.n_links());
+        let mut size = |truncated: bool, n: u8| {
+            if truncated {
+                let (t, r) = rest.split_at(8);
+                rest = r;
+                (read_u32(t, 0) as usize, Some(read_u32(t, 1)))
+            } else {
+                (n as usize, None)
+            }
+        };
+        let (n_s, thr_s) = size(e.has(FLAG_TRUNCATED), e.n_sketch);
+        let (n_w, thr_w) = size(e.has(FLAG_WORDS_TRUNCATED), e.n_words);
+        let (s_fps, w_fps) = rest.split_at(2 * e.n_sketch as usize);
+        let shingles = StoredSet {
+            n: n_s,
+            thr: thr_s,
+            fps: s_fps,
+        };
+        let words = if self.params.near_shingle_size == self.params.shingle_size {
+            StoredSet {
+                n: n_s,
+                thr: thr_s,
+                fps: s_fps,
+            }
+        } else {
+            StoredSet {
+                n: n_w,
+                thr: thr_w,
+                fps: w_fps,
+            }
+        };
+        Some(Record {
+            id,
+            links,
+            shingles,
+            words,
+        })
+    }
+
+    /// Whether the stored comment at `slot` holds `seq` and is live.
+    fn entry_for(&self, seq: u64) -> Option<(usize, &Entry)> {
+        let slot = self.slot_of(seq);
+        let e = self.entries.get(slot)?;
+        e.live().then_some((slot, e))
+    }
+
+    /// Candidates: (sequence number, weight), best first.
+    fn candidates(&self, q: &Query) -> Vec<(u64, u32)> {
+        let mut raw: Vec<(u64, u32)> = Vec::with_capacity(64);
+        let mut push = |s: u32, w: u32| {
+            if let Some(seq) = self.live_seq(s) {
+                raw.push((seq, w));
+            }
+        };
+        self.table.lookup(Self::exact_key(q), |s| push(s, 1 << 16));
+        if !q.short {
+            let probes: &[u64] = if q.f.shingles.len() <= MAX_PROBES {
+                &q.f.shingles
+            } else {
+                &q.f.postings
+            };
+            for &h in probes {
+                self.table.lookup(Self::shingle_key(q, h), |s| push(s, 1));
+            }
+            if q.author != 0 {
+                for &l in &q.f.links {
+                    self.table.lookup(Self::link_key(q, l), |s| push(s, 1 << 8));
+                }
+            }
+        }
+        raw.sort_unstable_by_key(|c| c.0);
+        let mut merged: Vec<(u64, u32)> = Vec::with_capacity(raw.len());
+        for (seq, w) in raw {
+            match merged.last_mut() {
+                Some(last) if last.0 == seq => last.1 = last.1.saturating_add(w),
+                _ => merged.push((seq, w)),
+            }
+        }
+        if merged.len() > self.params.max_candidates {
+            // Most shared keys first, then the earliest.
+            merged.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            merged.truncate(self.params.max_candidates);
+        }
+        merged
+    }
+
+    /// Whether `q` and the stored comment `e` are similar in size enough
+    /// for any kind but `Exact` (decided on the record alone when its sets
+    /// are whole, else `true`).
+    fn sizes_allow(&self, q: &Query, e: &Entry) -> bool {
+        if e.has(FLAG_TRUNCATED) || e.has(FLAG_WORDS_TRUNCATED) {
+            return true;
+        }
+        let p = &self.params;
+        let n_d = e.n_sketch as usize;
+        let w_d = if p.near_shingle_size == p.shingle_size {
+            n_d
+        } else {
+            e.n_words as usize
+        };
+        let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
+        let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+        ratio(w_q, w_d) >= p.template_threshold.min(p.near_threshold)
+            || (q.f.tokens >= p.min_partial_tokens && n_d >= n_q)
+    }
+
+    /// The best match of `q` among stored comments.
+    fn find(&self, q: &Query) -> Option<Found> {
+        if q.short && !self.params.short_exact {
+            return None;
+        }
+        let cands = self.candidates(q);
+        if cands.is_empty() {
+            return None;
+        }
+        let p = &self.params;
+        let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
+        let mut q_fps: Option<Vec<u16>> = None;
+        let mut q_wfps: Option<Vec<u16>> = None;
+        let mut best: Option<Found> = None;
+        for (seq, _) in cands {
+            let Some((slot, e)) = self.entry_for(seq) else {
+                continue;
+            };
+            if p.scope == Scope::Thread && e.thread != q.thread {
+                continue;
+            }
+            let exact = e.exact == q.f.exact;
+            if !exact && (q.short || e.has(FLAG_SHORT) || n_q == 0 || !self.sizes_allow(q, e)) {
+                continue;
+            }
+            let Some(rec) = self.record(e) else { continue };
+            let shared_links =
+                (0..e.n_links()).any(|i| q.f.links.contains(&read_u32(rec.links, i)));
+            let (kind, similarity) = if exact {
+                (DuplicateKind::Exact, 1.0)
+            } else {
+                let (n_d, w_d) = (rec.shingles.n, rec.words.n);
+                let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+                let near_ok = ratio(w_q, w_d) >= p.near_threshold;
+                let partial_ok = q.f.tokens >= p.min_partial_tokens && n_d >= n_q;
+                let template_ok = q.author != 0
+                    && q.author == e.author
+                    && shared_links
+                    && ratio(w_q, w_d) >= p.template_threshold;
+                let jaccard = if near_ok || template_ok {
+                    let fps = q_wfps.get_or_insert_with(|| sorted_fps(q.f.near_set()));
+                    compare(q.f.near_set(), fps, &rec.words).map_or(0.0, |(_, inter)| {
+                        let union = (w_q + w_d) as f64 - inter;
+                        if union > 0.0 {
+                            inter / union
+                        } else {
+                            0.0
+                        }
+                    })
+                } else {
+                    0.0
+                };
+                let containment = if partial_ok {
+                    let fps = q_fps.get_or_insert_with(|| sorted_fps(&q.f.shingles));
+                    compare(&q.f.shingles, fps, &rec.shingles).map_or(0.0, |(c, _)| c)
+                } else {
+                    0.0
+                };
+                if near_ok && jaccard >= p.near_threshold {
+                    (DuplicateKind::Near, jaccard)
+                } else if partial_ok && containment >= p.partial_threshold {
+                    (DuplicateKind::Partial, containment)
+                } else if template_ok && jaccard >= p.template_threshold {
+                    (DuplicateKind::Template, jaccard)
+                } else {
+                    continue;
+                }
+            };
+            let found = Found {
+                seq,
+                slot,
+                kind,
+                similarity: similarity.min(1.0),
+                shared_links,
+            };
+            let better = match &best {
+                None => true,
+                Some(b) => {
+                    (
+                        kind_rank(found.kind),
+                        found.similarity,
+                        std::cmp::Reverse(found.seq),
+                    ) > (kind_rank(b.kind), b.similarity, std::cmp::Reverse(b.seq))
+                }
+            };
+            if better {
+                best = Some(found);
+            }
+        }
+        best
+    }
+
+    fn report(&self, q: &Query, found: Found) -> Duplicate {
+        let e = &self.entries[found.slot];
+        let id = self
+            .record(e)
+            .map(|r| String::from_utf8_lossy(r.id).into_owned())
+            .unwrap_or_default();
+        Duplicate {
+            of: id,
+            kind: found.kind,
+            similarity: found.similarity,
+            same_author: q.author != 0 && q.author == e.author,
+            shared_links: found.shared_links,
+        }
+    }
+
+    /// The earlier comment that `input` duplicates, if any. Does not store
+    /// `input`.
+    pub fn check(&self, input: &DupInput) -> Option<Duplicate> {
+        let q = self.query(input);
+        self.find(&q).map(|f| self.report(&q, f))
+    }
+
+    /// Stores `input` (without checking it).
+    pub fn insert(&mut self, input: &DupInput) {
+        let q = self.query(input);
+        self.store(&q);
+    }
+
+    /// How many stored comments (up to 2) the exact key of `q` finds.
+    fn exact_copies(&self, q: &Query) -> usize {
+        let mut n = 0;
+        self.table.lookup(Self::exact_key(q), |s| {
+            if let Some((_, e)) = self.live_seq(s).and_then(|seq| self.entry_for(seq)) {
+                if e.exact == q.f.exact
+                    && (self.params.scope == Scope::Site || e.thread == q.thread)
+                {
+                    n += 1;
+                }
+            }
+        });
+        n.min(2)
+    }
+
+    /// Checks `input`, then stores it: the same as [`check`](Self::check)
+    /// followed by [`insert`](Self::insert), computing its features once.
+    pub fn check_and_insert(&mut self, input: &DupInput) -> Option<Duplicate> {
+        let q = self.query(input);
+        let dup = self.find(&q).map(|f| self.report(&q, f));
+        self.store(&q);
+        dup
+    }
+
+    /// Removes the stored comment(s) with this id. Returns whether one was
+    /// found.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let id = cut_id(id).as_bytes();
+        let mut seqs = Vec::new();
+        self.table
+            .lookup(Self::id_key(id), |s| seqs.extend(self.live_seq(s)));
+        let mut removed = false;
+        for seq in seqs {
+            let Some((slot, e)) = self.entry_for(seq) else {
+                continue;
+            };
+            if self.record(e).map(|r| r.id) != Some(id) {
+                continue;
+            }
+            let e = &mut self.entries[slot];
+            e.flags &= !FLAG_LIVE;
+            self.pool_live -= e.record_len();
+            self.len -= 1;
+            removed = true;
+        }
+        removed
+    }
+
+    fn store(&mut self, q: &Query) {
+        if q.short && !self.params.short_exact {
+            return;
+        }
+        // An exact copy of a stored comment adds no shingle keys: it is
+        // found through the first one. It adds its exact key while fewer
+        // than two copies have one, so that removing the first one does not
+        // hide the others (while a flood of copies cannot push the first
+        // one out of its bucket).
+        let copies = self.exact_copies(q);
+        let id = cut_id(q.id).as_bytes();
+        let (sketch, thr) = shingle::sketch(&q.f.shingles, self.params.sketch_size);
+        let (words, words_thr) = if q.f.words.is_empty() {
+            (Vec::new(), None)
+        } else {
+            shingle::sketch(&q.f.words, self.params.sketch_size)
+        };
+        let rec_len = id.len()
+            + 4 * q.f.links.len()
+            + 8 * (thr.is_some() as usize + words_thr.is_some() as usize)
+            + 2 * (sketch.len() + words.len());
+        if self.pool.len() + rec_len > u32::MAX as usize {
+            self.compact();
+            if self.pool.len() + rec_len > u32::MAX as usize {
+                return; // cannot happen with ids of at most 1 KiB
+            }
+        }
+
+        let seq = self.next_seq;
+        let slot = self.slot_of(seq);
+        if let Some(old) = self.entries.get(slot).copied() {
+            if old.live() {
+                self.len -= 1;
+                self.pool_live -= old.record_len();
+            }
+            self.live_postings -= old.n_post as usize;
+        }
+        self.next_seq += 1;
+
+        // The record.
+        let pool_off = self.pool.len() as u32;
+        self.pool.extend_from_slice(id);
+        for &l in &q.f.links {
+            self.pool.extend_from_slice(&l.to_le_bytes());
+        }
+        let clamp = |n: usize| n.min(u32::MAX as usize) as u32;
+        if let Some(t) = thr {
+            self.pool
+                .extend_from_slice(&clamp(q.f.shingles.len()).to_le_bytes());
+            self.pool.extend_from_slice(&t.to_le_bytes());
+        }
+        if let Some(t) = words_thr {
+            self.pool
+                .extend_from_slice(&clamp(q.f.words.len()).to_le_bytes());
+            self.pool.extend_from_slice(&t.to_le_bytes());
+        }
+        for fp in sketch.iter().chain(&words) {
+            self.pool.extend_from_slice(&fp.to_le_bytes());
+        }
+        self.pool_live += rec_len;
+
+        // The keys.
+        let mut keys = Vec::with_capacity(q.f.postings.len() + 4);
+        keys.push(Self::id_key(id));
+        if copies < 2 {
+            keys.push(Self::exact_key(q));
+        }
+        if copies == 0 && !q.short {
+            keys.extend(q.f.postings.iter().map(|&h| Self::shingle_key(q, h)));
+            if q.author != 0 {
+                keys.extend(q.f.links.iter().map(|&l| Self::link_key(q, l)));
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        self.live_postings += keys.len();
+        if self.live_postings as f64 > LOAD_MAX * self.table.slots() as f64 {
+            let buckets = (self.live_postings as f64 / LOAD_AFTER_GROWTH / BUCKET as f64).ceil();
+            let (next, cap) = (self.next_seq, self.params.capacity as u64);
+            self.table
+                .resize(buckets as usize, &|s| is_live(next, cap, s));
+        }
+        let (next, cap) = (self.next_seq, self.params.capacity as u64);
+        let live = |s: u32| is_live(next, cap, s);
+        for &k in &keys {
+            self.table.insert(k, seq as u32, &live);
+        }
+
+        let mut flags = FLAG_LIVE | ((q.f.links.len() as u8) << LINKS_SHIFT);
+        if thr.is_some() {
+            flags |= FLAG_TRUNCATED;
+        }
+        if words_thr.is_some() {
+            flags |= FLAG_WORDS_TRUNCATED;
+        }
+        if q.short {
+            flags |= FLAG_SHORT;
+        }
+        let entry = Entry {
+            exact: q.f.exact,
+            pool_off,
+            author: q.author,
+            thread: q.thread,
+            id_len: id.len() as u16,
+            n_post: keys.len() as u16,
+            n_sketch: sketch.len() as u8,
+            n_words: words.len() as u8,
+            flags,
+        };
+        if slot < self.entries.len() {
+            self.entries[slot] = entry;
+        } else {
+            self.entries.push(entry);
+        }
+        self.len += 1;
+
+        let garbage = self.pool.len() - self.pool_live;
+        if garbage > 4096 && garbage > self.pool_live / 4 {
+            self.compact();
+        }
+    }
+
+    /// Rewrites the arena with live records only.
+    fn compact(&mut self) {
+        let mut pool = Vec::with_capacity(self.pool_live + self.pool_live / 3 + 64);
+        for e in self.entries.iter_mut() {
+            if !e.live() {
+                continue;
+            }
+            let off = e.pool_off as usize;
+            let bytes = &self.pool[off..off + e.record_len()];
+            e.pool_off = pool.len() as u32;
+            pool.extend_from_slice(bytes);
+        }
+        self.pool = pool;
+    }
+}
+
+/// Whether a posting's sequence number is still in the window.
+#[inline]
+fn is_live(next: u64, cap: u64, s: u32) -> bool {
+    let age = (next as u32).wrapping_sub(s) as u64;
+    age != 0 && age <= cap && age <= next
+}
+
+/// `id` cut to [`MAX_ID_BYTES`] at a character boundary.
+fn cut_id(id: &str) -> &str {
+    if id.len() <= MAX_ID_BYTES {
+        return id;
+    }
+    let mut end = MAX_ID_BYTES;
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    &id[..end]
+}

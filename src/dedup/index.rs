@@ -1,0 +1,200 @@
+//! The candidate index: a flat hash table from 32-bit keys to insertion
+//! sequence numbers.
+//!
+//! Why this shape: the detector stores about ten keys per comment (shingle
+//! samples, the exact-text key, the id), for up to millions of comments, and
+//! looks up a few dozen keys per check. A flat table of 8-byte postings
+//! (`key: u32`, `seq: u32`) in 64-byte buckets keeps that at about 10 bytes
+//! a key and one cache line a lookup. Each key may live in either of two
+//! buckets ("power of two choices"): an insert goes to the one with more
+//! free room, which keeps buckets from overflowing at high load. A key may
+//! have many postings (a common phrase is in many comments); a bucket keeps
+//! its postings newest first and, when full, drops the oldest one.
+//!
+//! Postings are never deleted one by one. A posting is *stale* when its
+//! comment has left the rolling window, which the caller tells from the
+//! sequence number alone (`is_live`); stale postings count as free room and
+//! are overwritten first. Postings of removed comments stay until
+//! overwritten and are filtered out by the caller.
+
+use super::hash::mix;
+
+/// Postings per bucket (one 64-byte cache line).
+pub(crate) const BUCKET: usize = 8;
+
+/// One posting: a key (0 = empty slot) and the sequence number of the
+/// comment it belongs to (lower 32 bits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Posting {
+    pub key: u32,
+    pub seq: u32,
+}
+
+/// A bucket, aligned on a cache line.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(64))]
+pub(crate) struct Bucket(pub [Posting; BUCKET]);
+
+/// The table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table {
+    buckets: Vec<Bucket>,
+}
+
+#[inline]
+fn reduce(x: u32, n: usize) -> usize {
+    ((x as u64 * n as u64) >> 32) as usize
+}
+
+impl Table {
+    /// A table of `n` empty buckets (at least one).
+    pub(crate) fn with_buckets(n: usize) -> Table {
+        Table {
+            buckets: vec![Bucket::default(); n.max(1)],
+        }
+    }
+
+    /// A table made of the given buckets (loaded from a file).
+    pub(crate) fn from_buckets(buckets: Vec<Bucket>) -> Table {
+        let mut t = Table { buckets };
+        if t.buckets.is_empty() {
+            t.buckets.push(Bucket::default());
+        }
+        t
+    }
+
+    /// The buckets.
+    pub(crate) fn buckets(&self) -> &[Bucket] {
+        &self.buckets
+    }
+
+    /// Number of posting slots.
+    pub(crate) fn slots(&self) -> usize {
+        self.buckets.len() * BUCKET
+    }
+
+    /// Bytes allocated.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.buckets.capacity() * std::mem::size_of::<Bucket>()
+    }
+
+    /// The two buckets a key may live in.
+    #[inline]
+    fn choices(&self, key: u32) -> (usize, usize) {
+        let h = mix(key as u64);
+        let n = self.buckets.len();
+        (reduce(h as u32, n), reduce((h >> 32) as u32, n))
+    }
+
+    /// Calls `f` with the sequence number of every posting of `key` (live
+    /// or not; the caller filters).
+    #[inline]
+    pub(crate) fn lookup(&self, key: u32, mut f: impl FnMut(u32)) {
+        let (a, b) = self.choices(key);
+        for p in &self.buckets[a].0 {
+            if p.key == key {
+                f(p.seq);
+            }
+        }
+        if b != a {
+            for p in &self.buckets[b].0 {
+                if p.key == key {
+                    f(p.seq);
+                }
+            }
+        }
+    }
+
+    /// Adds a posting. `is_live` tells whether a posting's sequence number
+    /// is still in the window.
+    pub(crate) fn insert(&mut self, key: u32, seq: u32, is_live: &impl Fn(u32) -> bool) {
+        debug_assert_ne!(key, 0);
+        let (a, b) = self.choices(key);
+        let free = |bucket: &Bucket| {
+            bucket
+                .0
+                .iter()
+                .filter(|p| p.key == 0 || !is_live(p.seq))
+                .count()
+        };
+        let (fa, fb) = (free(&self.buckets[a]), free(&self.buckets[b]));
+        let target = if fa != fb {
+            if fa > fb {
+                a
+            } else {
+                b
+            }
+        } else {
+            // Equal room: the bucket whose oldest posting is older.
+            let age = |i: usize| seq.wrapping_sub(self.buckets[i].0[BUCKET - 1].seq);
+            if age(a) >= age(b) {
+                a
+            } else {
+                b
+            }
+        };
+        let bucket = &mut self.buckets[target].0;
+        // The slot to give up: the last free one, else the oldest (last).
+        let drop = (0..BUCKET)
+            .rev()
+            .find(|&i| bucket[i].key == 0 || !is_live(bucket[i].seq))
+            .unwrap_or(BUCKET - 1);
+        bucket.copy_within(0..drop, 1);
+        bucket[0] = Posting { key, seq };
+    }
+
+    /// Rebuilds the table with `n` buckets, keeping the live postings.
+    pub(crate) fn resize(&mut self, n: usize, is_live: &impl Fn(u32) -> bool) {
+        let old = std::mem::replace(self, Table::with_buckets(n));
+        // Oldest first, so that every bucket ends up newest first.
+        for bucket in old.buckets.iter() {
+            for p in bucket.0.iter().rev() {
+                if p.key != 0 && is_live(p.seq) {
+                    self.insert(p.key, p.seq, is_live);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_lookup_and_overflow() {
+        let mut t = Table::with_buckets(4);
+        let live = |_s: u32| true;
+        for s in 1..=20u32 {
+            t.insert(7, s, &live);
+        }
+        let mut found = Vec::new();
+        t.lookup(7, |s| found.push(s));
+        // Two buckets of 8: the 16 newest survive.
+        found.sort_unstable();
+        assert_eq!(found, (5..=20).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn stale_postings_are_reused_first() {
+        let mut t = Table::with_buckets(1);
+        let all = |_s: u32| true;
+        for s in 1..=8u32 {
+            t.insert(s, s, &all);
+        }
+        // Postings 1..=4 leave the window: 9..=12 replace them.
+        let recent = |s: u32| s > 4;
+        for s in 9..=12u32 {
+            t.insert(s, s, &recent);
+        }
+        for s in 5..=12u32 {
+            let mut n = 0;
+            t.lookup(s, |_| n += 1);
+            assert_eq!(n, 1, "key {s}");
+        }
+        t.resize(3, &recent);
+        let mut n = 0;
+        t.lookup(12, |_| n += 1);
+        assert_eq!(n, 1);
+    }
+}
