@@ -91,7 +91,7 @@
 //! ago is overwritten, its arena bytes are reclaimed by compaction, and its
 //! keys become stale (a key carries its comment's sequence number, so age
 //! is arithmetic) and are overwritten first. Saved indexes are versioned
-//! and checksummed ([`format`]).
+//! and checksummed ([`format`](mod@format)).
 
 mod detector;
 pub mod format;

@@ -1,6 +1,6 @@
 //! Tokenization: the second step of the pipeline.
 //!
-//! The [`Tokenizer`] reads [normalized](crate::normalize) text and yields
+//! The [`Tokenizer`] reads [normalized](mod@crate::normalize) text and yields
 //! tokens built for reader comments:
 //!
 //! | kind | example input | token text |
