@@ -159,10 +159,30 @@ struct Hit {
     folded: Option<String>,
 }
 
+/// Feature keys are hashes already: hashing them again is wasted work.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = k;
+    }
+}
+
+type KeySet = HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
+
 #[derive(Default)]
 struct Scratch {
     hits: Vec<Hit>,
-    seen: HashSet<u64>,
+    seen: KeySet,
 }
 
 thread_local! {
@@ -241,12 +261,7 @@ impl Classifier {
         })
     }
 
-    fn classify_with(
-        &self,
-        text: &str,
-        hits: &mut Vec<Hit>,
-        seen: &mut HashSet<u64>,
-    ) -> Classification {
+    fn classify_with(&self, text: &str, hits: &mut Vec<Hit>, seen: &mut KeySet) -> Classification {
         let m = &*self.model;
         let norm = normalize(text);
         if norm.text().is_empty() {

@@ -35,7 +35,8 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 pub struct Normalized<'a> {
     text: Cow<'a, str>,
-    /// Maps of the passes, first pass first (usually one).
+    /// Maps of the passes, first pass first (usually one); none when the
+    /// text needed no change (then offsets are the same in both).
     maps: Vec<OffsetMap>,
 }
 
@@ -43,6 +44,11 @@ impl<'a> Normalized<'a> {
     /// The normalized text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Whether the normalized text is the original text unchanged.
+    pub fn is_unchanged(&self) -> bool {
+        self.maps.is_empty()
     }
 
     /// The normalized text, owned.
@@ -77,14 +83,6 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
-    fn identity(len: usize) -> Self {
-        OffsetMap {
-            segs: vec![(0, 0, true)],
-            norm_len: len as u32,
-            orig_len: len as u32,
-        }
-    }
-
     /// The original range for a normalized range.
     pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
         let (s, e) = (span.start as u32, span.end as u32);
@@ -172,7 +170,7 @@ impl Builder {
 
     fn flush_space(&mut self, orig_at: usize) {
         if let Some(space_orig) = self.pending_space.take() {
-            if !self.out.is_empty() {
+            if !self.out.is_empty() && !self.out.ends_with(' ') {
                 self.segs
                     .push((self.out.len() as u32, space_orig as u32, false));
                 self.out.push(' ');
@@ -241,7 +239,7 @@ pub fn normalize(text: &str) -> Normalized<'_> {
     if is_clean_ascii(text.as_bytes()) {
         return Normalized {
             text: Cow::Borrowed(text),
-            maps: vec![OffsetMap::identity(text.len())],
+            maps: Vec::new(),
         };
     }
     let (mut out, map) = normalize_slow(text);
@@ -321,6 +319,18 @@ fn normalize_slow(text: &str) -> (String, OffsetMap) {
                 i += len;
                 continue;
             }
+        }
+        if c == b' '
+            && b.pending_space.is_none()
+            && b.out.as_bytes().last().is_some_and(|&l| l != b' ')
+            && bytes
+                .get(i + 1)
+                .is_some_and(|&n| n.is_ascii_graphic() && n != b'<' && n != b'&')
+        {
+            // A single space between words stays a copy: fewer segments.
+            b.copy_ascii(c, i);
+            i += 1;
+            continue;
         }
         if c.is_ascii() {
             if c.is_ascii_whitespace() || c.is_ascii_control() {
@@ -432,7 +442,7 @@ mod tests {
     fn ascii_fast_path_borrows() {
         let n = normalize("plain text, nothing to do.");
         assert!(matches!(n.text, Cow::Borrowed(_)));
-        assert_eq!(n.maps.len(), 1);
+        assert!(n.maps.is_empty());
         assert_eq!(n.original_span(6..10), 6..10);
     }
 

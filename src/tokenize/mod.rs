@@ -196,6 +196,11 @@ impl Tokenizer {
             s: norm.text(),
             buf: String::new(),
             links: 0,
+            // Unchanged text is lower case already: no word can be in caps.
+            caps_possible: !norm.is_unchanged()
+                && original
+                    .bytes()
+                    .any(|b| b.is_ascii_uppercase() || b >= 0x80),
         };
         st.run(&mut f);
     }
@@ -208,6 +213,7 @@ struct Scan<'a, 'n> {
     s: &'a str,
     buf: String,
     links: usize,
+    caps_possible: bool,
 }
 
 /// Characters that may sit inside a raw word.
@@ -584,7 +590,7 @@ impl Scan<'_, '_> {
 
     /// "caps" after a word written in capitals (two letters or more).
     fn caps_shape<F: FnMut(TokenRef<'_>)>(&mut self, span: Range<usize>, f: &mut F) {
-        if !self.tk.config.shapes {
+        if !self.tk.config.shapes || !self.caps_possible {
             return;
         }
         let orig = self.norm.original_span(span.clone());
