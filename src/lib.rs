@@ -4,6 +4,7 @@
 pub mod classify;
 pub mod datasets;
 pub mod error;
+pub mod eval;
 pub mod features;
 pub mod label;
 pub mod model;
