@@ -5,6 +5,7 @@ pub mod classify;
 pub mod datasets;
 pub mod dedup;
 pub mod error;
+pub mod eval;
 pub mod features;
 pub mod label;
 pub mod model;

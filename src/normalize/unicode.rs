@@ -135,14 +135,21 @@ pub fn normalize_word(word: &str, out: &mut String) {
         last_space = false;
         base = Some(c);
         if let Some(p) = ascii_punct(c) {
+            // Marks after it are judged by what was written out.
+            base = Some(p);
             tmp.push(p);
             continue;
         }
         for l in c.to_lowercase() {
             // Lower-casing may yield a combining mark (İ → i + U+0307).
-            if is_combining_mark(l) && strips_marks(Some(c)) {
+            if is_combining_mark(l) {
+                if !strips_marks(base) {
+                    tmp.push(l);
+                }
                 continue;
             }
+            // Marks after it are judged by what was written out.
+            base = Some(l);
             tmp.push(l);
         }
     }

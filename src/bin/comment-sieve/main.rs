@@ -1,16 +1,29 @@
 //! `comment-sieve`: label, train and evaluate on files of comments.
 
+mod dataset;
+mod eval_cmd;
+mod input;
+mod label_cmd;
+mod output;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use comment_sieve::{datasets, train, Classifier, Comment, TrainParams};
 
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  all good
+  1  some records failed (each has an error record in the output and a line on stderr)
+  2  usage or I/O error";
+
 #[derive(Parser)]
 #[command(
     name = "comment-sieve",
     version,
-    about = "Moderates reader comments: label, train, evaluate."
+    about = "Moderates reader comments: label, train, evaluate.",
+    after_help = EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -19,17 +32,53 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Trains a model on the development data in a data folder (the default
-    /// model is `comment-sieve train --data-dir data -o models/default.csm`).
+    /// Labels every comment of JSONL or CSV files; writes one JSONL record
+    /// per input record, in input order.
+    ///
+    /// Each output record is the input record's fields plus `label`,
+    /// `scores` ({spam, abuse, off_topic} in [0, 1]), `reasons` ([{token,
+    /// weight, span}]) and `duplicate_of` (always null in this version: no
+    /// duplicate detector yet). Input fields named like these are
+    /// replaced. A record that cannot be labeled (invalid JSON or UTF-8,
+    /// empty line, no text field, text not a string, longer than
+    /// --max-bytes, CSV record with the wrong number of fields) yields
+    /// `{"line": N, "file": F, "error": "…"}` in its place and `F:N: …` on
+    /// stderr, and the run goes on (unless --strict).
+    #[command(after_help = EXIT_CODES)]
+    Label(label_cmd::LabelArgs),
+    /// Trains a model on labeled files, or on the development data in a
+    /// data folder when no file is given (the default model is
+    /// `comment-sieve train --data-dir data -o models/default.csm`).
+    ///
+    /// Labeled files: JSONL or CSV with a content label field (spam, abuse,
+    /// off_topic, on_topic) and a text field; the YouTube Spam Collection
+    /// (CONTENT, CLASS), Davidson et al. (tweet, class) and Fox News
+    /// comments (title, label 0/1) formats are recognised.
+    #[command(after_help = EXIT_CODES)]
     Train {
-        /// The data folder.
+        /// Labeled files.
+        #[arg(value_name = "DATA")]
+        data: Vec<PathBuf>,
+        /// The data folder, used when no DATA is given.
         #[arg(long, default_value = "data")]
         data_dir: PathBuf,
-        /// Where to write the model.
+        /// Where to write the model (atomically).
         #[arg(short, long, default_value = "models/default.csm")]
         output: PathBuf,
+        /// The label field of generic labeled files.
+        #[arg(long, default_value = "label", value_name = "NAME")]
+        label_field: String,
+        /// The text field of generic labeled files (default: detected).
+        #[arg(long, value_name = "NAME")]
+        text_field: Option<String>,
     },
+    /// Evaluates on labeled files: per-label precision, recall, F1, MCC and
+    /// the confusion matrix; for data that label only spam or only abuse,
+    /// accuracy, precision, recall, F1 and MCC of that attribute.
+    #[command(after_help = EXIT_CODES)]
+    Eval(eval_cmd::EvalArgs),
     /// Classifies one comment and explains the verdict.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// The comment's text.
         text: String,
@@ -43,6 +92,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader of stdout went away (`| head`): stop quietly.
+        Err(comment_sieve::Error::Io { path, source })
+            if source.kind() == std::io::ErrorKind::BrokenPipe
+                && path.as_os_str() == "<stdout>" =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("comment-sieve: {e}");
             ExitCode::from(2)
@@ -52,15 +108,51 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
     match cli.command {
-        Command::Train { data_dir, output } => {
-            let (examples, sources) = datasets::all_examples(&data_dir)?;
+        Command::Label(args) => return label_cmd::run(args),
+        Command::Eval(args) => eval_cmd::run(args)?,
+        Command::Train {
+            data,
+            data_dir,
+            output,
+            label_field,
+            text_field,
+        } => {
+            let (examples, sources) = if data.is_empty() {
+                datasets::all_examples(&data_dir)?
+            } else {
+                let fields = dataset::Fields {
+                    label: label_field,
+                    text: text_field,
+                };
+                let mut examples = Vec::new();
+                let mut sources = Vec::new();
+                for p in &data {
+                    let f = dataset::load(p, &fields)?;
+                    sources.push(format!(
+                        "{}: {} examples ({})",
+                        p.display(),
+                        f.examples.len(),
+                        f.kind
+                    ));
+                    examples.extend(f.examples);
+                }
+                (examples, sources)
+            };
+            for s in &sources {
+                eprintln!("{s}");
+            }
             let model = train::train(&TrainParams::default(), &examples, sources)?;
             for h in &model.heads {
+                let per_class: Vec<String> = h
+                    .classes
+                    .iter()
+                    .zip(&h.class_counts)
+                    .map(|(c, n)| format!("{c} {n}"))
+                    .collect();
                 eprintln!(
-                    "head {:<6} classes {:?} examples {:?} features {}",
+                    "head {:<6} examples: {}; features {}",
                     h.name,
-                    h.classes,
-                    h.class_counts,
+                    per_class.join(", "),
                     h.keys.len()
                 );
             }

@@ -1,0 +1,461 @@
+//! `comment-sieve label`: classifies every record of JSONL or CSV files.
+//!
+//! Records are read in batches, each batch is parsed and classified in
+//! parallel, then written in input order, and the next batch is read:
+//! memory stays bounded by the batch size and `--max-bytes`.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use comment_sieve::{Classifier, Comment, Error, Label, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::input::{
+    open_reader, shorten, Fields, Format, Input, RawData, RawRecord, ID_FIELDS, TEXT_FIELDS,
+};
+use crate::output::{self, Sink, ADDED_FIELDS};
+
+/// Records read, classified and written at a time.
+const BATCH: usize = 4096;
+
+/// Arguments of `label`.
+#[derive(Args, Debug)]
+pub struct LabelArgs {
+    /// Input files (JSONL or CSV); stdin when none or `-`.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output file (JSONL), written to a temporary file and renamed at the
+    /// end; stdout when absent.
+    #[arg(short, long, value_name = "OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Input format (default: CSV for `.csv` files, else JSONL; JSONL for
+    /// stdin).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// A model file (default: the embedded model).
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// The text field (default: the first of text, CONTENT, content,
+    /// comment, body, tweet).
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+    /// The id field (default: the first of id, COMMENT_ID, comment_id; else
+    /// the record number).
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
+    /// Skip the duplicate check.
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// No progress bar, no summary (errors are still reported).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Longest record accepted, in bytes; longer ones yield error records.
+    #[arg(long, default_value_t = 1 << 20, value_name = "N")]
+    pub max_bytes: usize,
+    /// Stop at the first bad record (exit 1); with -o, no output file is
+    /// left.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Whether [`duplicate_of`] actually checks records.
+const DEDUP_AVAILABLE: bool = false;
+
+/// The duplicate check of one record, called once per good record in input
+/// order (unless `--no-dedup`): the id of an earlier comment that `comment`
+/// repeats, or `None`.
+///
+/// This is where the crate's duplicate detector plugs in
+/// (`detector.check_and_insert(comment)`). The crate has none yet, so no
+/// record is reported as a duplicate: `duplicate_of` is always null.
+fn duplicate_of(comment: &Comment) -> Option<String> {
+    let _ = comment;
+    None
+}
+
+/// A record after the parallel stage.
+enum Outcome {
+    /// Classified: the output record without `duplicate_of` and its
+    /// closing brace.
+    Good {
+        out: Vec<u8>,
+        comment: Comment,
+        label: Label,
+    },
+    /// Unusable, with a message naming the problem.
+    Bad(String),
+}
+
+/// Columns of a CSV input.
+struct CsvColumns {
+    names: Vec<String>,
+    text: usize,
+    id: Option<usize>,
+    author: Option<usize>,
+    article: Option<usize>,
+}
+
+/// Parses and classifies records of one input.
+struct Parser<'a> {
+    clf: &'a Classifier,
+    text_field: Option<&'a str>,
+    id_field: Option<&'a str>,
+    csv: Option<CsvColumns>,
+    max_bytes: usize,
+}
+
+fn looked_for(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Parser<'_> {
+    fn process(&self, rec: &RawRecord) -> Outcome {
+        let res = match &rec.data {
+            RawData::TooLong(n) => Err(format!(
+                "record is {n} bytes, longer than --max-bytes {}",
+                self.max_bytes
+            )),
+            RawData::Line(bytes) => self.jsonl(rec.line, bytes),
+            RawData::Csv(r) => self.csv(rec.line, r),
+        };
+        match res {
+            Ok((out, comment)) => {
+                let v = self.clf.classify(&comment);
+                let mut out = out;
+                output::verdict(&mut out, &v);
+                Outcome::Good {
+                    out,
+                    comment,
+                    label: v.label,
+                }
+            }
+            Err(m) => Outcome::Bad(m),
+        }
+    }
+
+    fn jsonl(&self, line: u64, bytes: &[u8]) -> std::result::Result<(Vec<u8>, Comment), String> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err("empty line".into());
+        }
+        let s = std::str::from_utf8(bytes)
+            .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
+        let fields: Fields = serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))?;
+        let (name, raw) = match self.text_field {
+            Some(n) => fields
+                .get(n)
+                .map(|r| (n, r))
+                .ok_or_else(|| format!("no field `{n}`"))?,
+            None => TEXT_FIELDS
+                .iter()
+                .find_map(|&n| fields.get(n).map(|r| (n, r)))
+                .ok_or_else(|| {
+                    format!("no text field (looked for {})", looked_for(&TEXT_FIELDS))
+                })?,
+        };
+        let text: String = serde_json::from_str(raw.get())
+            .map_err(|_| format!("field `{name}` is not a string: {}", shorten(raw.get(), 60)))?;
+        let as_string = |n: &str| {
+            fields.get(n).and_then(|r| {
+                serde_json::from_str::<String>(r.get())
+                    .ok()
+                    .or_else(|| (r.get() != "null").then(|| r.get().to_string()))
+            })
+        };
+        let id = match self.id_field {
+            Some(n) => as_string(n),
+            None => ID_FIELDS.iter().find_map(|n| as_string(n)),
+        }
+        .unwrap_or_else(|| line.to_string());
+        let mut out = Vec::with_capacity(bytes.len() + 256);
+        out.push(b'{');
+        for (k, v) in &fields.0 {
+            if ADDED_FIELDS.contains(&k.as_str()) {
+                continue;
+            }
+            output::key(&mut out, k);
+            out.extend_from_slice(v.get().as_bytes());
+            out.push(b',');
+        }
+        let comment = Comment {
+            id,
+            text,
+            author: as_string("author"),
+            article_id: as_string("article_id"),
+        };
+        Ok((out, comment))
+    }
+
+    fn csv(
+        &self,
+        _line: u64,
+        rec: &csv::ByteRecord,
+    ) -> std::result::Result<(Vec<u8>, Comment), String> {
+        let cols = self
+            .csv
+            .as_ref()
+            .expect("CSV columns are set for CSV input");
+        if rec.len() != cols.names.len() {
+            return Err(format!(
+                "malformed CSV record: {} fields, the header has {}",
+                rec.len(),
+                cols.names.len()
+            ));
+        }
+        let mut values = Vec::with_capacity(rec.len());
+        for (name, v) in cols.names.iter().zip(rec.iter()) {
+            let s = std::str::from_utf8(v).map_err(|e| {
+                format!(
+                    "field `{name}` is not valid UTF-8 (at byte {})",
+                    e.valid_up_to()
+                )
+            })?;
+            values.push(s);
+        }
+        let mut out = Vec::with_capacity(rec.as_slice().len() + 256);
+        out.push(b'{');
+        for (k, v) in cols.names.iter().zip(&values) {
+            if ADDED_FIELDS.contains(&k.as_str()) {
+                continue;
+            }
+            output::key(&mut out, k);
+            serde_json::to_writer(&mut out, v).expect("writing to a Vec cannot fail");
+            out.push(b',');
+        }
+        let get = |c: Option<usize>| c.map(|i| values[i].to_string());
+        let comment = Comment {
+            id: get(cols.id).unwrap_or_else(|| _line.to_string()),
+            text: values[cols.text].to_string(),
+            author: get(cols.author),
+            article_id: get(cols.article),
+        };
+        Ok((out, comment))
+    }
+}
+
+fn csv_columns(
+    input: &Input,
+    headers: &[String],
+    text_field: Option<&str>,
+    id_field: Option<&str>,
+) -> Result<CsvColumns> {
+    let find = |n: &str| headers.iter().position(|h| h == n);
+    let missing = |what: &str| Error::InvalidRecord {
+        source_name: input.name.clone(),
+        line: 1,
+        reason: format!(
+            "the CSV header has no {what} column (columns: {}); name it with --text-field",
+            headers.join(", ")
+        ),
+    };
+    let text = match text_field {
+        Some(n) => find(n).ok_or_else(|| missing(&format!("`{n}`")))?,
+        None => TEXT_FIELDS
+            .iter()
+            .find_map(|n| find(n))
+            .ok_or_else(|| missing(&format!("text ({})", looked_for(&TEXT_FIELDS))))?,
+    };
+    let id = match id_field {
+        Some(n) => Some(find(n).ok_or_else(|| Error::InvalidRecord {
+            source_name: input.name.clone(),
+            line: 1,
+            reason: format!(
+                "the CSV header has no `{n}` column (columns: {})",
+                headers.join(", ")
+            ),
+        })?),
+        None => ID_FIELDS.iter().find_map(|n| find(n)),
+    };
+    Ok(CsvColumns {
+        names: headers.to_vec(),
+        text,
+        id,
+        author: find("author").or_else(|| find("AUTHOR")),
+        article: find("article_id"),
+    })
+}
+
+/// Counts for the summary.
+#[derive(Default)]
+struct Stats {
+    records: u64,
+    labels: [u64; 4],
+    duplicates: u64,
+    errors: u64,
+}
+
+/// Runs `label`; exit code 0 when every record was labeled, 1 when some
+/// failed.
+pub fn run(args: LabelArgs) -> Result<ExitCode> {
+    let start = Instant::now();
+    let clf = match &args.model {
+        Some(p) => Classifier::load(p)?,
+        None => Classifier::default(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(|e| Error::InvalidParam {
+            name: "threads",
+            value: format!("{} ({e})", args.threads),
+            expected: "a number of threads the system can start",
+        })?;
+    if args.max_bytes == 0 {
+        return Err(Error::InvalidParam {
+            name: "max-bytes",
+            value: "0".into(),
+            expected: "at least 1",
+        });
+    }
+    let inputs: Vec<Input> = if args.inputs.is_empty() {
+        vec![Input::stdin()]
+    } else {
+        args.inputs.iter().map(|p| Input::new(p)).collect()
+    };
+    // Open every input first: a missing file stops the run before any output.
+    let mut readers = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let format = Format::of(input.path.as_deref(), args.format);
+        let reader = open_reader(input, format, args.max_bytes)
+            .map_err(|e| Error::io(input.name.clone(), e))?;
+        let csv = match reader.headers() {
+            Some(h) => Some(csv_columns(
+                input,
+                h,
+                args.text_field.as_deref(),
+                args.id_field.as_deref(),
+            )?),
+            None => None,
+        };
+        readers.push((reader, csv));
+    }
+
+    let pb = if args.quiet || !io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {human_pos} records  {per_sec}  {elapsed}")
+                .expect("the template is valid"),
+        );
+        pb
+    };
+
+    let mut sink = Sink::create(args.output.as_deref())?;
+    let mut stats = Stats::default();
+    let mut stopped = false;
+    let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
+    let res = (|| -> Result<()> {
+        for (input, (mut reader, csv)) in inputs.iter().zip(readers) {
+            let parser = Parser {
+                clf: &clf,
+                text_field: args.text_field.as_deref(),
+                id_field: args.id_field.as_deref(),
+                csv,
+                max_bytes: args.max_bytes,
+            };
+            loop {
+                batch.clear();
+                reader
+                    .read_batch(BATCH, &mut batch)
+                    .map_err(|e| Error::io(input.name.clone(), e))?;
+                if batch.is_empty() {
+                    break;
+                }
+                let outcomes: Vec<Outcome> =
+                    pool.install(|| batch.par_iter().map(|r| parser.process(r)).collect());
+                for (rec, outcome) in batch.iter().zip(outcomes) {
+                    stats.records += 1;
+                    match outcome {
+                        Outcome::Good {
+                            mut out,
+                            comment,
+                            label,
+                        } => {
+                            let dup = if args.no_dedup {
+                                None
+                            } else {
+                                duplicate_of(&comment)
+                            };
+                            out.extend_from_slice(b",\"duplicate_of\":");
+                            match &dup {
+                                Some(id) => serde_json::to_writer(&mut out, id)
+                                    .expect("writing to a Vec cannot fail"),
+                                None => out.extend_from_slice(b"null"),
+                            }
+                            out.extend_from_slice(b"}\n");
+                            sink.write(&out)?;
+                            stats.labels[label.index()] += 1;
+                            stats.duplicates += u64::from(dup.is_some());
+                        }
+                        Outcome::Bad(msg) => {
+                            stats.errors += 1;
+                            pb.suspend(|| eprintln!("{}:{}: {msg}", input.name, rec.line));
+                            sink.write(&output::error_record(rec.line, &input.name, &msg))?;
+                            if args.strict {
+                                stopped = true;
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                pb.inc(batch.len() as u64);
+            }
+        }
+        Ok(())
+    })();
+    pb.finish_and_clear();
+    if let Err(e) = res {
+        sink.discard();
+        return Err(e);
+    }
+    if stopped && args.output.is_some() {
+        sink.discard();
+    } else {
+        sink.finish()?;
+    }
+
+    if !args.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        let labels: Vec<String> = Label::ALL
+            .iter()
+            .map(|l| format!("{l} {}", stats.labels[l.index()]))
+            .collect();
+        let dups = if args.no_dedup {
+            "not checked (--no-dedup)".to_string()
+        } else if DEDUP_AVAILABLE {
+            stats.duplicates.to_string()
+        } else {
+            "not checked (no duplicate detector in this version)".to_string()
+        };
+        eprintln!(
+            "{} records in {:.2} s ({:.0} records/s): {}; duplicates: {}; errors: {}{}",
+            stats.records,
+            secs,
+            stats.records as f64 / secs.max(1e-9),
+            labels.join(", "),
+            dups,
+            stats.errors,
+            if stopped {
+                " (stopped at the first, --strict)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(if stats.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,403 @@
+//! Evaluation metrics: confusion matrices, precision, recall, F1 and the
+//! Matthews correlation coefficient (MCC).
+//!
+//! A [`ConfusionMatrix`] counts (actual, predicted) pairs over `n` classes;
+//! [`BinaryCounts`] holds the four cells of one class against the rest.
+//! An [`Evaluation`] collects, for a set of labeled [`Example`]s and their
+//! [`Classification`]s, whatever the examples know: the four-way content
+//! label, the spam attribute and the abuse attribute.
+//!
+//! Undefined ratios are 0, never NaN: precision with no positive
+//! prediction, recall with no positive example, MCC when a row or column
+//! of the table is empty.
+//!
+//! ```
+//! use comment_sieve::eval::BinaryCounts;
+//!
+//! let mut c = BinaryCounts::default();
+//! for (actual, predicted) in [(true, true), (true, false), (false, false), (false, false)] {
+//!     c.add(actual, predicted);
+//! }
+//! assert_eq!(c.accuracy(), 0.75);
+//! assert_eq!(c.precision(), 1.0);
+//! assert_eq!(c.recall(), 0.5);
+//! ```
+
+use serde::Serialize;
+
+use crate::classify::Classification;
+use crate::label::{Example, Label};
+use crate::model::Thresholds;
+
+fn ratio(num: f64, den: f64) -> f64 {
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+/// The four cells of a binary decision (one class against the rest).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BinaryCounts {
+    /// Positive examples predicted positive.
+    pub true_pos: u64,
+    /// Negative examples predicted positive.
+    pub false_pos: u64,
+    /// Positive examples predicted negative.
+    pub false_neg: u64,
+    /// Negative examples predicted negative.
+    pub true_neg: u64,
+}
+
+impl BinaryCounts {
+    /// Counts one decision.
+    pub fn add(&mut self, actual: bool, predicted: bool) {
+        match (actual, predicted) {
+            (true, true) => self.true_pos += 1,
+            (false, true) => self.false_pos += 1,
+            (true, false) => self.false_neg += 1,
+            (false, false) => self.true_neg += 1,
+        }
+    }
+
+    /// Adds another table's counts.
+    pub fn merge(&mut self, other: &BinaryCounts) {
+        self.true_pos += other.true_pos;
+        self.false_pos += other.false_pos;
+        self.false_neg += other.false_neg;
+        self.true_neg += other.true_neg;
+    }
+
+    /// Number of decisions.
+    pub fn total(&self) -> u64 {
+        self.true_pos + self.false_pos + self.false_neg + self.true_neg
+    }
+
+    /// Number of positive examples.
+    pub fn positives(&self) -> u64 {
+        self.true_pos + self.false_neg
+    }
+
+    /// Share of correct decisions.
+    pub fn accuracy(&self) -> f64 {
+        ratio((self.true_pos + self.true_neg) as f64, self.total() as f64)
+    }
+
+    /// TP / (TP + FP).
+    pub fn precision(&self) -> f64 {
+        ratio(
+            self.true_pos as f64,
+            (self.true_pos + self.false_pos) as f64,
+        )
+    }
+
+    /// TP / (TP + FN).
+    pub fn recall(&self) -> f64 {
+        ratio(self.true_pos as f64, self.positives() as f64)
+    }
+
+    /// 2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        let tp2 = 2.0 * self.true_pos as f64;
+        ratio(tp2, tp2 + (self.false_pos + self.false_neg) as f64)
+    }
+
+    /// (TP·TN − FP·FN) / √((TP+FP)(TP+FN)(TN+FP)(TN+FN)).
+    pub fn mcc(&self) -> f64 {
+        let (tp, fp, fn_, tn) = (
+            self.true_pos as f64,
+            self.false_pos as f64,
+            self.false_neg as f64,
+            self.true_neg as f64,
+        );
+        let den = ((tp + fp) * (tp + fn_) * (tn + fp) * (tn + fn_)).sqrt();
+        ratio(tp * tn - fp * fn_, den)
+    }
+}
+
+/// Counts of (actual, predicted) class pairs; rows are actual classes,
+/// columns predicted ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfusionMatrix {
+    classes: usize,
+    counts: Vec<u64>,
+}
+
+impl ConfusionMatrix {
+    /// An empty matrix over `classes` classes (numbered `0..classes`).
+    pub fn new(classes: usize) -> Self {
+        ConfusionMatrix {
+            classes,
+            counts: vec![0; classes * classes],
+        }
+    }
+
+    /// Number of classes.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// Counts one decision. Panics if a class is out of range.
+    pub fn add(&mut self, actual: usize, predicted: usize) {
+        assert!(actual < self.classes && predicted < self.classes);
+        self.counts[actual * self.classes + predicted] += 1;
+    }
+
+    /// Adds another matrix's counts. Panics if the class counts differ.
+    pub fn merge(&mut self, other: &ConfusionMatrix) {
+        assert_eq!(self.classes, other.classes);
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// The count of examples of class `actual` predicted `predicted`.
+    pub fn count(&self, actual: usize, predicted: usize) -> u64 {
+        self.counts[actual * self.classes + predicted]
+    }
+
+    /// Examples of class `actual` (the row sum).
+    pub fn support(&self, actual: usize) -> u64 {
+        (0..self.classes).map(|p| self.count(actual, p)).sum()
+    }
+
+    /// Examples predicted `predicted` (the column sum).
+    pub fn predicted(&self, predicted: usize) -> u64 {
+        (0..self.classes).map(|a| self.count(a, predicted)).sum()
+    }
+
+    /// Number of decisions.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Number of correct decisions (the diagonal).
+    pub fn correct(&self) -> u64 {
+        (0..self.classes).map(|c| self.count(c, c)).sum()
+    }
+
+    /// Share of correct decisions.
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.correct() as f64, self.total() as f64)
+    }
+
+    /// Class `class` against the rest.
+    pub fn one_vs_rest(&self, class: usize) -> BinaryCounts {
+        let tp = self.count(class, class);
+        let row = self.support(class);
+        let col = self.predicted(class);
+        BinaryCounts {
+            true_pos: tp,
+            false_pos: col - tp,
+            false_neg: row - tp,
+            true_neg: self.total() - row - col + tp,
+        }
+    }
+
+    /// Mean of the per-class F1 scores over classes with examples or
+    /// predictions.
+    pub fn macro_f1(&self) -> f64 {
+        let present: Vec<usize> = (0..self.classes)
+            .filter(|&c| self.support(c) + self.predicted(c) > 0)
+            .collect();
+        let sum: f64 = present.iter().map(|&c| self.one_vs_rest(c).f1()).sum();
+        ratio(sum, present.len() as f64)
+    }
+
+    /// The multi-class MCC (Gorodkin's R_K):
+    /// (c·s − Σ p_k·t_k) / √((s² − Σ p_k²)(s² − Σ t_k²)), with `c` the
+    /// correct decisions, `s` the total, `p_k` and `t_k` the predicted and
+    /// actual counts of class `k`. Equal to [`BinaryCounts::mcc`] for two
+    /// classes.
+    pub fn mcc(&self) -> f64 {
+        let s = self.total() as f64;
+        let c = self.correct() as f64;
+        let (mut pt, mut pp, mut tt) = (0.0, 0.0, 0.0);
+        for k in 0..self.classes {
+            let p = self.predicted(k) as f64;
+            let t = self.support(k) as f64;
+            pt += p * t;
+            pp += p * p;
+            tt += t * t;
+        }
+        ratio(c * s - pt, ((s * s - pp) * (s * s - tt)).sqrt())
+    }
+}
+
+/// What a set of labeled examples says about a classifier: the content
+/// label confusion matrix (over examples with a full label, classes in
+/// [`Label::ALL`] order) and the spam and abuse attributes (over examples
+/// that know them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    /// Content labels: rows actual, columns predicted, in [`Label::ALL`] order.
+    pub labels: ConfusionMatrix,
+    /// Spam or not: predicted spam when `scores.spam` reaches the spam threshold
+    /// (that is, when the label is `spam`).
+    pub spam: BinaryCounts,
+    /// Abusive or not: predicted abusive when `scores.abuse` reaches the
+    /// abuse threshold.
+    pub abuse: BinaryCounts,
+}
+
+impl Default for Evaluation {
+    fn default() -> Self {
+        Evaluation {
+            labels: ConfusionMatrix::new(Label::ALL.len()),
+            spam: BinaryCounts::default(),
+            abuse: BinaryCounts::default(),
+        }
+    }
+}
+
+impl Evaluation {
+    /// Counts one example and its verdict under `thresholds` (the model's).
+    pub fn add(&mut self, example: &Example, verdict: &Classification, thresholds: &Thresholds) {
+        if let Some(l) = example.label {
+            self.labels.add(l.index(), verdict.label.index());
+        }
+        if let Some(s) = example.spam {
+            self.spam.add(s, verdict.scores.spam >= thresholds.spam);
+        }
+        if let Some(a) = example.abuse {
+            self.abuse.add(a, verdict.scores.abuse >= thresholds.abuse);
+        }
+    }
+
+    /// Adds another evaluation's counts (e.g. of another fold).
+    pub fn merge(&mut self, other: &Evaluation) {
+        self.labels.merge(&other.labels);
+        self.spam.merge(&other.spam);
+        self.abuse.merge(&other.abuse);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    }
+
+    // The expected values below were computed by hand from the cell counts,
+    // not by running this code.
+    #[test]
+    fn binary_metrics_by_hand() {
+        // TP 6, FP 2, FN 3, TN 9: 20 decisions.
+        let c = BinaryCounts {
+            true_pos: 6,
+            false_pos: 2,
+            false_neg: 3,
+            true_neg: 9,
+        };
+        close(c.accuracy(), 15.0 / 20.0);
+        close(c.precision(), 6.0 / 8.0);
+        close(c.recall(), 6.0 / 9.0);
+        // 2·6 / (2·6 + 2 + 3) = 12/17
+        close(c.f1(), 12.0 / 17.0);
+        // (6·9 − 2·3) / √(8·9·11·12) = 48 / √9504 ≈ 0.492366
+        close(c.mcc(), 48.0 / 9504f64.sqrt());
+        assert!((c.mcc() - 0.492366).abs() < 1e-6);
+    }
+
+    #[test]
+    fn undefined_ratios_are_zero() {
+        let c = BinaryCounts {
+            true_pos: 0,
+            false_pos: 0,
+            false_neg: 4,
+            true_neg: 6,
+        };
+        assert_eq!(c.precision(), 0.0);
+        assert_eq!(c.recall(), 0.0);
+        assert_eq!(c.f1(), 0.0);
+        assert_eq!(c.mcc(), 0.0);
+        assert_eq!(BinaryCounts::default().accuracy(), 0.0);
+        assert_eq!(ConfusionMatrix::new(3).mcc(), 0.0);
+    }
+
+    fn three_class() -> ConfusionMatrix {
+        // rows actual, columns predicted
+        //      A  B  C
+        // A  [ 5, 1, 0 ]
+        // B  [ 2, 3, 1 ]
+        // C  [ 0, 1, 4 ]
+        let rows = [[5, 1, 0], [2, 3, 1], [0, 1, 4]];
+        let mut m = ConfusionMatrix::new(3);
+        for (a, row) in rows.iter().enumerate() {
+            for (p, &n) in row.iter().enumerate() {
+                for _ in 0..n {
+                    m.add(a, p);
+                }
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn multiclass_metrics_by_hand() {
+        let m = three_class();
+        assert_eq!(m.total(), 17);
+        assert_eq!(m.correct(), 12);
+        close(m.accuracy(), 12.0 / 17.0);
+        // Class A: TP 5, FP 2 (column 7), FN 1 (row 6), TN 17 − 5 − 2 − 1 = 9.
+        let a = m.one_vs_rest(0);
+        assert_eq!(
+            a,
+            BinaryCounts {
+                true_pos: 5,
+                false_pos: 2,
+                false_neg: 1,
+                true_neg: 9
+            }
+        );
+        close(a.precision(), 5.0 / 7.0);
+        close(a.recall(), 5.0 / 6.0);
+        close(a.f1(), 10.0 / 13.0);
+        // (5·9 − 2·1) / √(7·6·11·10) = 43 / √4620
+        close(a.mcc(), 43.0 / 4620f64.sqrt());
+        // Class B: TP 3, FP 2, FN 3, TN 9: P 3/5, R 1/2, F1 6/11.
+        let b = m.one_vs_rest(1);
+        close(b.precision(), 0.6);
+        close(b.recall(), 0.5);
+        close(b.f1(), 6.0 / 11.0);
+        // Class C: TP 4, FP 1, FN 1, TN 11: P = R = F1 = 4/5.
+        close(m.one_vs_rest(2).f1(), 0.8);
+        close(m.macro_f1(), (10.0 / 13.0 + 6.0 / 11.0 + 0.8) / 3.0);
+        // Gorodkin: c 12, s 17, p = (7, 5, 5), t = (6, 6, 5):
+        // (12·17 − (42 + 30 + 25)) / √((289 − 99)(289 − 97)) = 107 / √36480 ≈ 0.560217
+        close(m.mcc(), 107.0 / 36480f64.sqrt());
+        assert!((m.mcc() - 0.560217).abs() < 1e-6);
+    }
+
+    #[test]
+    fn two_class_mcc_matches_binary() {
+        let mut m = ConfusionMatrix::new(2);
+        let mut b = BinaryCounts::default();
+        for (a, p, n) in [(1, 1, 6), (0, 1, 2), (1, 0, 3), (0, 0, 9)] {
+            for _ in 0..n {
+                m.add(a, p);
+                b.add(a == 1, p == 1);
+            }
+        }
+        close(m.mcc(), b.mcc());
+        assert_eq!(m.one_vs_rest(1), b);
+    }
+
+    #[test]
+    fn merge_adds_counts() {
+        let mut m = three_class();
+        m.merge(&three_class());
+        assert_eq!(m.total(), 34);
+        assert_eq!(m.count(1, 0), 4);
+        let mut e = Evaluation::default();
+        e.spam.add(true, true);
+        let mut f = Evaluation::default();
+        f.spam.add(false, true);
+        e.merge(&f);
+        assert_eq!(e.spam.total(), 2);
+        assert_eq!(e.spam.false_pos, 1);
+    }
+}

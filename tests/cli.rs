@@ -1,0 +1,289 @@
+//! End-to-end tests of the `comment-sieve` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_comment-sieve");
+
+fn data(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(p)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn records(out: &[u8]) -> Vec<Value> {
+    String::from_utf8(out.to_vec())
+        .expect("output is UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect()
+}
+
+/// A fresh scratch folder under the target folder.
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn assert_labeled(r: &Value) {
+    let label = r["label"].as_str().expect("label");
+    assert!(["spam", "abuse", "off_topic", "on_topic"].contains(&label));
+    for s in ["spam", "abuse", "off_topic"] {
+        let p = r["scores"][s].as_f64().expect("score");
+        assert!((0.0..=1.0).contains(&p), "{s} = {p}");
+    }
+    assert!(r["duplicate_of"].is_null());
+    for reason in r["reasons"].as_array().expect("reasons") {
+        assert!(reason["token"].is_string());
+        assert!(reason["weight"].is_number());
+        assert_eq!(reason["span"].as_array().unwrap().len(), 2);
+    }
+}
+
+#[test]
+fn labels_seed_comments_in_order() {
+    let path = data("seed_comments.jsonl");
+    let out = run(&["label", "-q", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let recs = records(&out.stdout);
+    let input: Vec<Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 25);
+    let mut agree = 0;
+    for (r, i) in recs.iter().zip(&input) {
+        assert_eq!(r["id"], i["id"], "input order is kept");
+        assert_eq!(r["text"], i["text"]);
+        assert_labeled(r);
+        if r["label"] == i["label"] {
+            agree += 1;
+        }
+        let text = i["text"].as_str().unwrap();
+        if i["label"] == "spam" && text.contains("http") {
+            // A copy of an on-topic comment with a link appended reads as
+            // on-topic to the content model: catching it is the duplicate
+            // check's job (its `duplicate_of` names the original).
+            let copies_on_topic = input
+                .iter()
+                .any(|o| o["id"] == i["duplicate_of"] && o["label"] != "spam");
+            if copies_on_topic {
+                println!("spam copy of {}: labeled {}", i["duplicate_of"], r["label"]);
+            } else {
+                assert_eq!(r["label"], "spam", "spam with links: {text}");
+            }
+        }
+    }
+    // The embedded model was trained on these comments among others: this is
+    // not a held-out figure.
+    println!("agreement with the hand labels: {agree}/25");
+}
+
+#[test]
+fn labels_youtube_csv_without_flags() {
+    for f in [
+        "youtube-spam/Youtube01-Psy.csv",
+        "youtube-spam/Youtube02-KatyPerry.csv",
+        "youtube-spam/Youtube03-LMFAO.csv",
+    ] {
+        let path = data(f);
+        let mut rdr = csv::Reader::from_path(&path).unwrap();
+        let ids: Vec<String> = rdr
+            .records()
+            .map(|r| r.unwrap().get(0).unwrap().to_string())
+            .collect();
+        let out = run(&["label", "-q", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{f}");
+        let recs = records(&out.stdout);
+        assert_eq!(recs.len(), ids.len(), "{f}: one record per CSV record");
+        for (r, id) in recs.iter().zip(&ids) {
+            assert_eq!(r["COMMENT_ID"].as_str(), Some(id.as_str()));
+            assert!(r["CONTENT"].is_string());
+            assert_labeled(r);
+        }
+    }
+}
+
+fn mixed_file(dir: &Path) -> PathBuf {
+    let p = dir.join("mixed.jsonl");
+    let mut b: Vec<u8> = Vec::new();
+    b.extend_from_slice(b"{\"id\":\"a\",\"text\":\"Pakistan and the CIA need each other.\"}\n"); // 1
+    b.extend_from_slice(b"{\"id\":\"b\",\"text\": not json\n"); // 2
+    b.extend_from_slice(b"{\"id\":\"c\",\"text\":\"bad \xff\xfe bytes\"}\n"); // 3
+    b.extend_from_slice(b"\n"); // 4
+    b.extend_from_slice(b"{\"id\":\"e\",\"message\":\"no text here\"}\n"); // 5
+    b.extend_from_slice(format!("{{\"id\":\"f\",\"text\":\"{}\"}}\n", "x".repeat(2000)).as_bytes()); // 6
+    b.extend_from_slice(b"{\"id\":\"g\",\"text\":[1,2]}\n"); // 7
+    b.extend_from_slice(
+        b"{\"id\":\"h\",\"text\":\"Make $8586 a month from home, see http://LazyCash49.com\"}\n",
+    ); // 8
+    std::fs::write(&p, b).unwrap();
+    p
+}
+
+#[test]
+fn bad_records_yield_error_records_in_place() {
+    let dir = scratch("mixed");
+    let p = mixed_file(&dir);
+    let out = run(&["label", "--max-bytes", "1000", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 8, "one output record per input line");
+    let bad = [
+        (2, "invalid JSON"),
+        (3, "UTF-8"),
+        (4, "empty"),
+        (5, "text"),
+        (6, "max-bytes"),
+        (7, "`text` is not a string"),
+    ];
+    for (i, r) in recs.iter().enumerate() {
+        let line = i as u64 + 1;
+        match bad.iter().find(|(l, _)| *l == line) {
+            Some((_, what)) => {
+                assert_eq!(r["line"].as_u64(), Some(line));
+                let msg = r["error"].as_str().unwrap();
+                assert!(msg.contains(what), "line {line}: {msg}");
+            }
+            None => {
+                assert!(r.get("error").is_none(), "line {line}: {r}");
+                assert_labeled(r);
+            }
+        }
+    }
+    assert_eq!(recs[0]["id"], "a");
+    assert_eq!(recs[7]["id"], "h");
+    assert_eq!(recs[7]["label"], "spam");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (line, _) in bad {
+        assert!(
+            stderr.contains(&format!("mixed.jsonl:{line}: ")),
+            "{stderr}"
+        );
+    }
+
+    // --strict stops at the first bad record.
+    let out = run(&[
+        "label",
+        "--strict",
+        "--max-bytes",
+        "1000",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1]["line"], 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("mixed.jsonl:3:"), "{stderr}");
+}
+
+#[test]
+fn output_file_is_written_atomically() {
+    let dir = scratch("atomic");
+    let out_path = dir.join("labeled.jsonl");
+    let input = data("seed_comments.jsonl");
+    let out = run(&[
+        "label",
+        "-q",
+        input.to_str().unwrap(),
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let recs = records(&std::fs::read(&out_path).unwrap());
+    assert_eq!(recs.len(), 25);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["labeled.jsonl"], "no temporary file is left");
+
+    // A strict run that fails leaves no file under the final name.
+    let bad = mixed_file(&dir);
+    let failed = dir.join("failed.jsonl");
+    let out = run(&[
+        "label",
+        "-q",
+        "--strict",
+        bad.to_str().unwrap(),
+        "-o",
+        failed.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!failed.exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+}
+
+#[test]
+fn missing_input_is_an_io_error() {
+    let out = run(&["label", "/nonexistent/comments.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["label", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    for cmd in ["label", "train", "eval", "check"] {
+        let out = run(&[cmd, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Exit codes"), "{cmd}: {help}");
+    }
+}
+
+#[test]
+fn eval_split_on_youtube_reports_binary_metrics() {
+    let path = data("youtube-spam/Youtube01-Psy.csv");
+    let out = run(&["eval", "--split", "0.7", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!("{text}");
+    for w in ["spam vs not", "accuracy", "F1", "MCC"] {
+        assert!(text.contains(w), "{text}");
+    }
+    let out = run(&["eval", "--split", "0.7", "--json", path.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 350 comments, 175 per class: ⌊0.7 · 175⌋ = 122 of each train, 53 test.
+    assert_eq!(v["spam"]["examples"], 106);
+    assert_eq!(v["spam"]["positives"], 53);
+    let mcc = v["spam"]["mcc"].as_f64().unwrap();
+    assert!((-1.0..=1.0).contains(&mcc));
+}
+
+#[test]
+fn malformed_csv_records_yield_error_records() {
+    let dir = scratch("csv");
+    let p = dir.join("comments.csv");
+    let mut b: Vec<u8> = b"comment_id,body,extra\n".to_vec();
+    b.extend_from_slice(b"1,\"Pakistan, the CIA and the ISI\",x\n"); // record 1
+    b.extend_from_slice(b"2,too few fields\n"); // record 2
+    b.extend_from_slice(b"3,\"bad \xff bytes\",x\n"); // record 3
+    b.extend_from_slice(b"4,\"Check out my channel http://spam.example\",x\n"); // record 4
+    std::fs::write(&p, b).unwrap();
+    let out = run(&["label", "-q", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 4);
+    assert_eq!(recs[0]["comment_id"], "1");
+    assert_labeled(&recs[0]);
+    assert_eq!(recs[1]["line"], 2);
+    assert!(recs[1]["error"].as_str().unwrap().contains("fields"));
+    assert_eq!(recs[2]["line"], 3);
+    assert!(recs[2]["error"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(recs[3]["comment_id"], "4");
+    assert_labeled(&recs[3]);
+}
