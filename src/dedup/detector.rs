@@ -11,8 +11,10 @@ pub(crate) const MAX_ID_BYTES: usize = 1024;
 /// Queries with more distinct shingles probe only their selected ones.
 const MAX_PROBES: usize = 512;
 /// Load of the table right after it grows, and load that makes it grow.
-const LOAD_AFTER_GROWTH: f64 = 0.72;
-const LOAD_MAX: f64 = 0.9;
+const LOAD_AFTER_GROWTH: f64 = 0.6;
+const LOAD_MAX: f64 = 0.92;
+/// Load aimed at once the window is full.
+const LOAD_FULL: f64 = 0.85;
 const INITIAL_BUCKETS: usize = 16;
 
 const SEED_ID: u64 = 0x6964_5f6b_6579_5f31;
@@ -143,11 +145,14 @@ fn key(h: u64) -> u32 {
     ((h >> 32) as u32).max(1)
 }
 
-/// Size of the multiset intersection of two sorted lists.
-fn intersect_sorted(a: &[u16], b: &[u16]) -> usize {
+/// Size of the multiset intersection of two sorted lists (`b` as
+/// little-endian u16 bytes).
+fn intersect_sorted(a: &[u16], b: &[u8]) -> usize {
+    let b_at = |j: usize| u16::from_le_bytes([b[2 * j], b[2 * j + 1]]);
+    let b_len = b.len() / 2;
     let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+    while i < a.len() && j < b_len {
+        match a[i].cmp(&b_at(j)) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -171,17 +176,13 @@ fn sorted_fps(set: &[u64]) -> Vec<u16> {
 /// fingerprints) in a stored set, and the estimated intersection size.
 /// `None` when a truncated stored sketch covers none of `q`.
 fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet) -> Option<(f64, f64)> {
-    let d_fps: Vec<u16> = d
-        .fps
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
+    let d_fps = d.fps;
     if q.is_empty() {
         return None;
     }
     match d.thr {
         None => {
-            let inter = intersect_sorted(q_fps, &d_fps) as f64;
+            let inter = intersect_sorted(q_fps, d_fps) as f64;
             Some((inter / q.len() as f64, inter))
         }
         Some(thr) => {
@@ -191,7 +192,7 @@ fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet) -> Option<(f64, f64)> {
             if cut == 0 {
                 return None;
             }
-            let c = intersect_sorted(&sorted_fps(&q[..cut]), &d_fps) as f64 / cut as f64;
+            let c = intersect_sorted(&sorted_fps(&q[..cut]), d_fps) as f64 / cut as f64;
             Some((c, c * q.len() as f64))
         }
     }
@@ -660,7 +661,14 @@ impl DuplicateDetector {
         keys.dedup();
         self.live_postings += keys.len();
         if self.live_postings as f64 > LOAD_MAX * self.table.slots() as f64 {
-            let buckets = (self.live_postings as f64 / LOAD_AFTER_GROWTH / BUCKET as f64).ceil();
+            // Grow by half, but not past what the full window is expected
+            // to need (keys per comment so far × capacity) at `LOAD_FULL`.
+            let live = self.live_postings as f64;
+            let projected = live / (self.len + 1) as f64 * self.params.capacity as f64;
+            let slots = (live / LOAD_AFTER_GROWTH)
+                .min(projected / LOAD_FULL)
+                .max(live / LOAD_FULL);
+            let buckets = (slots / BUCKET as f64).ceil();
             let (next, cap) = (self.next_seq, self.params.capacity as u64);
             self.table
                 .resize(buckets as usize, &|s| is_live(next, cap, s));
@@ -700,14 +708,14 @@ impl DuplicateDetector {
         self.len += 1;
 
         let garbage = self.pool.len() - self.pool_live;
-        if garbage > 4096 && garbage > self.pool_live / 4 {
+        if garbage > 4096 && garbage > self.pool_live / 8 {
             self.compact();
         }
     }
 
     /// Rewrites the arena with live records only.
     fn compact(&mut self) {
-        let mut pool = Vec::with_capacity(self.pool_live + self.pool_live / 3 + 64);
+        let mut pool = Vec::with_capacity(self.pool_live + self.pool_live / 7 + 64);
         for e in self.entries.iter_mut() {
             if !e.live() {
                 continue;

@@ -81,8 +81,9 @@
 //! misses. A check looks up all of the new comment's shingles (a few dozen
 //! cache lines), gathers the comments they point to, keeps the
 //! `max_candidates` that share the most keys, and verifies each against its
-//! stored *sketch*: 16-bit fingerprints of its shingles (all of them up to
-//! `sketch_size`, else the smallest, a bottom-k sketch), which gives exact
+//! stored *sketches*: 16-bit fingerprints of its words (for resemblance)
+//! and of its shingles (for containment), all of them up to `sketch_size`,
+//! else those with the smallest hashes (bottom-k sketches). That gives exact
 //! resemblance and containment for ordinary comments and estimates for long
 //! ones. Per comment the detector stores a 32-byte record (exact key,
 //! author, thread, sizes, where its bytes are), its id and sketch in one

@@ -33,7 +33,7 @@ use crate::{Error, Result};
 /// | `min_tokens` | 4 | comments with fewer words are *short*: never near, partial or template duplicates | 1 ..= 64 |
 /// | `min_partial_tokens` | 8 | fewest words of a new comment for a [`Partial`](super::DuplicateKind::Partial) match | `min_tokens` ..= 1024 |
 /// | `short_exact` | false | short comments are exact duplicates of equal short comments (else never flagged) | bool |
-/// | `max_candidates` | 64 | most candidates verified per check (those sharing the most keys first) | 1 ..= 4096 |
+/// | `max_candidates` | 16 | most candidates verified per check (those sharing the most keys first) | 1 ..= 4096 |
 ///
 /// The defaults were chosen on the near-duplicate benchmark
 /// (`examples/dedup_quality.rs`, see `benches/README.md`).
@@ -73,7 +73,7 @@ impl Default for DuplicateParams {
             min_tokens: 4,
             min_partial_tokens: 8,
             short_exact: false,
-            max_candidates: 64,
+            max_candidates: 16,
         }
     }
 }

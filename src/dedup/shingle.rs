@@ -1,6 +1,6 @@
 //! From a comment's text to the features the detector compares.
 //!
-//! The text is first [normalized](crate::normalize()) (case, Unicode forms,
+//! The text is first [normalized](fn@crate::normalize) (case, Unicode forms,
 //! HTML, invisible characters, white space). Then:
 //!
 //! - **Exact key**: a hash of the sequence of alphanumeric runs of the
