@@ -42,7 +42,12 @@ fn assert_labeled(r: &Value) {
         let p = r["scores"][s].as_f64().expect("score");
         assert!((0.0..=1.0).contains(&p), "{s} = {p}");
     }
-    assert!(r["duplicate_of"].is_null());
+    let d = &r["duplicate_of"];
+    if !d.is_null() {
+        assert!(d["id"].is_string(), "{d}");
+        assert!(["exact", "near", "partial", "template"].contains(&d["kind"].as_str().unwrap()));
+        assert!((0.0..=1.0).contains(&d["similarity"].as_f64().unwrap()));
+    }
     for reason in r["reasons"].as_array().expect("reasons") {
         assert!(reason["token"].is_string());
         assert!(reason["weight"].is_number());
@@ -67,6 +72,8 @@ fn labels_seed_comments_in_order() {
         assert_eq!(r["id"], i["id"], "input order is kept");
         assert_eq!(r["text"], i["text"]);
         assert_labeled(r);
+        // The duplicate links are the hand-labeled ones, exactly.
+        assert_eq!(r["duplicate_of"]["id"], i["duplicate_of"], "{}", i["id"]);
         if r["label"] == i["label"] {
             agree += 1;
         }

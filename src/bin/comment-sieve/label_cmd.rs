@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use comment_sieve::{Classifier, Comment, Error, Label, Result};
+use comment_sieve::{
+    Classifier, Comment, DupInput, DuplicateDetector, DuplicateParams, Error, Label, Result, Scope,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -63,21 +65,42 @@ pub struct LabelArgs {
     /// left.
     #[arg(long)]
     pub strict: bool,
+    /// Compare each comment with every earlier one (`site`) or only with
+    /// those of the same `article_id` (`thread`).
+    #[arg(long, value_enum, default_value_t = DedupScope::Site)]
+    pub dedup_scope: DedupScope,
 }
 
-/// Whether [`duplicate_of`] actually checks records.
-const DEDUP_AVAILABLE: bool = false;
+/// Where the duplicate check looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DedupScope {
+    /// The whole site.
+    Site,
+    /// The comment's own article.
+    Thread,
+}
 
 /// The duplicate check of one record, called once per good record in input
-/// order (unless `--no-dedup`): the id of an earlier comment that `comment`
-/// repeats, or `None`.
-///
-/// This is where the crate's duplicate detector plugs in
-/// (`detector.check_and_insert(comment)`). The crate has none yet, so no
-/// record is reported as a duplicate: `duplicate_of` is always null.
-fn duplicate_of(comment: &Comment) -> Option<String> {
-    let _ = comment;
-    None
+/// order (unless `--no-dedup`), so results do not depend on the thread
+/// count: the earlier comment that `comment` repeats, as the JSON object
+/// `{"id", "kind", "similarity", "same_author", "shared_links"}`.
+fn duplicate_of(detector: &mut DuplicateDetector, comment: &Comment) -> Option<serde_json::Value> {
+    let mut input = DupInput::new(&comment.id, &comment.text);
+    if let Some(a) = comment.author.as_deref() {
+        input = input.author(a);
+    }
+    if let Some(t) = comment.article_id.as_deref() {
+        input = input.thread(t);
+    }
+    detector.check_and_insert(&input).map(|d| {
+        serde_json::json!({
+            "id": d.of,
+            "kind": d.kind.as_str(),
+            "similarity": (d.similarity * 1000.0).round() / 1000.0,
+            "same_author": d.same_author,
+            "shared_links": d.shared_links,
+        })
+    })
 }
 
 /// A record after the parallel stage.
@@ -353,6 +376,11 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
 
     let mut sink = Sink::create(args.output.as_deref())?;
     let mut stats = Stats::default();
+    let scope = match args.dedup_scope {
+        DedupScope::Site => Scope::Site,
+        DedupScope::Thread => Scope::Thread,
+    };
+    let mut detector = DuplicateParams::default().scope(scope).build()?;
     let mut stopped = false;
     let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
     let res = (|| -> Result<()> {
@@ -385,7 +413,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                             let dup = if args.no_dedup {
                                 None
                             } else {
-                                duplicate_of(&comment)
+                                duplicate_of(&mut detector, &comment)
                             };
                             out.extend_from_slice(b",\"duplicate_of\":");
                             match &dup {
@@ -433,10 +461,8 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
             .collect();
         let dups = if args.no_dedup {
             "not checked (--no-dedup)".to_string()
-        } else if DEDUP_AVAILABLE {
-            stats.duplicates.to_string()
         } else {
-            "not checked (no duplicate detector in this version)".to_string()
+            stats.duplicates.to_string()
         };
         eprintln!(
             "{} records in {:.2} s ({:.0} records/s): {}; duplicates: {}; errors: {}{}",

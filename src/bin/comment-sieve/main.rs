@@ -37,8 +37,9 @@ enum Command {
     ///
     /// Each output record is the input record's fields plus `label`,
     /// `scores` ({spam, abuse, off_topic} in [0, 1]), `reasons` ([{token,
-    /// weight, span}]) and `duplicate_of` (always null in this version: no
-    /// duplicate detector yet). Input fields named like these are
+    /// weight, span}]) and `duplicate_of` (null, or {id, kind, similarity,
+    /// same_author, shared_links} naming the earliest comment it repeats;
+    /// checked in input order). Input fields named like these are
     /// replaced. A record that cannot be labeled (invalid JSON or UTF-8,
     /// empty line, no text field, text not a string, longer than
     /// --max-bytes, CSV record with the wrong number of fields) yields
