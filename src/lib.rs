@@ -9,6 +9,7 @@ pub mod eval;
 pub mod features;
 pub mod label;
 pub mod model;
+pub mod moderate;
 pub mod normalize;
 pub mod tokenize;
 pub mod train;

@@ -351,3 +351,35 @@ pub fn softmax(jll: &[f64]) -> Vec<f64> {
     let sum: f64 = exps.iter().sum();
     exps.iter().map(|e| e / sum).collect()
 }
+
+impl Model {
+    /// Adds one labeled example to head `head` (an index into
+    /// [`Model::heads`]) as linfa-bayes's `fit_with` would: the example's
+    /// feature counts join its class's counts, its class count grows by one,
+    /// and the priors and log-probabilities follow. The vocabulary stays
+    /// fixed (features the head never saw are ignored, as in training), so
+    /// the result equals fitting the same vocabulary on all examples at
+    /// once. Returns how many of the example's features the head knows.
+    ///
+    /// Cost: one pass over the comment plus recompiling the lookup table
+    /// (linear in the model's features).
+    pub fn learn(&mut self, head: usize, text: &str, class: usize) -> usize {
+        let Some(h) = self.heads.get_mut(head) else {
+            return 0;
+        };
+        let c = h.n_classes();
+        if class >= c {
+            return 0;
+        }
+        let mut known = 0;
+        for k in self.extractor.keys(text) {
+            if let Ok(i) = h.keys.binary_search(&k) {
+                h.counts[i * c + class] += 1.0;
+                known += 1;
+            }
+        }
+        h.class_counts[class] += 1;
+        self.table = Table::compile(&self.heads);
+        known
+    }
+}

@@ -1,0 +1,621 @@
+//! The moderation policy: classifier, relevance and duplicate detector
+//! turned into an action a site can take.
+//!
+//! *Comments are posted if they are on-topic and not abusive.* A
+//! [`Moderator`] applies that rule the way site operators work:
+//!
+//! 1. trusted authors are approved without classification;
+//! 2. block words reject, hold words hold (matched on normalized tokens);
+//! 3. the classifier scores spam and abuse; each attribute has a reject and
+//!    a hold threshold;
+//! 4. a comment under a registered article is scored for relevance
+//!    ([`relevance`]): below the off-topic threshold it is held as
+//!    `off_topic`;
+//! 5. more links than the site allows holds the comment;
+//! 6. a duplicate of an earlier comment is rejected or held, as configured.
+//!
+//! The strictest action wins (reject over hold over approve). Every rule
+//! that fired is a [`VerdictReason`], with the tokens and byte spans that
+//! drove a score, so a moderator's screen can show why.
+//!
+//! Moderators' corrections train the model: [`Moderator::submit_spam`],
+//! [`Moderator::submit_ham`], [`Moderator::submit_abuse`],
+//! [`Moderator::submit_not_abuse`] update the naive Bayes counts in place
+//! ([`Model::learn`]); [`Moderator::save_model`] keeps them.
+//!
+//! ```
+//! use comment_sieve::moderate::{Action, Moderator};
+//! use comment_sieve::Comment;
+//!
+//! let mut m = Moderator::default();
+//! m.add_article("a1", "CIA and ISI ties", "The CIA and Pakistan's ISI spy agency resumed talks in Washington.");
+//! let mut c = Comment::new("c1", "Can the CIA really trust the ISI after the Washington talks?");
+//! c.article_id = Some("a1".into());
+//! assert_eq!(m.moderate(&c).action, Action::Approve);
+//! ```
+
+pub mod relevance;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::classify::{Classification, Classifier, Comment};
+use crate::dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateParams};
+use crate::error::{Error, Result};
+use crate::features::token_key;
+use crate::label::Label;
+use crate::model::Model;
+use crate::normalize::normalize;
+use crate::tokenize::TokenKind;
+
+use relevance::{content_words, ArticleProfile};
+
+/// What to do with a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Publish it.
+    Approve,
+    /// Queue it for a moderator.
+    Hold,
+    /// Do not publish it.
+    Reject,
+}
+
+/// What to do with duplicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateAction {
+    /// Reject duplicates.
+    Reject,
+    /// Hold duplicates for review.
+    Hold,
+    /// Report them only.
+    Allow,
+}
+
+/// How corrections train the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feedback {
+    /// Every submitted example updates the model.
+    Always,
+    /// Only examples the model currently gets wrong update it.
+    OnError,
+}
+
+/// Policy settings.
+///
+/// | Name | Default | Meaning | Range |
+/// |---|---|---|---|
+/// | `reject_spam` | 0.95 | reject when P(spam) is at least this | (0, 1] |
+/// | `hold_spam` | 0.5 | hold when P(spam) is at least this | (0, `reject_spam`] |
+/// | `reject_abuse` | 0.95 | reject when P(abuse) is at least this | (0, 1] |
+/// | `hold_abuse` | 0.5 | hold when P(abuse) is at least this | (0, `reject_abuse`] |
+/// | `off_topic_below` | 0.45 | hold as off-topic when relevance to the article is below this | [0, 1] |
+/// | `on_topic_above` | 0.5 | relevance from which a comment is on-topic whatever the classifier says; in between, the classifier decides | [`off_topic_below`, 1] |
+/// | `max_links` | 2 | hold when a comment has more links | 0.. |
+/// | `hold_words` | none | hold when one of these words occurs | |
+/// | `block_words` | none | reject when one of these words occurs | |
+/// | `trusted_authors` | none | approve these authors without classification | |
+/// | `duplicates` | `Hold` | what to do with duplicates | |
+/// | `feedback` | `Always` | which corrections train the model | |
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Reject at this P(spam).
+    pub reject_spam: f64,
+    /// Hold at this P(spam).
+    pub hold_spam: f64,
+    /// Reject at this P(abuse).
+    pub reject_abuse: f64,
+    /// Hold at this P(abuse).
+    pub hold_abuse: f64,
+    /// Hold as off-topic below this relevance.
+    pub off_topic_below: f64,
+    /// Relevance from which a comment is on-topic whatever the classifier
+    /// says.
+    pub on_topic_above: f64,
+    /// Hold above this many links.
+    pub max_links: usize,
+    /// Words that hold a comment (lower case, as normalized).
+    pub hold_words: Vec<String>,
+    /// Words that reject a comment (lower case, as normalized).
+    pub block_words: Vec<String>,
+    /// Authors approved without classification.
+    pub trusted_authors: Vec<String>,
+    /// What to do with duplicates.
+    pub duplicates: DuplicateAction,
+    /// Which corrections train the model.
+    pub feedback: Feedback,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            reject_spam: 0.95,
+            hold_spam: 0.5,
+            reject_abuse: 0.95,
+            hold_abuse: 0.5,
+            off_topic_below: 0.45,
+            on_topic_above: 0.5,
+            max_links: 2,
+            hold_words: Vec::new(),
+            block_words: Vec::new(),
+            trusted_authors: Vec::new(),
+            duplicates: DuplicateAction::Hold,
+            feedback: Feedback::Always,
+        }
+    }
+}
+
+impl Policy {
+    /// Validates every setting.
+    pub fn check(&self) -> Result<()> {
+        let unit = |name: &'static str, v: f64, lo: f64| {
+            if v.is_finite() && v >= lo && v <= 1.0 && v > 0.0 {
+                Ok(())
+            } else {
+                Err(Error::InvalidParam {
+                    name,
+                    value: v.to_string(),
+                    expected: "in (0, 1], hold at most reject",
+                })
+            }
+        };
+        unit("reject_spam", self.reject_spam, 0.0)?;
+        unit("hold_spam", self.hold_spam, 0.0)?;
+        unit("reject_abuse", self.reject_abuse, 0.0)?;
+        unit("hold_abuse", self.hold_abuse, 0.0)?;
+        if self.hold_spam > self.reject_spam {
+            return Err(Error::InvalidParam {
+                name: "hold_spam",
+                value: self.hold_spam.to_string(),
+                expected: "at most reject_spam",
+            });
+        }
+        if self.hold_abuse > self.reject_abuse {
+            return Err(Error::InvalidParam {
+                name: "hold_abuse",
+                value: self.hold_abuse.to_string(),
+                expected: "at most reject_abuse",
+            });
+        }
+        if !(0.0..=1.0).contains(&self.off_topic_below) {
+            return Err(Error::InvalidParam {
+                name: "off_topic_below",
+                value: self.off_topic_below.to_string(),
+                expected: "in [0, 1]",
+            });
+        }
+        if !(self.off_topic_below..=1.0).contains(&self.on_topic_above) {
+            return Err(Error::InvalidParam {
+                name: "on_topic_above",
+                value: self.on_topic_above.to_string(),
+                expected: "in [off_topic_below, 1]",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Scores behind a verdict, each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VerdictScores {
+    /// P(spam).
+    pub spam: f64,
+    /// P(abuse).
+    pub abuse: f64,
+    /// How off-topic: 1 − relevance to the article when it is known, else
+    /// the classifier's off-topic share.
+    pub off_topic: f64,
+    /// Similarity to the earlier comment it repeats (0 when none).
+    pub duplicate: f64,
+}
+
+/// One reason for a verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictReason {
+    /// The rule: `spam`, `abuse`, `off_topic`, `links`, `hold_word`,
+    /// `block_word`, `duplicate`, `trusted_author`, `empty`.
+    pub rule: String,
+    /// What it concerns: a token, a word, an earlier comment's id.
+    pub detail: String,
+    /// A weight or similarity, where there is one.
+    pub weight: f64,
+    /// Byte range in the comment's text, where there is one.
+    pub span: Option<Range<usize>>,
+}
+
+/// The decision on one comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// What to do.
+    pub action: Action,
+    /// The content label.
+    pub label: Label,
+    /// The scores.
+    pub scores: VerdictScores,
+    /// The earlier comment it repeats, if any.
+    pub duplicate_of: Option<DuplicateRef>,
+    /// Why, strongest first.
+    pub reasons: Vec<VerdictReason>,
+}
+
+/// An earlier comment that a comment repeats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRef {
+    /// Its id.
+    pub id: String,
+    /// `exact`, `near`, `partial` or `template`.
+    pub kind: String,
+    /// Resemblance or containment.
+    pub similarity: f64,
+}
+
+impl From<&Duplicate> for DuplicateRef {
+    fn from(d: &Duplicate) -> Self {
+        DuplicateRef {
+            id: d.of.clone(),
+            kind: d.kind.as_str().to_string(),
+            similarity: d.similarity,
+        }
+    }
+}
+
+/// Applies a [`Policy`] with a classifier, article relevance and a
+/// duplicate detector.
+#[derive(Debug)]
+pub struct Moderator {
+    classifier: Classifier,
+    policy: Policy,
+    articles: HashMap<String, ArticleProfile>,
+    /// Every registered article together.
+    site: ArticleProfile,
+    detector: DuplicateDetector,
+    hold_words: HashSet<String>,
+    block_words: HashSet<String>,
+    /// Document frequency of word features in the model's spam and abuse
+    /// training data, and the number of those documents.
+    background: HashMap<u64, f32>,
+    background_docs: f64,
+}
+
+impl Default for Moderator {
+    /// The embedded default model, the default policy and duplicate settings.
+    fn default() -> Self {
+        Moderator::new(Classifier::default(), Policy::default()).expect("default policy is valid")
+    }
+}
+
+impl Moderator {
+    /// A moderator with this classifier and policy.
+    pub fn new(classifier: Classifier, policy: Policy) -> Result<Self> {
+        Self::with_detector(classifier, policy, DuplicateParams::default().build()?)
+    }
+
+    /// A moderator with this classifier, policy and duplicate detector.
+    pub fn with_detector(
+        classifier: Classifier,
+        policy: Policy,
+        detector: DuplicateDetector,
+    ) -> Result<Self> {
+        policy.check()?;
+        let words = |ws: &[String]| -> HashSet<String> {
+            ws.iter().map(|w| normalize(w).into_text()).collect()
+        };
+        let (background, background_docs) = background(classifier.model());
+        Ok(Moderator {
+            background,
+            background_docs,
+            hold_words: words(&policy.hold_words),
+            block_words: words(&policy.block_words),
+            classifier,
+            policy,
+            articles: HashMap::new(),
+            site: ArticleProfile::default(),
+            detector,
+        })
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The classifier (with every correction learned so far).
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    /// Registers an article; comments with this `article_id` are judged
+    /// against it.
+    pub fn add_article(&mut self, id: &str, title: &str, body: &str) {
+        let tk = &self.classifier.model().extractor().tokenizer;
+        let profile = ArticleProfile::new(tk, title, body);
+        self.site.absorb(&profile);
+        if let Some(old) = self.articles.insert(id.to_string(), profile) {
+            // Re-registered: rebuild the site from the current articles.
+            let _ = old;
+            self.site = ArticleProfile::default();
+            for a in self.articles.values() {
+                self.site.absorb(a);
+            }
+        }
+    }
+
+    /// Relevance of `text` to article `article_id` (the share of its content
+    /// words the article uses), with `context` (the comment it replies to)
+    /// counted as part of the article. `None` when the article is unknown or
+    /// the text has too few content words.
+    pub fn relevance(&self, article_id: &str, text: &str, context: Option<&str>) -> Option<f64> {
+        let article = self.articles.get(article_id)?;
+        let tk = &self.classifier.model().extractor().tokenizer;
+        let rate = |w: &str| self.background_rate(w);
+        let words = content_words(tk, text, &rate);
+        let ctx = context.map(|c| content_words(tk, c, &rate));
+        relevance::relevance(&words, article, &self.site, ctx.as_ref())
+    }
+
+    /// Share of comments in general (the model's spam and abuse training
+    /// data) that use `word`, smoothed: an unseen word gets half a comment.
+    /// A word's forms share a stem ("view", "views", "viewed"), and the most
+    /// common form speaks for all of them.
+    fn background_rate(&self, word: &str) -> f64 {
+        let stem = relevance::stem(word);
+        let df = [word, stem]
+            .into_iter()
+            .map(str::to_string)
+            .chain(["s", "es", "ing", "ed", "y", "ies", "e"].map(|s| format!("{stem}{s}")))
+            .filter_map(|w| {
+                self.background
+                    .get(&token_key(TokenKind::Word, &w))
+                    .copied()
+            })
+            .fold(0.0f32, f32::max) as f64;
+        (df + 0.5) / (self.background_docs + 1.0)
+    }
+
+    /// Moderates a comment and remembers it for duplicate checks.
+    pub fn moderate(&mut self, comment: &Comment) -> Verdict {
+        self.moderate_in_reply(comment, None)
+    }
+
+    /// Moderates a comment that replies to `parent` (its text counts as
+    /// context for relevance), and remembers it for duplicate checks.
+    pub fn moderate_in_reply(&mut self, comment: &Comment, parent: Option<&str>) -> Verdict {
+        let dup = self.check_duplicate(comment);
+        let mut reasons = Vec::new();
+        if let Some(author) = &comment.author {
+            if self.policy.trusted_authors.iter().any(|a| a == author) {
+                reasons.push(VerdictReason {
+                    rule: "trusted_author".into(),
+                    detail: author.clone(),
+                    weight: 0.0,
+                    span: None,
+                });
+                return Verdict {
+                    action: Action::Approve,
+                    label: Label::OnTopic,
+                    scores: VerdictScores {
+                        spam: 0.0,
+                        abuse: 0.0,
+                        off_topic: 0.0,
+                        duplicate: dup.as_ref().map_or(0.0, |d| d.similarity),
+                    },
+                    duplicate_of: dup.as_ref().map(DuplicateRef::from),
+                    reasons,
+                };
+            }
+        }
+        let c = self.classifier.classify(comment);
+        let relevance = comment
+            .article_id
+            .as_deref()
+            .and_then(|a| self.relevance(a, &comment.text, parent));
+        let mut action = Action::Approve;
+        let mut raise = |a: Action| action = action.max(a);
+        let p = &self.policy;
+        let spam = c.scores.spam;
+        let abuse = c.scores.abuse;
+        let off_topic = relevance.map_or(c.scores.off_topic, |r| 1.0 - r);
+        let mut label = c.label;
+        if c.reasons.first().is_some_and(|r| r.head == "rule") {
+            reasons.push(VerdictReason {
+                rule: "empty".into(),
+                detail: c.reasons[0].token.clone(),
+                weight: 0.0,
+                span: None,
+            });
+            raise(Action::Hold);
+        }
+        for (rule, prob, hold, reject) in [
+            ("spam", spam, p.hold_spam, p.reject_spam),
+            ("abuse", abuse, p.hold_abuse, p.reject_abuse),
+        ] {
+            if prob >= hold {
+                raise(if prob >= reject {
+                    Action::Reject
+                } else {
+                    Action::Hold
+                });
+                reasons.push(VerdictReason {
+                    rule: rule.into(),
+                    detail: format!("P({rule}) = {prob:.3}"),
+                    weight: prob,
+                    span: None,
+                });
+                push_token_reasons(&mut reasons, &c, rule);
+            }
+        }
+        // Relevance overrides the classifier's off/on-topic call outside the
+        // band [off_topic_below, on_topic_above); inside it, the classifier
+        // decides.
+        if let Some(r) = relevance {
+            if r < p.off_topic_below && label == Label::OnTopic {
+                label = Label::OffTopic;
+            } else if r >= p.on_topic_above && label == Label::OffTopic {
+                label = Label::OnTopic;
+            }
+        }
+        if label == Label::OffTopic {
+            raise(Action::Hold);
+            reasons.push(VerdictReason {
+                rule: "off_topic".into(),
+                detail: match relevance {
+                    Some(r) => format!("relevance to the article {r:.2}"),
+                    None => "no article; the classifier's off-topic share".into(),
+                },
+                weight: off_topic,
+                span: None,
+            });
+        }
+        self.word_rules(&comment.text, &mut reasons, &mut raise);
+        if let Some(d) = &dup {
+            let a = match p.duplicates {
+                DuplicateAction::Reject => Action::Reject,
+                DuplicateAction::Hold => Action::Hold,
+                DuplicateAction::Allow => Action::Approve,
+            };
+            raise(a);
+            reasons.push(VerdictReason {
+                rule: "duplicate".into(),
+                detail: format!("{} of {}", d.kind.as_str(), d.of),
+                weight: d.similarity,
+                span: None,
+            });
+        }
+        Verdict {
+            action,
+            label,
+            scores: VerdictScores {
+                spam,
+                abuse,
+                off_topic,
+                duplicate: dup.as_ref().map_or(0.0, |d| d.similarity),
+            },
+            duplicate_of: dup.as_ref().map(DuplicateRef::from),
+            reasons,
+        }
+    }
+
+    fn check_duplicate(&mut self, comment: &Comment) -> Option<Duplicate> {
+        let mut input = DupInput::new(&comment.id, &comment.text);
+        if let Some(a) = comment.author.as_deref() {
+            input = input.author(a);
+        }
+        if let Some(t) = comment.article_id.as_deref() {
+            input = input.thread(t);
+        }
+        self.detector.check_and_insert(&input)
+    }
+
+    /// Link count, hold words and block words.
+    fn word_rules(
+        &self,
+        text: &str,
+        reasons: &mut Vec<VerdictReason>,
+        raise: &mut impl FnMut(Action),
+    ) {
+        let tokens = self.classifier.model().extractor().tokenizer.tokenize(text);
+        let links = tokens.iter().filter(|t| t.kind == TokenKind::Url).count();
+        if links > self.policy.max_links {
+            raise(Action::Hold);
+            reasons.push(VerdictReason {
+                rule: "links".into(),
+                detail: format!("{links} links, more than {}", self.policy.max_links),
+                weight: links as f64,
+                span: None,
+            });
+        }
+        for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+            for (set, rule, action) in [
+                (&self.block_words, "block_word", Action::Reject),
+                (&self.hold_words, "hold_word", Action::Hold),
+            ] {
+                if set.contains(&t.text) {
+                    raise(action);
+                    reasons.push(VerdictReason {
+                        rule: rule.into(),
+                        detail: t.text.clone(),
+                        weight: 1.0,
+                        span: Some(t.span.clone()),
+                    });
+                }
+            }
+        }
+    }
+
+    fn learn(&mut self, comment: &Comment, head: usize, class: usize) -> bool {
+        if self.policy.feedback == Feedback::OnError {
+            let c = self.classifier.classify(comment);
+            let p = if head == 0 {
+                c.scores.spam
+            } else {
+                c.scores.abuse
+            };
+            let predicted = usize::from(p >= 0.5);
+            if predicted == class {
+                return false;
+            }
+        }
+        let mut model: Model = (**self.classifier.model()).clone();
+        model.learn(head, &comment.text, class);
+        self.classifier = Classifier::new(model);
+        true
+    }
+
+    /// A moderator's correction: this comment is spam. Returns whether the
+    /// model was updated (with [`Feedback::OnError`], only when it was wrong).
+    pub fn submit_spam(&mut self, comment: &Comment) -> bool {
+        self.learn(comment, 0, 1)
+    }
+
+    /// A moderator's correction: this comment is not spam.
+    pub fn submit_ham(&mut self, comment: &Comment) -> bool {
+        self.learn(comment, 0, 0)
+    }
+
+    /// A moderator's correction: this comment is abusive.
+    pub fn submit_abuse(&mut self, comment: &Comment) -> bool {
+        self.learn(comment, 1, 1)
+    }
+
+    /// A moderator's correction: this comment is not abusive.
+    pub fn submit_not_abuse(&mut self, comment: &Comment) -> bool {
+        self.learn(comment, 1, 0)
+    }
+
+    /// Saves the model with every correction learned.
+    pub fn save_model(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.classifier.save(path)
+    }
+}
+
+/// Document frequencies of the spam and abuse heads' features (binary
+/// features count documents; counted features approximate them).
+fn background(model: &Model) -> (HashMap<u64, f32>, f64) {
+    let mut df: HashMap<u64, f32> = HashMap::new();
+    let mut docs = 0u64;
+    for h in model.heads.iter().filter(|h| h.name != "label") {
+        docs += h.class_counts.iter().sum::<u64>();
+        let c = h.n_classes();
+        for (i, k) in h.keys.iter().enumerate() {
+            *df.entry(*k).or_default() += h.counts[i * c..(i + 1) * c].iter().sum::<f32>();
+        }
+    }
+    (df, docs as f64)
+}
+
+fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, head: &str) {
+    for r in c.reasons.iter().filter(|r| r.head == head).take(3) {
+        reasons.push(VerdictReason {
+            rule: head.to_string(),
+            detail: r.token.clone(),
+            weight: r.weight,
+            span: Some(r.span.clone()),
+        });
+    }
+}
