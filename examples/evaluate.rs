@@ -1,52 +1,153 @@
 //! Prints the accuracy tables of the README.
 //!
-//! `cargo run --release --example evaluate -- [youtube|seeds]`
+//! `cargo run --release --example evaluate -- [TABLE...]`, tables:
 //!
 //! * `youtube`: each development video with the published split (first 70%
 //!   of each class in file order to train, last 30% to test).
-//! * `seeds`: leave-one-out over the 25 hand-labeled seed comments, each
-//!   time training on all development data but the held-out comment.
+//! * `cross`: train on two videos, test on the third.
+//! * `davidson`: Davidson et al.'s tweets, abusive (hate or offensive) or
+//!   not, first 80% of each class in file order to train, last 20% to test.
+//! * `fox`: Fox News comments, five folds grouped by article (articles in
+//!   title order; train on four articles' comments, test on the fifth).
+//! * `calibration`: Brier score and reliability (10 bins) of the spam scores
+//!   (cross-video) and the abuse scores (Fox News folds).
+//! * `hold`: the hold band chosen on the same out-of-sample scores.
+//! * `seeds`: leave-one-out over the 25 hand-labeled seed comments.
+//! * `all`: every table but `seeds`.
+//!
+//! Settings (environment variables; unset means the library default):
+//! `ALPHA`, `SPAM_ALPHA`, `ABUSE_ALPHA`, `MIN_DF`, `BINARY` (0/1),
+//! `BIGRAMS` (0/1), `CHAR_NGRAMS` (0/1), `CONTEXT` (`none`, `thread`:
+//! neighbouring comments, `article`: title and lead, `all`), `DAVIDSON`
+//! (0/1: add all Davidson tweets to the Fox News folds' training data),
+//! `SEEDS` (0/1: add the seed comments to it), `REJECT_PRECISION` (0.99)
+//! and `HOLD_RECALL` (0.95) for `hold`.
 
 use std::path::Path;
 
+use comment_sieve::eval::{
+    brier, calibration_error, counts_at, reliability, roc_auc, threshold_for_precision,
+    threshold_for_recall, BinaryCounts,
+};
 use comment_sieve::{datasets, train, Classifier, Example, Label, TrainParams};
 
-fn main() -> comment_sieve::Result<()> {
-    let what = std::env::args().nth(1).unwrap_or_else(|| "youtube".into());
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+/// Scores of one attribute with the truth: `(score, positive)`.
+type Scored = Vec<(f64, bool)>;
+
+struct Setup {
+    params: TrainParams,
+    context: String,
+    davidson: bool,
+    seeds: bool,
+}
+
+fn env_flag(name: &str) -> Option<bool> {
+    std::env::var(name).ok().map(|v| v == "1")
+}
+
+fn setup() -> Setup {
     let mut params = TrainParams::default();
-    if let Ok(a) = std::env::var("ALPHA") {
-        params = params.alpha(a.parse().expect("ALPHA"));
+    let num = |n: &str| std::env::var(n).ok().map(|v| v.parse::<f64>().expect(n));
+    if let Some(a) = num("ALPHA") {
+        params = params.alpha(a);
     }
-    if let Ok(m) = std::env::var("MIN_DF") {
-        params = params.min_df(m.parse().expect("MIN_DF"));
+    if let Some(a) = num("SPAM_ALPHA") {
+        params = params.head_alpha("spam", a);
     }
-    if let Ok(b) = std::env::var("BINARY") {
-        let mut f = params.get_features().clone();
-        f.binary = b == "1";
-        params = params.features(f);
+    if let Some(a) = num("ABUSE_ALPHA") {
+        params = params.head_alpha("abuse", a);
     }
-    if let Ok(b) = std::env::var("BIGRAMS") {
-        let mut f = params.get_features().clone();
-        f.bigrams = b == "1";
-        params = params.features(f);
+    if let Some(m) = num("MIN_DF") {
+        params = params.min_df(m as u32);
     }
-    match what.as_str() {
-        "youtube" => youtube(&data, &params),
-        "seeds" => seeds(&data, &params),
-        "errors" => errors(&data, &params, datasets::YOUTUBE_FILES[2]),
-        other => {
-            eprintln!("unknown table {other:?}: youtube or seeds");
-            Ok(())
-        }
+    let mut f = params.get_features().clone();
+    if let Some(b) = env_flag("BINARY") {
+        f.binary = b;
+    }
+    if let Some(b) = env_flag("BIGRAMS") {
+        f.bigrams = b;
+    }
+    if let Some(b) = env_flag("CHAR_NGRAMS") {
+        f.char_ngrams = b;
+    }
+    let context = std::env::var("CONTEXT").unwrap_or_else(|_| "none".into());
+    f.context = context != "none";
+    params = params.features(f);
+    Setup {
+        params,
+        context,
+        davidson: env_flag("DAVIDSON").unwrap_or(false),
+        seeds: env_flag("SEEDS").unwrap_or(false),
     }
 }
 
-/// First `frac` of each class, in file order, to train; the rest to test.
-fn split(ex: &[Example], frac: f64) -> (Vec<Example>, Vec<Example>) {
+fn settings(s: &Setup) -> String {
+    let p = &s.params;
+    let f = p.get_features();
+    format!(
+        "alpha spam {} / abuse {}, min_df default 2 unless MIN_DF, {} features, bigrams {}, char 3-5-grams {}, context {}",
+        p.get_head_alpha("spam"),
+        p.get_head_alpha("abuse"),
+        if f.binary { "presence" } else { "count" },
+        on(f.bigrams),
+        on(f.char_ngrams),
+        s.context
+    )
+}
+
+fn on(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn main() -> comment_sieve::Result<()> {
+    let mut tables: Vec<String> = std::env::args().skip(1).collect();
+    if tables.is_empty() {
+        tables.push("youtube".into());
+    }
+    if tables.iter().any(|t| t == "all") {
+        tables = ["youtube", "cross", "davidson", "fox", "calibration", "hold"]
+            .map(String::from)
+            .to_vec();
+    }
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let s = setup();
+    println!("settings: {}", settings(&s));
+    for t in &tables {
+        println!();
+        match t.as_str() {
+            "youtube" => youtube(&data, &s)?,
+            "cross" => {
+                cross(&data, &s, true)?;
+            }
+            "davidson" => davidson(&data, &s)?,
+            "fox" => {
+                fox(&data, &s, true)?;
+            }
+            "calibration" => calibration(&data, &s)?,
+            "hold" => hold(&data, &s)?,
+            "seeds" => seeds(&data, &s.params)?,
+            "errors" => errors(&data, &s.params, datasets::YOUTUBE_FILES[2])?,
+            other => eprintln!(
+                "unknown table {other:?}: youtube, cross, davidson, fox, calibration, hold, seeds or all"
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// First `frac` of each class (by `class`), in file order, to train; the rest to test.
+fn split(
+    ex: &[Example],
+    frac: f64,
+    class: impl Fn(&Example) -> bool,
+) -> (Vec<Example>, Vec<Example>) {
     let (mut tr, mut te) = (Vec::new(), Vec::new());
-    for class in [false, true] {
-        let of: Vec<&Example> = ex.iter().filter(|e| e.spam == Some(class)).collect();
+    for c in [false, true] {
+        let of: Vec<&Example> = ex.iter().filter(|e| class(e) == c).collect();
         let n = (of.len() as f64 * frac).round() as usize;
         for (i, e) in of.into_iter().enumerate() {
             if i < n {
@@ -59,59 +160,339 @@ fn split(ex: &[Example], frac: f64) -> (Vec<Example>, Vec<Example>) {
     (tr, te)
 }
 
-fn binary_metrics(pairs: &[(bool, bool)]) -> (f64, f64, f64) {
-    let (mut tp, mut tn, mut fp, mut fneg) = (0f64, 0f64, 0f64, 0f64);
-    for &(truth, pred) in pairs {
-        match (truth, pred) {
-            (true, true) => tp += 1.0,
-            (false, false) => tn += 1.0,
-            (false, true) => fp += 1.0,
-            (true, false) => fneg += 1.0,
-        }
-    }
-    let acc = (tp + tn) / pairs.len() as f64;
-    let f1 = 2.0 * tp / (2.0 * tp + fp + fneg);
-    let d = ((tp + fp) * (tp + fneg) * (tn + fp) * (tn + fneg)).sqrt();
-    let mcc = if d == 0.0 {
-        0.0
-    } else {
-        (tp * tn - fp * fneg) / d
-    };
-    (acc, f1, mcc)
+fn is_spam(e: &Example) -> bool {
+    e.spam == Some(true)
 }
 
-fn youtube(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
-    println!("| video | train | test | accuracy | F1 (spam) | MCC |");
-    println!("|---|---|---|---|---|---|");
+fn is_abuse(e: &Example) -> bool {
+    e.abuse == Some(true)
+}
+
+/// Trains on `tr` and scores `te` on the spam attribute.
+fn spam_scores(
+    params: &TrainParams,
+    tr: &[Example],
+    te: &[Example],
+) -> comment_sieve::Result<Scored> {
+    let clf = Classifier::new(train::train(params, tr, vec![])?);
+    Ok(te
+        .iter()
+        .map(|e| (clf.classify_text(&e.text).scores.spam, is_spam(e)))
+        .collect())
+}
+
+fn row(c: &BinaryCounts, auc: f64) -> String {
+    format!(
+        "{:.2} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3}",
+        c.accuracy() * 100.0,
+        c.precision(),
+        c.recall(),
+        c.f1(),
+        c.mcc(),
+        auc
+    )
+}
+
+const PUBLISHED_BEST: [&str; 3] = [
+    "0.925 (SVM RBF)",
+    "0.859 (random forest)",
+    "0.955 (BernoulliNB)",
+];
+
+fn youtube(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
+    println!("YouTube spam, published split: per video, first 70% of each class in file order to train, last 30% to test; spam head alone; spam when P(spam) >= 0.5.");
+    println!("command: cargo run --release --example evaluate -- youtube");
+    println!();
+    println!("| video | train | test | accuracy | precision | recall | F1 | MCC | ROC-AUC | published best MCC |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let mut mccs = Vec::new();
-    for f in datasets::YOUTUBE_FILES {
+    for (i, f) in datasets::YOUTUBE_FILES.iter().enumerate() {
         let ex = datasets::youtube(&data.join(f))?;
-        let (tr, te) = split(&ex, 0.7);
-        let clf = Classifier::new(train::train(params, &tr, vec![])?);
-        let pairs: Vec<(bool, bool)> = te
-            .iter()
-            .map(|e| {
-                (
-                    e.spam == Some(true),
-                    clf.classify_text(&e.text).label == Label::Spam,
-                )
-            })
-            .collect();
-        let (acc, f1, mcc) = binary_metrics(&pairs);
-        mccs.push(mcc);
+        let (tr, te) = split(&ex, 0.7, is_spam);
+        let scored = spam_scores(&s.params, &tr, &te)?;
+        let c = counts_at(&scored, 0.5);
+        mccs.push(c.mcc());
         println!(
-            "| {f} | {} | {} | {:.2} | {:.3} | {:.3} |",
+            "| {} | {} | {} | {} | {} |",
+            video(f),
             tr.len(),
             te.len(),
-            acc * 100.0,
-            f1,
-            mcc
+            row(&c, roc_auc(&scored)),
+            PUBLISHED_BEST[i]
         );
     }
     println!(
-        "mean MCC {:.3}",
+        "| mean | | | | | | | {:.3} | | |",
         mccs.iter().sum::<f64>() / mccs.len() as f64
     );
+    Ok(())
+}
+
+fn video(f: &str) -> &str {
+    f.rsplit(['-', '/'])
+        .next()
+        .unwrap_or(f)
+        .trim_end_matches(".csv")
+}
+
+/// Train on two videos, test on the third; returns the pooled scores.
+fn cross(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
+    let videos: Vec<Vec<Example>> = datasets::YOUTUBE_FILES
+        .iter()
+        .map(|f| datasets::youtube(&data.join(f)))
+        .collect::<comment_sieve::Result<_>>()?;
+    if print {
+        println!("YouTube spam, cross-video: train on the other two videos (all their comments), test on this one; spam head alone; spam when P(spam) >= 0.5.");
+        println!("command: cargo run --release --example evaluate -- cross");
+        println!();
+        println!(
+            "| test video | train | test | accuracy | precision | recall | F1 | MCC | ROC-AUC |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|");
+    }
+    let mut pooled = Vec::new();
+    let mut mccs = Vec::new();
+    for (i, f) in datasets::YOUTUBE_FILES.iter().enumerate() {
+        let tr: Vec<Example> = videos
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        let scored = spam_scores(&s.params, &tr, &videos[i])?;
+        let c = counts_at(&scored, 0.5);
+        mccs.push(c.mcc());
+        if print {
+            println!(
+                "| {} | {} | {} | {} |",
+                video(f),
+                tr.len(),
+                videos[i].len(),
+                row(&c, roc_auc(&scored))
+            );
+        }
+        pooled.extend(scored);
+    }
+    if print {
+        println!(
+            "| mean | | | | | | | {:.3} | |",
+            mccs.iter().sum::<f64>() / mccs.len() as f64
+        );
+    }
+    Ok(pooled)
+}
+
+fn davidson(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
+    let ex = datasets::davidson(&data.join("davidson-hate-offensive/labeled_data.csv"))?;
+    let (tr, te) = split(&ex, 0.8, is_abuse);
+    let clf = Classifier::new(train::train(&s.params, &tr, vec![])?);
+    let scored: Scored = te
+        .iter()
+        .map(|e| (clf.classify_text(&e.text).scores.abuse, is_abuse(e)))
+        .collect();
+    let c = counts_at(&scored, 0.5);
+    println!("Davidson et al. tweets, abusive (hate or offensive) vs neither: first 80% of each class in file order to train, last 20% to test; abuse head alone; abusive when P(abuse) >= 0.5.");
+    println!("command: cargo run --release --example evaluate -- davidson");
+    println!();
+    println!(
+        "| train | test | test abusive | accuracy | precision | recall | F1 | MCC | ROC-AUC |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {} | {} | {} | {} |",
+        tr.len(),
+        te.len(),
+        c.positives(),
+        row(&c, roc_auc(&scored))
+    );
+    Ok(())
+}
+
+/// The context of a Fox News comment for `which` (`thread`, `article`, `all`).
+fn fox_context(c: &datasets::FoxComment, which: &str) -> String {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut parts = Vec::new();
+    if which == "article" || which == "all" {
+        parts.push(c.title.clone());
+        parts.push(c.meta.clone());
+    }
+    if which == "thread" || which == "all" {
+        parts.push(text(&c.prev));
+        parts.push(text(&c.succ));
+    }
+    parts.join("\n")
+}
+
+/// Five folds grouped by article, articles in title order; returns the
+/// pooled out-of-fold scores.
+fn fox(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
+    let comments = datasets::fox_comments(&data.join("fox-news-comments/dev.jsonl"))?;
+    let mut titles: Vec<&str> = comments.iter().map(|c| c.title.as_str()).collect();
+    titles.sort_unstable();
+    titles.dedup();
+    let examples: Vec<Example> = comments
+        .iter()
+        .map(|c| {
+            let e = Example::abuse(c.text.clone(), c.hateful().unwrap_or(false))
+                .in_group(c.title.clone());
+            if s.context == "none" {
+                e
+            } else {
+                e.with_context(fox_context(c, &s.context))
+            }
+        })
+        .collect();
+    let mut extra = Vec::new();
+    if s.seeds {
+        extra.extend(datasets::seed_examples(&data.join("seed_comments.jsonl"))?);
+    }
+    if s.davidson {
+        extra.extend(datasets::davidson(
+            &data.join("davidson-hate-offensive/labeled_data.csv"),
+        )?);
+    }
+    if print {
+        println!("Fox News comments, hateful vs not: five folds grouped by article (articles in title order), train on the other four articles' comments{}{}, test on this article's; abuse head; hateful when P(abuse) >= 0.5.",
+            if s.seeds { " + the 25 seed comments" } else { "" },
+            if s.davidson { " + all Davidson tweets" } else { "" });
+        println!("command: cargo run --release --example evaluate -- fox; baseline: benches/baseline_lr.sh");
+        println!();
+        println!("| fold | test article | test | hateful | ROC-AUC | precision | recall | F1 |");
+        println!("|---|---|---|---|---|---|---|---|");
+    }
+    let mut pooled = Vec::new();
+    let mut aucs = Vec::new();
+    for (k, title) in titles.iter().enumerate() {
+        let mut tr: Vec<Example> = examples
+            .iter()
+            .filter(|e| e.group.as_deref() != Some(title))
+            .cloned()
+            .collect();
+        tr.extend(extra.iter().cloned());
+        let te: Vec<&Example> = examples
+            .iter()
+            .filter(|e| e.group.as_deref() == Some(title))
+            .collect();
+        let clf = Classifier::new(train::train(&s.params, &tr, vec![])?);
+        let scored: Scored = te
+            .iter()
+            .map(|e| {
+                let v = match &e.context {
+                    Some(c) => clf.classify_in_context(&e.text, c),
+                    None => clf.classify_text(&e.text),
+                };
+                (v.scores.abuse, is_abuse(e))
+            })
+            .collect();
+        let c = counts_at(&scored, 0.5);
+        let auc = roc_auc(&scored);
+        aucs.push(auc);
+        if print {
+            println!(
+                "| {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
+                k + 1,
+                title.chars().take(40).collect::<String>(),
+                te.len(),
+                c.positives(),
+                auc,
+                c.precision(),
+                c.recall(),
+                c.f1()
+            );
+        }
+        pooled.extend(scored);
+    }
+    if print {
+        let c = counts_at(&pooled, 0.5);
+        println!(
+            "| mean of folds | | | | {:.3} | | | |",
+            aucs.iter().sum::<f64>() / aucs.len() as f64
+        );
+        println!(
+            "| pooled | | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            pooled.len(),
+            c.positives(),
+            roc_auc(&pooled),
+            c.precision(),
+            c.recall(),
+            c.f1()
+        );
+    }
+    Ok(pooled)
+}
+
+fn calibration(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
+    let spam = cross(data, s, false)?;
+    let abuse = fox(data, s, false)?;
+    println!("Calibration of the attribute scores (out-of-sample): spam = `scores.spam` of the cross-video runs (1,138 comments), abuse = `scores.abuse` of the Fox News article folds (656 comments).");
+    println!("command: cargo run --release --example evaluate -- calibration");
+    println!();
+    let (rs, ra) = (reliability(&spam, 10), reliability(&abuse, 10));
+    println!(
+        "Brier score: spam {:.3}, abuse {:.3} (base rates {:.3} and {:.3}; always saying the base rate scores {:.3} and {:.3}). Expected calibration error: spam {:.3}, abuse {:.3}.",
+        brier(&spam),
+        brier(&abuse),
+        base_rate(&spam),
+        base_rate(&abuse),
+        base_rate(&spam) * (1.0 - base_rate(&spam)),
+        base_rate(&abuse) * (1.0 - base_rate(&abuse)),
+        calibration_error(&rs),
+        calibration_error(&ra)
+    );
+    println!();
+    println!("| P bin | spam: comments | mean P | observed spam | abuse: comments | mean P | observed hateful |");
+    println!("|---|---|---|---|---|---|---|");
+    for (a, b) in rs.iter().zip(&ra) {
+        println!(
+            "| {:.1}–{:.1} | {} | {:.3} | {:.3} | {} | {:.3} | {:.3} |",
+            a.lower,
+            a.upper,
+            a.count,
+            a.mean_predicted,
+            a.observed,
+            b.count,
+            b.mean_predicted,
+            b.observed
+        );
+    }
+    Ok(())
+}
+
+fn base_rate(s: &[(f64, bool)]) -> f64 {
+    s.iter().filter(|x| x.1).count() as f64 / s.len().max(1) as f64
+}
+
+fn hold(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
+    let num = |n: &str, d: f64| std::env::var(n).ok().map_or(d, |v| v.parse().expect(n));
+    let target_p = num("REJECT_PRECISION", 0.99);
+    let target_r = num("HOLD_RECALL", 0.95);
+    let spam = cross(data, s, false)?;
+    let abuse = fox(data, s, false)?;
+    println!("Hold band, chosen on out-of-sample scores (spam: cross-video runs; abuse: Fox News article folds): reject from the lowest score above which precision stays >= {target_p}; hold from the highest score that still catches >= {target_r} of the positives; approve below.");
+    println!("command: cargo run --release --example evaluate -- hold");
+    println!();
+    println!("| attribute | hold from | reject from | approved | held | rejected | precision of rejects | positives approved | positives rejected |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (name, scored) in [("spam", &spam), ("abuse", &abuse)] {
+        let reject = threshold_for_precision(scored, target_p);
+        let hold = threshold_for_recall(scored, target_r).unwrap_or(0.5);
+        let reject_at = reject.unwrap_or(1.0).max(hold);
+        let rej = counts_at(scored, reject_at);
+        let held = counts_at(scored, hold);
+        let n = scored.len();
+        let n_pos = held.positives();
+        println!(
+            "| {name} | {:.4} | {} | {} | {} | {} | {:.3} | {} of {n_pos} | {} of {n_pos} |",
+            hold,
+            reject.map_or("none (1.0)".to_string(), |r| format!("{r:.4}")),
+            n as u64 - held.true_pos - held.false_pos,
+            held.true_pos + held.false_pos - rej.true_pos - rej.false_pos,
+            rej.true_pos + rej.false_pos,
+            rej.precision(),
+            held.false_neg,
+            rej.true_pos
+        );
+    }
     Ok(())
 }
 
@@ -120,6 +501,9 @@ fn seeds(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
     let seeds = datasets::seed_comments(&data.join("seed_comments.jsonl"))?;
     let n = seeds.len();
     let mut right = 0;
+    println!("Seed comments, leave-one-out: train on all default training data but one seed comment, classify it.");
+    println!("command: cargo run --release --example evaluate -- seeds");
+    println!();
     println!("| id | hand label | leave-one-out label |");
     println!("|---|---|---|");
     for (i, s) in seeds.iter().enumerate() {
@@ -140,14 +524,13 @@ fn seeds(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
 }
 
 /// Prints the misclassified test comments of one video (for error analysis).
-#[allow(dead_code)]
-pub fn errors(data: &Path, params: &TrainParams, file: &str) -> comment_sieve::Result<()> {
+fn errors(data: &Path, params: &TrainParams, file: &str) -> comment_sieve::Result<()> {
     let ex = datasets::youtube(&data.join(file))?;
-    let (tr, te) = split(&ex, 0.7);
+    let (tr, te) = split(&ex, 0.7, is_spam);
     let clf = Classifier::new(train::train(params, &tr, vec![])?);
     for e in &te {
         let v = clf.classify_text(&e.text);
-        if (v.label == Label::Spam) != (e.spam == Some(true)) {
+        if (v.label == Label::Spam) != is_spam(e) {
             println!(
                 "truth spam={:?} p={:.3} {:?}",
                 e.spam,

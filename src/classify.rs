@@ -99,6 +99,21 @@ pub struct Scores {
     pub off_topic: f64,
 }
 
+/// What to do with a comment: publish it, hold it for a moderator, or
+/// reject it. See [`Thresholds::decide`](crate::Thresholds::decide).
+///
+/// Ordered by strictness: `Approve < Hold < Reject`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Publish.
+    Approve,
+    /// Hold for review.
+    Hold,
+    /// Reject (spam or abuse with high confidence).
+    Reject,
+}
+
 /// Why a comment got its label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
@@ -245,6 +260,24 @@ impl Classifier {
         self.classify_text(&comment.text)
     }
 
+    /// The moderation decision for a verdict, under the model's thresholds.
+    pub fn decide(&self, verdict: &Classification) -> Decision {
+        self.model.thresholds.decide(&verdict.scores)
+    }
+
+    /// Classifies a text with its context (article title and lead,
+    /// neighbouring comments). The context counts only when the model was
+    /// trained with context features; it never supplies reasons.
+    pub fn classify_in_context(&self, text: &str, context: &str) -> Classification {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { hits, seen } = &mut *scratch;
+            hits.clear();
+            seen.clear();
+            self.classify_with(text, Some(context), hits, seen)
+        })
+    }
+
     /// Classifies many comments (in order, on this thread).
     pub fn classify_batch(&self, comments: &[Comment]) -> Vec<Classification> {
         comments.iter().map(|c| self.classify(c)).collect()
@@ -257,11 +290,17 @@ impl Classifier {
             let Scratch { hits, seen } = &mut *scratch;
             hits.clear();
             seen.clear();
-            self.classify_with(text, hits, seen)
+            self.classify_with(text, None, hits, seen)
         })
     }
 
-    fn classify_with(&self, text: &str, hits: &mut Vec<Hit>, seen: &mut KeySet) -> Classification {
+    fn classify_with(
+        &self,
+        text: &str,
+        context: Option<&str>,
+        hits: &mut Vec<Hit>,
+        seen: &mut KeySet,
+    ) -> Classification {
         let m = &*self.model;
         let norm = normalize(text);
         if norm.text().is_empty() {
@@ -288,6 +327,15 @@ impl Classifier {
                 });
             }
         });
+        if let Some(c) = context.filter(|_| m.features.context) {
+            for k in m.extractor.context_keys(c) {
+                if let Some(row) = table.row(k) {
+                    for (s, &v) in sums[..w].iter_mut().zip(row) {
+                        *s += v as f64;
+                    }
+                }
+            }
+        }
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }

@@ -22,12 +22,20 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 /// |---|---|---|
 /// | `bigrams` | `false` | add a feature for each pair of neighbouring words |
 /// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
+/// | `char_ngrams` | `false` | add the character 3- to 5-grams of every word (with `^`/`$` marking its ends), keyed apart from words |
+/// | `context` | `false` | add the words of a comment's context (article title, lead, neighbouring comments), keyed apart from the comment's own words |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     /// Add word-bigram features.
     pub bigrams: bool,
     /// Count each feature at most once per comment.
     pub binary: bool,
+    /// Add character n-gram features of words.
+    #[serde(default)]
+    pub char_ngrams: bool,
+    /// Add context word features.
+    #[serde(default)]
+    pub context: bool,
 }
 
 impl Default for FeatureConfig {
@@ -35,8 +43,34 @@ impl Default for FeatureConfig {
         FeatureConfig {
             bigrams: false,
             binary: true,
+            char_ngrams: false,
+            context: false,
         }
     }
+}
+
+/// Shortest character n-gram of a word.
+pub const CHAR_NGRAM_MIN: usize = 3;
+/// Longest character n-gram of a word.
+pub const CHAR_NGRAM_MAX: usize = 5;
+
+/// The key of a character n-gram (kept apart from whole words).
+#[inline]
+pub fn char_ngram_key(gram: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ 0xc4;
+    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    for &b in gram.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    finish(h ^ 0x6e67_7261_6d73)
+}
+
+/// The key of a context feature, from the key the same token would have
+/// in the comment itself.
+#[inline]
+pub fn context_key(key: u64) -> u64 {
+    finish(key.rotate_left(17) ^ 0x636f_6e74_6578_7421)
 }
 
 /// The key of a token.
@@ -99,6 +133,8 @@ impl Extractor {
         let mut prev: Option<(u64, usize)> = None;
         let mut n: u32 = 0;
         let bigrams = self.config.bigrams;
+        let grams = self.config.char_ngrams;
+        let mut buf = String::new();
         self.tokenizer.scan(norm, original, |t| {
             let key = token_key(t.kind, t.text);
             f(
@@ -109,6 +145,34 @@ impl Extractor {
                 },
                 &t,
             );
+            if grams && t.kind == TokenKind::Word {
+                buf.clear();
+                buf.push('^');
+                buf.push_str(t.text);
+                buf.push('$');
+                let bounds: Vec<usize> = buf
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(buf.len()))
+                    .collect();
+                let chars = bounds.len() - 1;
+                for len in CHAR_NGRAM_MIN..=CHAR_NGRAM_MAX.min(chars) {
+                    // The whole marked word is its own feature already.
+                    if len == chars {
+                        break;
+                    }
+                    for i in 0..=chars - len {
+                        f(
+                            &Feature {
+                                key: char_ngram_key(&buf[bounds[i]..bounds[i + len]]),
+                                span: t.span.clone(),
+                                token: n,
+                            },
+                            &t,
+                        );
+                    }
+                }
+            }
             match t.kind {
                 TokenKind::Word | TokenKind::Number | TokenKind::Mention => {
                     if bigrams {
@@ -130,6 +194,26 @@ impl Extractor {
             }
             n += 1;
         });
+    }
+
+    /// The context keys of `context`: its words (and their bigrams and
+    /// n-grams, as configured), keyed apart from the comment's own words.
+    /// Empty unless `context` is set.
+    pub fn context_keys(&self, context: &str) -> Vec<u64> {
+        if !self.config.context || context.is_empty() {
+            return Vec::new();
+        }
+        let norm = crate::normalize::normalize(context);
+        let mut keys = Vec::new();
+        self.scan(&norm, context, |feat, tok| {
+            if tok.kind == TokenKind::Word {
+                keys.push(context_key(feat.key));
+            }
+        });
+        if self.config.binary {
+            dedup_keys(&mut keys);
+        }
+        keys
     }
 
     /// The keys of `text`, with repeats (one per occurrence) unless
@@ -176,6 +260,7 @@ mod tests {
             config: FeatureConfig {
                 bigrams: true,
                 binary: false,
+                ..Default::default()
             },
             ..Default::default()
         };
@@ -186,6 +271,7 @@ mod tests {
             config: FeatureConfig {
                 bigrams: false,
                 binary: false,
+                ..Default::default()
             },
             ..Default::default()
         };
@@ -194,9 +280,31 @@ mod tests {
             config: FeatureConfig {
                 bigrams: false,
                 binary: true,
+                ..Default::default()
             },
             ..Default::default()
         };
         assert_eq!(bin.keys("spam spam spam").len(), 2);
+        let grams = Extractor {
+            config: FeatureConfig {
+                char_ngrams: true,
+                binary: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        // "^spam$": 4 trigrams, 3 four-grams, 2 five-grams; the word; the link count.
+        assert_eq!(grams.keys("spam").len(), 1 + 9 + 1);
+        let ctx = Extractor {
+            config: FeatureConfig {
+                context: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let c = ctx.context_keys("spam spam!");
+        assert_eq!(c.len(), 1);
+        assert!(!ctx.keys("spam").contains(&c[0]));
+        assert!(bin.context_keys("spam").is_empty());
     }
 }

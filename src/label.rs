@@ -80,6 +80,10 @@ pub struct Example {
     /// A group (video, article) for grouped splits.
     #[serde(default)]
     pub group: Option<String>,
+    /// The comment's context (article title and lead, neighbouring
+    /// comments), used when the features say so.
+    #[serde(default)]
+    pub context: Option<String>,
 }
 
 impl Example {
@@ -94,6 +98,7 @@ impl Example {
                 _ => Some(label == Label::Abuse),
             },
             group: None,
+            context: None,
         }
     }
 
@@ -113,6 +118,12 @@ impl Example {
             abuse: Some(is_abuse),
             ..Default::default()
         }
+    }
+
+    /// Sets the context.
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
     }
 
     /// Sets the group.

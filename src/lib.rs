@@ -14,7 +14,7 @@ pub mod normalize;
 pub mod tokenize;
 pub mod train;
 
-pub use classify::{Classification, Classifier, Comment, Probabilities, Reason, Scores};
+pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
 pub use label::{Example, Label};

@@ -35,6 +35,7 @@ use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
 /// | `alpha` | 0.5 | additive smoothing of every head | (0, ∞) |
+/// | `head_alpha` | none | smoothing of one head (`spam`, `abuse`, `label`), overriding `alpha` | (0, ∞) |
 /// | `min_df` | 2 | a feature enters a head's vocabulary when it occurs in this many of its examples | 1.. |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
 /// | `features` | [`FeatureConfig::default`] | bigrams, binary counts | |
@@ -45,6 +46,7 @@ use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainParams {
     alpha: f64,
+    head_alpha: [Option<f64>; 3],
     min_df: u32,
     tokenizer: TokenizerConfig,
     features: FeatureConfig,
@@ -58,6 +60,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             alpha: 0.5,
+            head_alpha: [None; 3],
             min_df: 2,
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
@@ -74,6 +77,22 @@ impl TrainParams {
     pub fn alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
+    }
+    /// Sets the smoothing of one head (`spam`, `abuse` or `label`; other
+    /// names are ignored), overriding `alpha` for it.
+    pub fn head_alpha(mut self, head: &str, alpha: f64) -> Self {
+        if let Some(i) = HEADS.iter().position(|(n, _)| *n == head) {
+            self.head_alpha[i] = Some(alpha);
+        }
+        self
+    }
+    /// The smoothing of head `head`.
+    pub fn get_head_alpha(&self, head: &str) -> f64 {
+        HEADS
+            .iter()
+            .position(|(n, _)| *n == head)
+            .and_then(|i| self.head_alpha[i])
+            .unwrap_or(self.alpha)
     }
     /// Sets the minimum document frequency of a feature.
     pub fn min_df(mut self, min_df: u32) -> Self {
@@ -132,8 +151,10 @@ impl TrainParams {
                 expected,
             })
         };
-        if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return bad("alpha", self.alpha.to_string(), "a finite number > 0");
+        for a in std::iter::once(Some(self.alpha)).chain(self.head_alpha) {
+            if let Some(a) = a.filter(|a| !(a.is_finite() && *a > 0.0)) {
+                return bad("alpha", a.to_string(), "a finite number > 0");
+            }
         }
         if self.min_df == 0 {
             return bad("min_df", "0".into(), "at least 1");
@@ -172,6 +193,18 @@ impl TrainParams {
                 return bad(name, v.to_string(), "strictly between 0 and 1");
             }
         }
+        for (name, hold, reject) in [
+            ("thresholds.spam_hold", t.spam_hold, t.spam_reject),
+            ("thresholds.abuse_hold", t.abuse_hold, t.abuse_reject),
+        ] {
+            if !(hold > 0.0 && hold <= reject && reject <= 1.0) {
+                return bad(
+                    name,
+                    format!("{hold} (reject at {reject})"),
+                    "0 < hold ≤ reject ≤ 1",
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -179,9 +212,14 @@ impl TrainParams {
 /// A document's features: (key, count), sorted by key.
 type Doc = Vec<(u64, f32)>;
 
-fn doc_features(ex: &Extractor, text: &str, words: Option<&mut HashMap<u64, String>>) -> Doc {
+fn doc_features(
+    ex: &Extractor,
+    text: &str,
+    context: Option<&str>,
+    words: Option<&mut HashMap<u64, String>>,
+) -> Doc {
     let norm = normalize(text);
-    let mut keys = Vec::new();
+    let mut keys = ex.context_keys(context.unwrap_or(""));
     let mut words = words;
     ex.scan(&norm, text, |feat, tok| {
         keys.push(feat.key);
@@ -224,7 +262,7 @@ fn fit_head(
             name: name.to_string(),
             classes: classes.iter().map(|s| s.to_string()).collect(),
             class_counts: vec![0; classes.len()],
-            alpha: params.alpha,
+            alpha: params.get_head_alpha(name),
             keys: Vec::new(),
             counts: Vec::new(),
         });
@@ -266,7 +304,8 @@ fn fit_head(
     let index: HashMap<u64, usize> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
     let width = keys.len();
     let rows_per_chunk = (params.chunk_bytes / (width * 8)).max(1);
-    let nb = MultinomialNb::<f64, usize>::params().alpha(params.alpha);
+    let alpha = params.get_head_alpha(name);
+    let nb = MultinomialNb::<f64, usize>::params().alpha(alpha);
     let nb = linfa::ParamGuard::check(nb)?;
     let mut model: Option<MultinomialNb<f64, usize>> = None;
     for chunk in rows.chunks(rows_per_chunk) {
@@ -289,7 +328,7 @@ fn fit_head(
         name: name.to_string(),
         classes: classes.iter().map(|s| s.to_string()).collect(),
         class_counts,
-        alpha: params.alpha,
+        alpha,
         keys,
         counts,
     })
@@ -387,7 +426,7 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
     let mut words = HashMap::new();
     let mut docs: Vec<Doc> = examples
         .iter()
-        .map(|ex| doc_features(&plain, &ex.text, Some(&mut words)))
+        .map(|ex| doc_features(&plain, &ex.text, ex.context.as_deref(), Some(&mut words)))
         .collect();
     let mut lexicon = Lexicon::default();
     if params.tokenizer.fold {
@@ -400,7 +439,7 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
             };
             docs = examples
                 .iter()
-                .map(|ex| doc_features(&folding, &ex.text, None))
+                .map(|ex| doc_features(&folding, &ex.text, ex.context.as_deref(), None))
                 .collect();
         }
     }

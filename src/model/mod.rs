@@ -107,6 +107,22 @@ impl Head {
 /// | `spam` | 0.5 | label `spam` when P(spam) is at least this | (0, 1) |
 /// | `abuse` | 0.5 | label `abuse` when P(abuse) is at least this | (0, 1) |
 /// | `off_topic` | 0.5 | label `off_topic` when P(off topic \| neither) is at least this | (0, 1) |
+/// | `spam_hold` | 0.2628 | hold for review when the spam score is at least this | (0, `spam_reject`] |
+/// | `spam_reject` | 0.9927 | reject when the spam score is at least this | [`spam_hold`, 1] |
+/// | `abuse_hold` | 0.5 | hold for review when the abuse score is at least this | (0, `abuse_reject`] |
+/// | `abuse_reject` | 1.0 | reject when the abuse score is at least this (1.0: only a certain score) | [`abuse_hold`, 1] |
+///
+/// The first three decide the label; the last four the moderation
+/// [`Decision`](crate::Decision) (see [`Thresholds::decide`]). Model files
+/// written before the hold band existed load with the band closed at 0.5
+/// (hold = reject), so their decisions follow their labels.
+///
+/// The default band was chosen on out-of-sample development scores
+/// (`cargo run --release --example evaluate -- hold`): spam rejects from
+/// the lowest score above which precision stays at least 0.99 and holds
+/// from the score that still catches 95% of spam; no abuse score reached
+/// 0.99 precision, so abuse is held (from the label threshold), never
+/// rejected outright.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
     /// For `spam`.
@@ -115,6 +131,22 @@ pub struct Thresholds {
     pub abuse: f64,
     /// For `off_topic`.
     pub off_topic: f64,
+    /// Hold a comment for review from this spam score.
+    #[serde(default = "half")]
+    pub spam_hold: f64,
+    /// Reject a comment from this spam score.
+    #[serde(default = "half")]
+    pub spam_reject: f64,
+    /// Hold a comment for review from this abuse score.
+    #[serde(default = "half")]
+    pub abuse_hold: f64,
+    /// Reject a comment from this abuse score.
+    #[serde(default = "half")]
+    pub abuse_reject: f64,
+}
+
+fn half() -> f64 {
+    0.5
 }
 
 impl Default for Thresholds {
@@ -123,6 +155,26 @@ impl Default for Thresholds {
             spam: 0.5,
             abuse: 0.5,
             off_topic: 0.5,
+            spam_hold: 0.2628,
+            spam_reject: 0.9927,
+            abuse_hold: 0.5,
+            abuse_reject: 1.0,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The moderation decision for attribute scores: reject when either
+    /// score reaches its reject threshold, else hold for review when either
+    /// reaches its hold threshold, else approve.
+    pub fn decide(&self, scores: &crate::Scores) -> crate::Decision {
+        use crate::Decision;
+        if scores.spam >= self.spam_reject || scores.abuse >= self.abuse_reject {
+            Decision::Reject
+        } else if scores.spam >= self.spam_hold || scores.abuse >= self.abuse_hold {
+            Decision::Hold
+        } else {
+            Decision::Approve
         }
     }
 }
@@ -381,5 +433,31 @@ impl Model {
         h.class_counts[class] += 1;
         self.table = Table::compile(&self.heads);
         known
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Decision, Scores};
+
+    #[test]
+    fn thresholds_without_a_hold_band_load_closed_at_one_half() {
+        let t: Thresholds =
+            serde_json::from_str(r#"{"spam":0.5,"abuse":0.5,"off_topic":0.5}"#).unwrap();
+        assert_eq!((t.spam_hold, t.spam_reject), (0.5, 0.5));
+        assert_eq!((t.abuse_hold, t.abuse_reject), (0.5, 0.5));
+        let s = |spam, abuse| Scores {
+            spam,
+            abuse,
+            off_topic: 0.0,
+        };
+        assert_eq!(t.decide(&s(0.6, 0.0)), Decision::Reject);
+        assert_eq!(t.decide(&s(0.4, 0.4)), Decision::Approve);
+        let d = Thresholds::default();
+        assert_eq!(d.decide(&s(0.3, 0.0)), Decision::Hold);
+        assert_eq!(d.decide(&s(0.999, 0.0)), Decision::Reject);
+        assert_eq!(d.decide(&s(0.0, 0.7)), Decision::Hold);
+        assert_eq!(d.decide(&s(0.1, 0.1)), Decision::Approve);
     }
 }

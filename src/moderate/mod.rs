@@ -42,7 +42,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{Classification, Classifier, Comment};
+use crate::classify::{Classification, Classifier, Comment, Decision};
 use crate::dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateParams};
 use crate::error::{Error, Result};
 use crate::features::token_key;
@@ -53,17 +53,8 @@ use crate::tokenize::TokenKind;
 
 use relevance::{content_words, ArticleProfile};
 
-/// What to do with a comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Publish it.
-    Approve,
-    /// Queue it for a moderator.
-    Hold,
-    /// Do not publish it.
-    Reject,
-}
+/// What to do with a comment (the classifier's [`Decision`]).
+pub type Action = Decision;
 
 /// What to do with duplicates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,10 +82,10 @@ pub enum Feedback {
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `reject_spam` | 0.95 | reject when P(spam) is at least this | (0, 1] |
-/// | `hold_spam` | 0.5 | hold when P(spam) is at least this | (0, `reject_spam`] |
-/// | `reject_abuse` | 0.95 | reject when P(abuse) is at least this | (0, 1] |
-/// | `hold_abuse` | 0.5 | hold when P(abuse) is at least this | (0, `reject_abuse`] |
+/// | `reject_spam` | the model's `spam_reject` | reject when P(spam) is at least this | (0, 1] |
+/// | `hold_spam` | the model's `spam_hold` | hold when P(spam) is at least this | (0, `reject_spam`] |
+/// | `reject_abuse` | the model's `abuse_reject` | reject when P(abuse) is at least this | (0, 1] |
+/// | `hold_abuse` | the model's `abuse_hold` | hold when P(abuse) is at least this | (0, `reject_abuse`] |
 /// | `off_topic_below` | 0.45 | hold as off-topic when relevance to the article is below this | [0, 1] |
 /// | `on_topic_above` | 0.5 | relevance from which a comment is on-topic whatever the classifier says; in between, the classifier decides | [`off_topic_below`, 1] |
 /// | `max_links` | 2 | hold when a comment has more links | 0.. |
@@ -105,14 +96,14 @@ pub enum Feedback {
 /// | `feedback` | `Always` | which corrections train the model | |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
-    /// Reject at this P(spam).
-    pub reject_spam: f64,
-    /// Hold at this P(spam).
-    pub hold_spam: f64,
-    /// Reject at this P(abuse).
-    pub reject_abuse: f64,
-    /// Hold at this P(abuse).
-    pub hold_abuse: f64,
+    /// Reject at this P(spam) (`None`: the model's threshold).
+    pub reject_spam: Option<f64>,
+    /// Hold at this P(spam) (`None`: the model's threshold).
+    pub hold_spam: Option<f64>,
+    /// Reject at this P(abuse) (`None`: the model's threshold).
+    pub reject_abuse: Option<f64>,
+    /// Hold at this P(abuse) (`None`: the model's threshold).
+    pub hold_abuse: Option<f64>,
     /// Hold as off-topic below this relevance.
     pub off_topic_below: f64,
     /// Relevance from which a comment is on-topic whatever the classifier
@@ -135,10 +126,10 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            reject_spam: 0.95,
-            hold_spam: 0.5,
-            reject_abuse: 0.95,
-            hold_abuse: 0.5,
+            reject_spam: None,
+            hold_spam: None,
+            reject_abuse: None,
+            hold_abuse: None,
             off_topic_below: 0.45,
             on_topic_above: 0.5,
             max_links: 2,
@@ -152,36 +143,34 @@ impl Default for Policy {
 }
 
 impl Policy {
-    /// Validates every setting.
-    pub fn check(&self) -> Result<()> {
-        let unit = |name: &'static str, v: f64, lo: f64| {
-            if v.is_finite() && v >= lo && v <= 1.0 && v > 0.0 {
-                Ok(())
-            } else {
-                Err(Error::InvalidParam {
+    /// The four spam and abuse thresholds, with the model's where unset:
+    /// `(hold_spam, reject_spam, hold_abuse, reject_abuse)`.
+    pub fn thresholds(&self, model: &Model) -> (f64, f64, f64, f64) {
+        let t = model.thresholds;
+        (
+            self.hold_spam.unwrap_or(t.spam_hold),
+            self.reject_spam.unwrap_or(t.spam_reject),
+            self.hold_abuse.unwrap_or(t.abuse_hold),
+            self.reject_abuse.unwrap_or(t.abuse_reject),
+        )
+    }
+
+    /// Validates every setting against `model`'s thresholds.
+    pub fn check(&self, model: &Model) -> Result<()> {
+        let (hs, rs, ha, ra) = self.thresholds(model);
+        for (name, v, lo) in [
+            ("hold_spam", hs, 0.0),
+            ("reject_spam", rs, hs),
+            ("hold_abuse", ha, 0.0),
+            ("reject_abuse", ra, ha),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v >= lo && v <= 1.0) {
+                return Err(Error::InvalidParam {
                     name,
                     value: v.to_string(),
                     expected: "in (0, 1], hold at most reject",
-                })
+                });
             }
-        };
-        unit("reject_spam", self.reject_spam, 0.0)?;
-        unit("hold_spam", self.hold_spam, 0.0)?;
-        unit("reject_abuse", self.reject_abuse, 0.0)?;
-        unit("hold_abuse", self.hold_abuse, 0.0)?;
-        if self.hold_spam > self.reject_spam {
-            return Err(Error::InvalidParam {
-                name: "hold_spam",
-                value: self.hold_spam.to_string(),
-                expected: "at most reject_spam",
-            });
-        }
-        if self.hold_abuse > self.reject_abuse {
-            return Err(Error::InvalidParam {
-                name: "hold_abuse",
-                value: self.hold_abuse.to_string(),
-                expected: "at most reject_abuse",
-            });
         }
         if !(0.0..=1.0).contains(&self.off_topic_below) {
             return Err(Error::InvalidParam {
@@ -302,7 +291,7 @@ impl Moderator {
         policy: Policy,
         detector: DuplicateDetector,
     ) -> Result<Self> {
-        policy.check()?;
+        policy.check(classifier.model())?;
         let words = |ws: &[String]| -> HashSet<String> {
             ws.iter().map(|w| normalize(w).into_text()).collect()
         };
@@ -418,6 +407,8 @@ impl Moderator {
         let mut action = Action::Approve;
         let mut raise = |a: Action| action = action.max(a);
         let p = &self.policy;
+        let (hold_spam, reject_spam, hold_abuse, reject_abuse) =
+            p.thresholds(self.classifier.model());
         let spam = c.scores.spam;
         let abuse = c.scores.abuse;
         let off_topic = relevance.map_or(c.scores.off_topic, |r| 1.0 - r);
@@ -432,8 +423,8 @@ impl Moderator {
             raise(Action::Hold);
         }
         for (rule, prob, hold, reject) in [
-            ("spam", spam, p.hold_spam, p.reject_spam),
-            ("abuse", abuse, p.hold_abuse, p.reject_abuse),
+            ("spam", spam, hold_spam, reject_spam),
+            ("abuse", abuse, hold_abuse, reject_abuse),
         ] {
             if prob >= hold {
                 raise(if prob >= reject {
