@@ -294,3 +294,28 @@ fn malformed_csv_records_yield_error_records() {
     assert_eq!(recs[3]["comment_id"], "4");
     assert_labeled(&recs[3]);
 }
+
+#[test]
+fn label_with_articles_adds_the_action() {
+    let out = run(&[
+        "label",
+        "-q",
+        data("seed_comments.jsonl").to_str().unwrap(),
+        "--articles",
+        data("seed_articles.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 25);
+    for r in &recs {
+        assert_labeled(r);
+        let action = r["action"].as_str().expect("action");
+        assert!(["approve", "hold", "reject"].contains(&action));
+        // Spam is never approved.
+        if r["label"] == "spam" {
+            assert_ne!(action, "approve", "{}", r["id"]);
+        }
+    }
+    let dups = recs.iter().filter(|r| !r["duplicate_of"].is_null()).count();
+    assert_eq!(dups, 3);
+}

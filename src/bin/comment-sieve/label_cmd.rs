@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
+use comment_sieve::moderate::{Moderator, Policy};
 use comment_sieve::{
     Classifier, Comment, DupInput, DuplicateDetector, DuplicateParams, Error, Label, Result, Scope,
 };
@@ -69,6 +70,43 @@ pub struct LabelArgs {
     /// those of the same `article_id` (`thread`).
     #[arg(long, value_enum, default_value_t = DedupScope::Site)]
     pub dedup_scope: DedupScope,
+    /// Articles (JSONL: `id`, `title`, `body`) to judge comments against by
+    /// their `article_id`; adds the moderation `action` (approve, hold,
+    /// reject) to every record.
+    #[arg(long, value_name = "FILE")]
+    pub articles: Option<PathBuf>,
+}
+
+/// An article of `--articles`.
+#[derive(serde::Deserialize)]
+struct ArticleRecord {
+    id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// Reads `--articles` into a moderator.
+fn moderator(
+    path: &std::path::Path,
+    clf: &Classifier,
+    detector: DuplicateDetector,
+) -> Result<Moderator> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut m = Moderator::with_detector(clf.clone(), Policy::default(), detector)?;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let a: ArticleRecord = serde_json::from_str(line).map_err(|e| Error::InvalidRecord {
+            source_name: path.display().to_string(),
+            line: i as u64 + 1,
+            reason: format!("not an article record (id, title, body): {e}"),
+        })?;
+        m.add_article(&a.id, &a.title, &a.body);
+    }
+    Ok(m)
 }
 
 /// Where the duplicate check looks.
@@ -381,6 +419,10 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
         DedupScope::Thread => Scope::Thread,
     };
     let mut detector = DuplicateParams::default().scope(scope).build()?;
+    let mut moderator = match &args.articles {
+        Some(p) => Some(moderator(p, &clf, detector.clone())?),
+        None => None,
+    };
     let mut stopped = false;
     let mut batch: Vec<RawRecord> = Vec::with_capacity(BATCH);
     let res = (|| -> Result<()> {
@@ -410,7 +452,16 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                             comment,
                             label,
                         } => {
-                            let dup = if args.no_dedup {
+                            let dup = if let Some(m) = moderator.as_mut() {
+                                // The moderator runs its own duplicate check.
+                                let v = m.moderate(&comment);
+                                out.extend_from_slice(b",\"action\":");
+                                serde_json::to_writer(&mut out, &v.action)
+                                    .expect("writing to a Vec cannot fail");
+                                v.duplicate_of
+                                    .filter(|_| !args.no_dedup)
+                                    .map(|d| serde_json::to_value(d).expect("serializable"))
+                            } else if args.no_dedup {
                                 None
                             } else {
                                 duplicate_of(&mut detector, &comment)

@@ -91,7 +91,7 @@ impl Sink {
 
 /// Names of the fields the labeler adds; input fields with these names are
 /// replaced.
-pub const ADDED_FIELDS: [&str; 4] = ["label", "scores", "reasons", "duplicate_of"];
+pub const ADDED_FIELDS: [&str; 5] = ["label", "scores", "reasons", "action", "duplicate_of"];
 
 /// Appends `"key":` to `out`.
 pub fn key(out: &mut Vec<u8>, k: &str) {
