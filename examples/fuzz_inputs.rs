@@ -11,7 +11,8 @@
 //! on generated JSONL and CSV files; build it first). It prints the number
 //! of executions, the time, and the slowest execution; a failing input is
 //! written to `target/fuzz_inputs-crash-TARGET.bin` and the run exits 1.
-//! An execution slower than 2 s counts as a stall and fails too.
+//! An execution slower than 2 s counts as a stall and fails too; the
+//! slowest input is kept in `target/fuzz_inputs-slowest-TARGET.bin`.
 //! TARGET `corpus` writes seed corpora for the cargo-fuzz targets to
 //! `fuzz/corpus/`.
 
@@ -152,6 +153,9 @@ fn main() {
         bytes += input.len() as u64;
         if took > slowest.0 {
             slowest = (took, input.len());
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("target/fuzz_inputs-slowest-{target}.bin"));
+            let _ = std::fs::write(path, &input);
         }
         let stalled = took > Duration::from_secs(2);
         if res.is_err() || stalled {

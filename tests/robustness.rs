@@ -91,6 +91,27 @@ fn randomly_damaged_model_files() {
 /// Inputs that fuzzing found.
 #[test]
 fn fuzz_regressions() {
+    // A link whose unquoted href starts with control characters: they
+    // became a leading space, and normalizing again removed it.
+    for s in [
+        "<a href=\u{0}\u{0}p://x.com/a?b=1&amp;c\">kfnhs to check",
+        "<a href=\u{1}x.com\u{1}>t</a>",
+        "x <a href=\u{0}\u{0}>y",
+        // A letter decoded from an entity joins a word only on the next
+        // pass: "o" + Cyrillic soft sign folded to "ob" only then.
+        "o&#1100;&#0;&#999999914111;&#",
+        "&#99;\u{4bb}\u{435}",
+        "&#1089;heck",
+    ] {
+        let once = comment_sieve::normalize(s).into_text();
+        assert_eq!(comment_sieve::normalize(&once).into_text(), once, "{s:?}");
+        assert!(!once.starts_with(' ') && !once.ends_with(' '), "{once:?}");
+        let clf = Classifier::default();
+        for r in clf.classify_text(s).reasons {
+            assert!(s.is_char_boundary(r.span.start) && s.is_char_boundary(r.span.end));
+        }
+    }
+
     // A lexicon weight of 1e308 reads as an infinite f32: the model loaded
     // but saved a `null` that did not load again. Now it is an error.
     let good = Classifier::default().to_bytes();
