@@ -217,6 +217,23 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
             header.tokenizer.max_word_len
         )));
     }
+    // A weight that JSON holds but f32 does not (1e308) reads as infinite
+    // and would not save back.
+    if let Some((w, v)) = header.lexicon.words().iter().find(|(_, v)| !v.is_finite()) {
+        return Err(invalid(format!("lexicon word `{w}` has weight {v}")));
+    }
+    let t = header.thresholds;
+    for (name, v) in [
+        ("spam", t.spam),
+        ("abuse", t.abuse),
+        ("off_topic", t.off_topic),
+    ] {
+        if !(v > 0.0 && v < 1.0) {
+            return Err(invalid(format!(
+                "threshold {name} = {v}, expected strictly between 0 and 1"
+            )));
+        }
+    }
     let names: Vec<&str> = heads.iter().map(|h| h.name.as_str()).collect();
     let expected: Vec<&str> = super::HEADS.iter().map(|(n, _)| *n).collect();
     if names != expected {

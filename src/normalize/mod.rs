@@ -155,6 +155,8 @@ struct Builder {
     copy_orig: usize,
     /// A space is owed before the next non-space output.
     pending_space: Option<usize>,
+    /// An entity decoded to a letter.
+    decoded_letter: bool,
 }
 
 impl Builder {
@@ -165,6 +167,7 @@ impl Builder {
             copying: false,
             copy_orig: 0,
             pending_space: None,
+            decoded_letter: false,
         }
     }
 
@@ -242,14 +245,18 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             maps: Vec::new(),
         };
     }
-    let (mut out, map) = normalize_slow(text);
+    let (mut out, map, mut letters) = normalize_slow(text);
     let mut maps = vec![map];
     // Decoding can create markup ("&amp;lt;b&amp;gt;" decodes to "&lt;b&gt;"):
     // repeat until nothing is left to decode, so that normalizing is
-    // idempotent. Every further pass shortens the text.
-    while maps.len() < MAX_PASSES && has_markup(&out) {
-        let (next, map) = normalize_slow(&out);
+    // idempotent. Every further pass shortens the text. A letter decoded
+    // from an entity was normalized alone, apart from the word it joins
+    // ("o&#1100;" gives "o" and a Cyrillic "ь" that, in one word, folds to
+    // "ob"): one more pass normalizes that word whole.
+    while maps.len() < MAX_PASSES && (letters || has_markup(&out)) {
+        let (next, map, l) = normalize_slow(&out);
         out = next;
+        letters = l;
         maps.push(map);
     }
     Normalized {
@@ -289,7 +296,8 @@ fn is_clean_ascii(b: &[u8]) -> bool {
     true
 }
 
-fn normalize_slow(text: &str) -> (String, OffsetMap) {
+/// One pass; also tells whether an entity decoded to a letter.
+fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
     let bytes = text.as_bytes();
     let mut b = Builder::new(text.len());
     let mut i = 0;
@@ -304,7 +312,9 @@ fn normalize_slow(text: &str) -> (String, OffsetMap) {
                         let url = html::decode_entities(url);
                         scratch.clear();
                         unicode::normalize_word(&url, &mut scratch);
-                        b.replace(&scratch, i);
+                        // Control characters in the value become spaces:
+                        // none may be left at either end.
+                        emit_spaced(&mut b, &scratch, i);
                         b.space(i + len - 1);
                     }
                     None => b.space(i),
@@ -359,7 +369,9 @@ fn normalize_slow(text: &str) -> (String, OffsetMap) {
         emit_spaced(&mut b, &scratch, start);
         i = end;
     }
-    b.finish(text.len())
+    let letters = b.decoded_letter;
+    let (out, map) = b.finish(text.len());
+    (out, map, letters)
 }
 
 /// Emits normalized word text that may contain white space (for example an
@@ -380,6 +392,7 @@ fn emit_decoded(b: &mut Builder, decoded: char, at: usize, scratch: &mut String)
         b.space(at);
         return;
     }
+    b.decoded_letter |= decoded.is_alphabetic();
     let mut buf = [0u8; 4];
     scratch.clear();
     unicode::normalize_word(decoded.encode_utf8(&mut buf), scratch);

@@ -1,0 +1,62 @@
+//! Peak memory of one classification and one duplicate check on 10 MB
+//! inputs of every kind of the scaling benchmark, as a multiple of the
+//! input size.
+//!
+//! ```sh
+//! cargo run --release --example scaling_memory [SIZE_BYTES]
+//! ```
+//!
+//! Linux only: the peak resident set (`VmHWM`) is reset before each run
+//! through `/proc/self/clear_refs` and read after it; the figure is the
+//! growth over the resident set before the run (the input is already in
+//! memory then).
+
+#[path = "../benches/support/hostile.rs"]
+mod hostile;
+
+use comment_sieve::{Classifier, DupInput, DuplicateParams};
+
+fn status_kb(field: &str) -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap();
+    s.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Growth of the peak resident set while `f` runs, in bytes.
+fn peak_growth(f: impl FnOnce()) -> u64 {
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
+    let before = status_kb("VmRSS:");
+    f();
+    let peak = status_kb("VmHWM:");
+    peak.saturating_sub(before) * 1024
+}
+
+fn main() {
+    let size: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000_000);
+    let clf = Classifier::default();
+    let _ = clf.classify_text("warm up");
+    println!("peak memory growth over {size} bytes of input, as a multiple of the input size\n");
+    println!("| input | classify | dedup check_and_insert |\n|---|---:|---:|");
+    let mut worst: f64 = 0.0;
+    for kind in hostile::KINDS {
+        let text = hostile::input(kind, size);
+        let c = peak_growth(|| {
+            std::hint::black_box(clf.classify_text(&text));
+        });
+        let mut d = DuplicateParams::default().build().unwrap();
+        let _ = d.check_and_insert(&DupInput::new("warm", "warm up text for the detector"));
+        let g = peak_growth(|| {
+            std::hint::black_box(d.check_and_insert(&DupInput::new("q", &text)));
+        });
+        let (c, g) = (c as f64 / size as f64, g as f64 / size as f64);
+        worst = worst.max(c).max(g);
+        println!("| {kind} | {c:.2}× | {g:.2}× |");
+    }
+    println!("\nworst: {worst:.2}× the input size");
+}
