@@ -117,5 +117,37 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// One feedback update (`Model::learn`: counts plus recompiling the lookup
+/// table) on the default model, and classification after 100 updates.
+fn feedback(c: &mut Criterion) {
+    let clf = Classifier::default();
+    let texts = texts("youtube");
+    let mut g = c.benchmark_group("feedback");
+    let model = (**clf.model()).clone();
+    g.bench_function("learn_one_comment/default_model", |b| {
+        b.iter_batched(
+            || model.clone(),
+            |mut m| black_box(m.learn(0, black_box("cheap replica watches, order today"), 1)),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    let mut updated = model.clone();
+    for (i, t) in texts.iter().take(100).enumerate() {
+        updated.learn(0, t, i % 2);
+    }
+    let updated = Classifier::new(updated);
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    for (name, c) in [("before_updates", &clf), ("after_100_updates", &updated)] {
+        g.bench_function(format!("classify_youtube/{name}"), |b| {
+            b.iter(|| {
+                for t in &texts {
+                    black_box(c.classify_text(black_box(t)));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, feedback);
 criterion_main!(benches);
