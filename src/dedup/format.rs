@@ -400,6 +400,7 @@ impl DuplicateDetector {
             len,
             pool_live,
             live_postings,
+            scratch: Default::default(),
         })
     }
 }

@@ -19,6 +19,22 @@
 
 use super::hash::mix;
 
+/// Starts loading the cache line that holds `r` (a hint: no effect on
+/// other targets than x86-64).
+#[inline(always)]
+pub(crate) fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and changes no state but the cache;
+    // the address comes from a reference. SSE is part of x86-64.
+    #[allow(unused_unsafe)]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// Postings per bucket (one 64-byte cache line).
 pub(crate) const BUCKET: usize = 8;
 
@@ -80,17 +96,32 @@ impl Table {
 
     /// The two buckets a key may live in.
     #[inline]
-    fn choices(&self, key: u32) -> (usize, usize) {
+    pub(crate) fn choices(&self, key: u32) -> (usize, usize) {
         let h = mix(key as u64);
         let n = self.buckets.len();
         (reduce(h as u32, n), reduce((h >> 32) as u32, n))
     }
 
+    /// Starts loading bucket `i` into the cache.
+    #[inline]
+    pub(crate) fn prefetch(&self, i: usize) {
+        if let Some(b) = self.buckets.get(i) {
+            prefetch(b);
+        }
+    }
+
     /// Calls `f` with the sequence number of every posting of `key` (live
     /// or not; the caller filters).
     #[inline]
-    pub(crate) fn lookup(&self, key: u32, mut f: impl FnMut(u32)) {
+    pub(crate) fn lookup(&self, key: u32, f: impl FnMut(u32)) {
         let (a, b) = self.choices(key);
+        self.lookup_in(a, b, key, f);
+    }
+
+    /// [`lookup`](Self::lookup) with the key's buckets already known
+    /// ([`choices`](Self::choices)).
+    #[inline]
+    pub(crate) fn lookup_in(&self, a: usize, b: usize, key: u32, mut f: impl FnMut(u32)) {
         for p in &self.buckets[a].0 {
             if p.key == key {
                 f(p.seq);
