@@ -35,7 +35,7 @@ pub(crate) const LINKS_MASK: u8 = 0b11 << LINKS_SHIFT;
 pub(crate) const FLAGS_KNOWN: u8 =
     FLAG_LIVE | FLAG_TRUNCATED | FLAG_SHORT | FLAG_WORDS_TRUNCATED | LINKS_MASK;
 
-/// The record of one stored comment (32 bytes). Its id, link hosts and
+/// The record of one stored comment (40 bytes). Its id, link hosts and
 /// sketches are in the arena at `pool_off`, in that order, little-endian:
 ///
 /// - `id_len` bytes of id;
@@ -56,6 +56,30 @@ pub(crate) struct Entry {
     pub n_sketch: u8,
     pub n_words: u8,
     pub flags: u8,
+    /// [`fp_mask`] of the shingle sketch, of the word sketch (the sketch
+    /// of the set resemblance is computed on); all ones for a truncated
+    /// set. Not saved: computed from the sketches on loading.
+    pub shingle_mask: u32,
+    pub word_mask: u32,
+}
+
+/// A 32-bit summary of a list of fingerprints: bit `fp >> 11` of each.
+/// Every fingerprint two lists share sets the same bit in both, which
+/// bounds their intersection from above without reading them
+/// ([`upper_inter`]).
+pub(crate) fn fp_mask(fps: impl IntoIterator<Item = u16>) -> u32 {
+    fps.into_iter().fold(0, |m, fp| m | 1 << (fp >> 11))
+}
+
+/// An upper bound on the multiset intersection of lists of `n_a` and `n_b`
+/// fingerprints with masks `a` and `b`: a bit set in `a` and not in `b`
+/// stands for at least one element of the first list that is not in the
+/// second.
+#[inline]
+fn upper_inter(n_a: usize, a: u32, n_b: usize, b: u32) -> usize {
+    let only_a = (a & !b).count_ones() as usize;
+    let only_b = (b & !a).count_ones() as usize;
+    n_a.saturating_sub(only_a).min(n_b.saturating_sub(only_b))
 }
 
 impl Entry {
@@ -146,6 +170,9 @@ struct Work {
 struct Query<'a> {
     id: &'a str,
     f: &'a Features,
+    /// [`fp_mask`] of the shingles and of the resemblance set.
+    shingle_mask: u32,
+    word_mask: u32,
     author: u32,
     thread: u32,
     salt: u64,
@@ -288,6 +315,8 @@ impl DuplicateDetector {
         };
         Query {
             id: input.id,
+            shingle_mask: fp_mask(f.shingle_fps.iter().copied()),
+            word_mask: fp_mask(f.word_fps.iter().copied()),
             short: f.tokens < self.params.min_tokens,
             f,
             author: hash_opt(SEED_AUTHOR, input.author),
@@ -450,6 +479,50 @@ impl DuplicateDetector {
             || (q.f.tokens >= p.min_partial_tokens && n_d >= n_q)
     }
 
+    /// Whether the stored comment `e` (not an exact copy) may be a near,
+    /// partial or template match of `q`, judged on its record alone with
+    /// upper bounds of the intersections ([`upper_inter`]): `false` only
+    /// when [`verify`](Self::verify) would find no match.
+    fn could_match(&self, q: &Query, e: &Entry) -> bool {
+        if e.has(FLAG_TRUNCATED) || e.has(FLAG_WORDS_TRUNCATED) {
+            return true;
+        }
+        let p = &self.params;
+        let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
+        let n_d = e.n_sketch as usize;
+        let w_d = if p.near_shingle_size == p.shingle_size {
+            n_d
+        } else {
+            e.n_words as usize
+        };
+        // The same tests as `verify`, on upper bounds of the intersections.
+        let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+        let near_ok = ratio(w_q, w_d) >= p.near_threshold;
+        let partial_ok = q.f.tokens >= p.min_partial_tokens && n_d >= n_q;
+        let template_ok = q.author != 0
+            && q.author == e.author
+            && e.n_links() > 0
+            && !q.f.links.is_empty()
+            && ratio(w_q, w_d) >= p.template_threshold;
+        if near_ok || template_ok {
+            let inter = upper_inter(w_q, q.word_mask, w_d, e.word_mask) as f64;
+            let union = (w_q + w_d) as f64 - inter;
+            if union <= 0.0 {
+                return true;
+            }
+            let jaccard = inter / union;
+            if (near_ok && jaccard >= p.near_threshold)
+                || (template_ok && jaccard >= p.template_threshold)
+            {
+                return true;
+            }
+        }
+        partial_ok
+            && n_q > 0
+            && upper_inter(n_q, q.shingle_mask, n_d, e.shingle_mask) as f64 / n_q as f64
+                >= p.partial_threshold
+    }
+
     /// The best match of `q` among stored comments.
     ///
     /// Candidates go through three passes so that cache misses overlap:
@@ -479,7 +552,13 @@ impl DuplicateDetector {
                 continue;
             }
             let exact = e.exact == q.f.exact;
-            if !exact && (q.short || e.has(FLAG_SHORT) || n_q == 0 || !self.sizes_allow(q, e)) {
+            if !exact
+                && (q.short
+                    || e.has(FLAG_SHORT)
+                    || n_q == 0
+                    || !self.sizes_allow(q, e)
+                    || !self.could_match(q, e))
+            {
                 continue;
             }
             let off = e.pool_off as usize;
@@ -776,7 +855,21 @@ impl DuplicateDetector {
         if q.short {
             flags |= FLAG_SHORT;
         }
+        let shingle_mask = if thr.is_some() {
+            u32::MAX
+        } else {
+            fp_mask(sketch.iter().copied())
+        };
+        let word_mask = if self.params.near_shingle_size == self.params.shingle_size {
+            shingle_mask
+        } else if words_thr.is_some() {
+            u32::MAX
+        } else {
+            fp_mask(words.iter().copied())
+        };
         let entry = Entry {
+            shingle_mask,
+            word_mask,
             exact: q.f.exact,
             pool_off,
             author: q.author,
@@ -797,6 +890,30 @@ impl DuplicateDetector {
         let garbage = self.pool.len() - self.pool_live;
         if garbage > 4096 && garbage > self.pool_live / 8 {
             self.compact();
+        }
+    }
+
+    /// Sets the fingerprint masks of every live record from its sketches
+    /// (after loading).
+    pub(crate) fn set_masks(&mut self) {
+        for i in 0..self.entries.len() {
+            let e = self.entries[i];
+            if !e.live() {
+                continue;
+            }
+            let Some(rec) = self.record(&e) else { continue };
+            let mask = |set: &StoredSet| match set.thr {
+                Some(_) => u32::MAX,
+                None => fp_mask(
+                    set.fps
+                        .chunks_exact(2)
+                        .map(|b| u16::from_le_bytes([b[0], b[1]])),
+                ),
+            };
+            let (shingle_mask, word_mask) = (mask(&rec.shingles), mask(&rec.words));
+            let e = &mut self.entries[i];
+            e.shingle_mask = shingle_mask;
+            e.word_mask = word_mask;
         }
     }
 
@@ -833,4 +950,38 @@ fn cut_id(id: &str) -> &str {
         end -= 1;
     }
     &id[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mask bound is never below the intersection the check computes.
+    #[test]
+    fn upper_inter_bounds_the_intersection() {
+        let mut state = 0x5eed_u64;
+        let mut next = |n: u64| {
+            state = mix(state);
+            state % n
+        };
+        for _ in 0..20_000 {
+            // Small alphabets force shared and repeated fingerprints.
+            let alphabet = 1 + next(200) as u16;
+            let mut list = |n: u64| {
+                let mut v: Vec<u16> = (0..next(n))
+                    .map(|_| (next(alphabet as u64) as u16).wrapping_mul(2311))
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            let (a, b) = (list(40), list(40));
+            let b_bytes: Vec<u8> = b.iter().flat_map(|x| x.to_le_bytes()).collect();
+            let inter = intersect_sorted(&a, &b_bytes);
+            let (ma, mb) = (fp_mask(a.iter().copied()), fp_mask(b.iter().copied()));
+            assert!(
+                upper_inter(a.len(), ma, b.len(), mb) >= inter,
+                "{a:?} {b:?}"
+            );
+        }
+    }
 }
