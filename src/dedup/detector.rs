@@ -705,6 +705,13 @@ impl DuplicateDetector {
     /// Checks `input`, then stores it: the same as [`check`](Self::check)
     /// followed by [`insert`](Self::insert), computing its features once.
     pub fn check_and_insert(&mut self, input: &DupInput) -> Option<Duplicate> {
+        // The buckets that will take the id key, loaded while the check
+        // runs.
+        let (a, b) = self
+            .table
+            .choices(Self::id_key(cut_id(input.id).as_bytes()));
+        self.table.prefetch(a);
+        self.table.prefetch(b);
         let mut s = std::mem::take(&mut self.scratch);
         s.f.extract_into(input.text, &self.feature_config());
         let q = self.query(input, &s.f);
@@ -823,6 +830,8 @@ impl DuplicateDetector {
                 keys.extend(q.f.links.iter().map(|&l| Self::link_key(q, l)));
             }
         }
+        // Sorted: the order of insertion decides which postings a full
+        // bucket keeps.
         keys.sort_unstable();
         keys.dedup();
         self.live_postings += keys.len();

@@ -141,36 +141,44 @@ impl Table {
     pub(crate) fn insert(&mut self, key: u32, seq: u32, is_live: &impl Fn(u32) -> bool) {
         debug_assert_ne!(key, 0);
         let (a, b) = self.choices(key);
+        // Bit i set: slot i is free (empty or stale).
         let free = |bucket: &Bucket| {
-            bucket
-                .0
-                .iter()
-                .filter(|p| p.key == 0 || !is_live(p.seq))
-                .count()
+            bucket.0.iter().enumerate().fold(0u32, |m, (i, p)| {
+                m | (((p.key == 0) | !is_live(p.seq)) as u32) << i
+            })
         };
         let (fa, fb) = (free(&self.buckets[a]), free(&self.buckets[b]));
-        let target = if fa != fb {
-            if fa > fb {
-                a
+        let (na, nb) = (fa.count_ones(), fb.count_ones());
+        let (target, free) = if na != nb {
+            if na > nb {
+                (a, fa)
             } else {
-                b
+                (b, fb)
             }
         } else {
             // Equal room: the bucket whose oldest posting is older.
             let age = |i: usize| seq.wrapping_sub(self.buckets[i].0[BUCKET - 1].seq);
             if age(a) >= age(b) {
-                a
+                (a, fa)
             } else {
-                b
+                (b, fb)
             }
         };
-        let bucket = &mut self.buckets[target].0;
         // The slot to give up: the last free one, else the oldest (last).
-        let drop = (0..BUCKET)
-            .rev()
-            .find(|&i| bucket[i].key == 0 || !is_live(bucket[i].seq))
-            .unwrap_or(BUCKET - 1);
-        bucket.copy_within(0..drop, 1);
+        let drop = if free == 0 {
+            BUCKET - 1
+        } else {
+            31 - free.leading_zeros() as usize
+        };
+        // Shift the postings before `drop` one slot down (a select per
+        // slot rather than a variable-length move).
+        let old = self.buckets[target].0;
+        let bucket = &mut self.buckets[target].0;
+        for i in 1..BUCKET {
+            if i <= drop {
+                bucket[i] = old[i - 1];
+            }
+        }
         bucket[0] = Posting { key, seq };
     }
 

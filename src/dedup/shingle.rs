@@ -65,7 +65,8 @@ pub(crate) struct Features {
     /// (`near_shingle_size` words), ascending; empty when the two sizes
     /// are equal (then `shingles` serves).
     pub words: Vec<u64>,
-    /// The shingle hashes to store in the index (a subset of `shingles`).
+    /// The shingle hashes to store in the index (a subset of `shingles`;
+    /// in no particular order).
     pub postings: Vec<u64>,
     /// Fingerprints of `shingles`, sorted.
     pub shingle_fps: Vec<u16>,
@@ -487,10 +488,28 @@ fn select_postings(seq: &[u64], distinct: &[u64], cfg: &FeatureConfig, out: &mut
     }
     // The smallest `min_postings` hashes of the whole comment.
     out.extend_from_slice(&distinct[..distinct.len().min(cfg.min_postings)]);
+    if out.len() <= SMALL_SET {
+        // Few: drop repeats without sorting (the order does not matter).
+        let mut n = 0;
+        for i in 0..out.len() {
+            let h = out[i];
+            if !out[..n].contains(&h) {
+                out[n] = h;
+                n += 1;
+            }
+        }
+        out.truncate(n);
+        if n <= cfg.max_postings {
+            return;
+        }
+    }
     sort_u64(out);
     out.dedup();
     out.truncate(cfg.max_postings);
 }
+
+/// Up to this many postings are deduplicated without sorting.
+const SMALL_SET: usize = 32;
 
 /// Sorts `v` ascending in linear time for large inputs (LSD radix sort on
 /// bytes), with the standard sort for small ones.
