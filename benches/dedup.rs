@@ -16,53 +16,19 @@
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/stream.rs"]
+mod stream;
 
 use comment_sieve::{DupInput, DuplicateParams};
-use corpus::{real_comments, tweets, Rng};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::time::{Duration, Instant};
 
 const INDEXED: usize = 1_000_000;
 const GENERATED: usize = 1_200_000;
 
-struct Generated {
-    ids: Vec<String>,
-    texts: Vec<String>,
-}
-
-fn generate() -> Generated {
-    let mut bases: Vec<String> = real_comments(1).into_iter().map(|r| r.text).collect();
-    bases.extend(tweets());
-    let tokens: Vec<Vec<&str>> = bases
-        .iter()
-        .map(|b| b.split_whitespace().collect())
-        .collect();
-    let pool: Vec<&str> = tokens.iter().flatten().copied().collect();
-    let mut rng = Rng::new(0xBE7C_4000_0001);
-    let mut texts = Vec::with_capacity(GENERATED);
-    for _ in 0..GENERATED {
-        let base = rng.pick(&tokens);
-        let mut out = String::with_capacity(base.len() * 8);
-        for w in base {
-            let w = if rng.chance(0.5) {
-                *rng.pick(&pool)
-            } else {
-                *w
-            };
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        texts.push(out);
-    }
-    let ids = (0..GENERATED).map(|i| format!("c{i:07}")).collect();
-    Generated { ids, texts }
-}
-
 fn bench(c: &mut Criterion) {
     let t = Instant::now();
-    let g = generate();
+    let g = stream::generate(GENERATED);
     let mean_len = g.texts.iter().map(|t| t.len()).sum::<usize>() as f64 / g.texts.len() as f64;
     println!(
         "generated {} comments (mean {mean_len:.0} bytes) in {:.1} s",

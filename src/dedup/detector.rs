@@ -2,7 +2,7 @@
 //! the check that verifies candidates.
 
 use super::hash::{combine, hash_bytes, hash_opt, mix};
-use super::index::{Table, BUCKET};
+use super::index::{prefetch, Table, BUCKET};
 use super::shingle::{self, rank, FeatureConfig, Features};
 use super::{DupInput, Duplicate, DuplicateKind, DuplicateParams, Scope};
 
@@ -35,7 +35,7 @@ pub(crate) const LINKS_MASK: u8 = 0b11 << LINKS_SHIFT;
 pub(crate) const FLAGS_KNOWN: u8 =
     FLAG_LIVE | FLAG_TRUNCATED | FLAG_SHORT | FLAG_WORDS_TRUNCATED | LINKS_MASK;
 
-/// The record of one stored comment (32 bytes). Its id, link hosts and
+/// The record of one stored comment (40 bytes). Its id, link hosts and
 /// sketches are in the arena at `pool_off`, in that order, little-endian:
 ///
 /// - `id_len` bytes of id;
@@ -56,6 +56,30 @@ pub(crate) struct Entry {
     pub n_sketch: u8,
     pub n_words: u8,
     pub flags: u8,
+    /// [`fp_mask`] of the shingle sketch, of the word sketch (the sketch
+    /// of the set resemblance is computed on); all ones for a truncated
+    /// set. Not saved: computed from the sketches on loading.
+    pub shingle_mask: u32,
+    pub word_mask: u32,
+}
+
+/// A 32-bit summary of a list of fingerprints: bit `fp >> 11` of each.
+/// Every fingerprint two lists share sets the same bit in both, which
+/// bounds their intersection from above without reading them
+/// ([`upper_inter`]).
+pub(crate) fn fp_mask(fps: impl IntoIterator<Item = u16>) -> u32 {
+    fps.into_iter().fold(0, |m, fp| m | 1 << (fp >> 11))
+}
+
+/// An upper bound on the multiset intersection of lists of `n_a` and `n_b`
+/// fingerprints with masks `a` and `b`: a bit set in `a` and not in `b`
+/// stands for at least one element of the first list that is not in the
+/// second.
+#[inline]
+fn upper_inter(n_a: usize, a: u32, n_b: usize, b: u32) -> usize {
+    let only_a = (a & !b).count_ones() as usize;
+    let only_b = (b & !a).count_ones() as usize;
+    n_a.saturating_sub(only_a).min(n_b.saturating_sub(only_b))
 }
 
 impl Entry {
@@ -110,12 +134,45 @@ pub struct DuplicateDetector {
     pub(crate) len: usize,
     pub(crate) pool_live: usize,
     pub(crate) live_postings: usize,
+    /// Buffers reused by `insert` and `check_and_insert`.
+    pub(crate) scratch: Scratch,
+}
+
+/// Buffers of one check or insert, kept between calls so that a call
+/// allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    f: Features,
+    work: Work,
+}
+
+/// Buffers of the check and store steps.
+#[derive(Debug, Clone, Default)]
+struct Work {
+    /// Keys to look up: (key, weight, first bucket, second bucket).
+    probes: Vec<(u32, u32, usize, usize)>,
+    /// Postings found: (sequence number, weight).
+    raw: Vec<(u64, u32)>,
+    /// Candidates: (sequence number, weight).
+    cands: Vec<(u64, u32)>,
+    /// Candidates that pass the record checks: (sequence number, slot).
+    verify: Vec<(u64, usize)>,
+    /// Fingerprints of the part of a query set a truncated sketch covers.
+    cut_fps: Vec<u16>,
+    /// Keys to store.
+    keys: Vec<u32>,
+    /// Sketches to store.
+    sketch: Vec<u16>,
+    words: Vec<u16>,
 }
 
 /// A comment's features with what the check needs besides.
 struct Query<'a> {
     id: &'a str,
-    f: Features,
+    f: &'a Features,
+    /// [`fp_mask`] of the shingles and of the resemblance set.
+    shingle_mask: u32,
+    word_mask: u32,
     author: u32,
     thread: u32,
     salt: u64,
@@ -146,36 +203,26 @@ fn key(h: u64) -> u32 {
 }
 
 /// Size of the multiset intersection of two sorted lists (`b` as
-/// little-endian u16 bytes).
+/// little-endian u16 bytes). Branch-free steps: the lists are short and
+/// their order random, so branches would be mispredicted half the time.
 fn intersect_sorted(a: &[u16], b: &[u8]) -> usize {
-    let b_at = |j: usize| u16::from_le_bytes([b[2 * j], b[2 * j + 1]]);
     let b_len = b.len() / 2;
+    let b_at = |j: usize| u16::from_le_bytes([b[2 * j], b[2 * j + 1]]);
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b_len {
-        match a[i].cmp(&b_at(j)) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b_at(j));
+        n += (x == y) as usize;
+        i += (x <= y) as usize;
+        j += (y <= x) as usize;
     }
     n
 }
 
-/// Sorted 16-bit fingerprints of a set.
-fn sorted_fps(set: &[u64]) -> Vec<u16> {
-    let mut v: Vec<u16> = set.iter().map(|&h| h as u16).collect();
-    v.sort_unstable();
-    v
-}
-
 /// Containment of the query set `q` (ascending hashes; `q_fps` its sorted
 /// fingerprints) in a stored set, and the estimated intersection size.
-/// `None` when a truncated stored sketch covers none of `q`.
-fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet) -> Option<(f64, f64)> {
+/// `None` when a truncated stored sketch covers none of `q`. `buf` is a
+/// buffer.
+fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet, buf: &mut Vec<u16>) -> Option<(f64, f64)> {
     let d_fps = d.fps;
     if q.is_empty() {
         return None;
@@ -192,7 +239,8 @@ fn compare(q: &[u64], q_fps: &[u16], d: &StoredSet) -> Option<(f64, f64)> {
             if cut == 0 {
                 return None;
             }
-            let c = intersect_sorted(&sorted_fps(&q[..cut]), d_fps) as f64 / cut as f64;
+            shingle::sorted_fps(&q[..cut], buf);
+            let c = intersect_sorted(buf, d_fps) as f64 / cut as f64;
             Some((c, c * q.len() as f64))
         }
     }
@@ -216,6 +264,7 @@ impl DuplicateDetector {
             len: 0,
             pool_live: 0,
             live_postings: 0,
+            scratch: Scratch::default(),
         }
     }
 
@@ -258,8 +307,7 @@ impl DuplicateDetector {
         }
     }
 
-    fn query<'a>(&self, input: &DupInput<'a>) -> Query<'a> {
-        let f = Features::extract(input.text, &self.feature_config());
+    fn query<'a>(&self, input: &DupInput<'a>, f: &'a Features) -> Query<'a> {
         let thread = hash_opt(SEED_THREAD, input.thread);
         let salt = match self.params.scope {
             Scope::Site => 0,
@@ -267,6 +315,8 @@ impl DuplicateDetector {
         };
         Query {
             id: input.id,
+            shingle_mask: fp_mask(f.shingle_fps.iter().copied()),
+            word_mask: fp_mask(f.word_fps.iter().copied()),
             short: f.tokens < self.params.min_tokens,
             f,
             author: hash_opt(SEED_AUTHOR, input.author),
@@ -356,15 +406,20 @@ impl DuplicateDetector {
         e.live().then_some((slot, e))
     }
 
-    /// Candidates: (sequence number, weight), best first.
-    fn candidates(&self, q: &Query) -> Vec<(u64, u32)> {
-        let mut raw: Vec<(u64, u32)> = Vec::with_capacity(64);
-        let mut push = |s: u32, w: u32| {
-            if let Some(seq) = self.live_seq(s) {
-                raw.push((seq, w));
-            }
+    /// Candidates into `w.cands`: (sequence number, weight), at most
+    /// `max_candidates`, those sharing the most keys.
+    ///
+    /// The buckets of every key are prefetched first, then read, so that
+    /// their cache misses overlap.
+    fn candidates(&self, q: &Query, w: &mut Work) {
+        w.probes.clear();
+        let mut probe = |key: u32, weight: u32| {
+            let (a, b) = self.table.choices(key);
+            self.table.prefetch(a);
+            self.table.prefetch(b);
+            w.probes.push((key, weight, a, b));
         };
-        self.table.lookup(Self::exact_key(q), |s| push(s, 1 << 16));
+        probe(Self::exact_key(q), 1 << 16);
         if !q.short {
             let probes: &[u64] = if q.f.shingles.len() <= MAX_PROBES {
                 &q.f.shingles
@@ -372,28 +427,36 @@ impl DuplicateDetector {
                 &q.f.postings
             };
             for &h in probes {
-                self.table.lookup(Self::shingle_key(q, h), |s| push(s, 1));
+                probe(Self::shingle_key(q, h), 1);
             }
             if q.author != 0 {
                 for &l in &q.f.links {
-                    self.table.lookup(Self::link_key(q, l), |s| push(s, 1 << 8));
+                    probe(Self::link_key(q, l), 1 << 8);
                 }
             }
         }
-        raw.sort_unstable_by_key(|c| c.0);
-        let mut merged: Vec<(u64, u32)> = Vec::with_capacity(raw.len());
-        for (seq, w) in raw {
-            match merged.last_mut() {
-                Some(last) if last.0 == seq => last.1 = last.1.saturating_add(w),
-                _ => merged.push((seq, w)),
+        w.raw.clear();
+        for &(key, weight, a, b) in &w.probes {
+            self.table.lookup_in(a, b, key, |s| {
+                if let Some(seq) = self.live_seq(s) {
+                    w.raw.push((seq, weight));
+                }
+            });
+        }
+        w.raw.sort_unstable_by_key(|c| c.0);
+        w.cands.clear();
+        for &(seq, weight) in &w.raw {
+            match w.cands.last_mut() {
+                Some(last) if last.0 == seq => last.1 = last.1.saturating_add(weight),
+                _ => w.cands.push((seq, weight)),
             }
         }
-        if merged.len() > self.params.max_candidates {
+        if w.cands.len() > self.params.max_candidates {
             // Most shared keys first, then the earliest.
-            merged.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            merged.truncate(self.params.max_candidates);
+            w.cands
+                .sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            w.cands.truncate(self.params.max_candidates);
         }
-        merged
     }
 
     /// Whether `q` and the stored comment `e` are similar in size enough
@@ -416,21 +479,72 @@ impl DuplicateDetector {
             || (q.f.tokens >= p.min_partial_tokens && n_d >= n_q)
     }
 
-    /// The best match of `q` among stored comments.
-    fn find(&self, q: &Query) -> Option<Found> {
-        if q.short && !self.params.short_exact {
-            return None;
-        }
-        let cands = self.candidates(q);
-        if cands.is_empty() {
-            return None;
+    /// Whether the stored comment `e` (not an exact copy) may be a near,
+    /// partial or template match of `q`, judged on its record alone with
+    /// upper bounds of the intersections ([`upper_inter`]): `false` only
+    /// when [`verify`](Self::verify) would find no match.
+    fn could_match(&self, q: &Query, e: &Entry) -> bool {
+        if e.has(FLAG_TRUNCATED) || e.has(FLAG_WORDS_TRUNCATED) {
+            return true;
         }
         let p = &self.params;
         let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
-        let mut q_fps: Option<Vec<u16>> = None;
-        let mut q_wfps: Option<Vec<u16>> = None;
-        let mut best: Option<Found> = None;
-        for (seq, _) in cands {
+        let n_d = e.n_sketch as usize;
+        let w_d = if p.near_shingle_size == p.shingle_size {
+            n_d
+        } else {
+            e.n_words as usize
+        };
+        // The same tests as `verify`, on upper bounds of the intersections.
+        let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+        let near_ok = ratio(w_q, w_d) >= p.near_threshold;
+        let partial_ok = q.f.tokens >= p.min_partial_tokens && n_d >= n_q;
+        let template_ok = q.author != 0
+            && q.author == e.author
+            && e.n_links() > 0
+            && !q.f.links.is_empty()
+            && ratio(w_q, w_d) >= p.template_threshold;
+        if near_ok || template_ok {
+            let inter = upper_inter(w_q, q.word_mask, w_d, e.word_mask) as f64;
+            let union = (w_q + w_d) as f64 - inter;
+            if union <= 0.0 {
+                return true;
+            }
+            let jaccard = inter / union;
+            if (near_ok && jaccard >= p.near_threshold)
+                || (template_ok && jaccard >= p.template_threshold)
+            {
+                return true;
+            }
+        }
+        partial_ok
+            && n_q > 0
+            && upper_inter(n_q, q.shingle_mask, n_d, e.shingle_mask) as f64 / n_q as f64
+                >= p.partial_threshold
+    }
+
+    /// The best match of `q` among stored comments.
+    ///
+    /// Candidates go through three passes so that cache misses overlap:
+    /// their records are prefetched; the records are checked and the arena
+    /// bytes of those that pass are prefetched; those are verified.
+    fn find(&self, q: &Query, w: &mut Work) -> Option<Found> {
+        if q.short && !self.params.short_exact {
+            return None;
+        }
+        self.candidates(q, w);
+        if w.cands.is_empty() {
+            return None;
+        }
+        for &(seq, _) in &w.cands {
+            if let Some(e) = self.entries.get(self.slot_of(seq)) {
+                prefetch(e);
+            }
+        }
+        let p = &self.params;
+        let n_q = q.f.shingles.len();
+        w.verify.clear();
+        for &(seq, _) in &w.cands {
             let Some((slot, e)) = self.entry_for(seq) else {
                 continue;
             };
@@ -438,58 +552,29 @@ impl DuplicateDetector {
                 continue;
             }
             let exact = e.exact == q.f.exact;
-            if !exact && (q.short || e.has(FLAG_SHORT) || n_q == 0 || !self.sizes_allow(q, e)) {
+            if !exact
+                && (q.short
+                    || e.has(FLAG_SHORT)
+                    || n_q == 0
+                    || !self.sizes_allow(q, e)
+                    || !self.could_match(q, e))
+            {
                 continue;
             }
-            let Some(rec) = self.record(e) else { continue };
-            let shared_links =
-                (0..e.n_links()).any(|i| q.f.links.contains(&read_u32(rec.links, i)));
-            let (kind, similarity) = if exact {
-                (DuplicateKind::Exact, 1.0)
-            } else {
-                let (n_d, w_d) = (rec.shingles.n, rec.words.n);
-                let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
-                let near_ok = ratio(w_q, w_d) >= p.near_threshold;
-                let partial_ok = q.f.tokens >= p.min_partial_tokens && n_d >= n_q;
-                let template_ok = q.author != 0
-                    && q.author == e.author
-                    && shared_links
-                    && ratio(w_q, w_d) >= p.template_threshold;
-                let jaccard = if near_ok || template_ok {
-                    let fps = q_wfps.get_or_insert_with(|| sorted_fps(q.f.near_set()));
-                    compare(q.f.near_set(), fps, &rec.words).map_or(0.0, |(_, inter)| {
-                        let union = (w_q + w_d) as f64 - inter;
-                        if union > 0.0 {
-                            inter / union
-                        } else {
-                            0.0
-                        }
-                    })
-                } else {
-                    0.0
-                };
-                let containment = if partial_ok {
-                    let fps = q_fps.get_or_insert_with(|| sorted_fps(&q.f.shingles));
-                    compare(&q.f.shingles, fps, &rec.shingles).map_or(0.0, |(c, _)| c)
-                } else {
-                    0.0
-                };
-                if near_ok && jaccard >= p.near_threshold {
-                    (DuplicateKind::Near, jaccard)
-                } else if partial_ok && containment >= p.partial_threshold {
-                    (DuplicateKind::Partial, containment)
-                } else if template_ok && jaccard >= p.template_threshold {
-                    (DuplicateKind::Template, jaccard)
-                } else {
-                    continue;
-                }
-            };
-            let found = Found {
-                seq,
-                slot,
-                kind,
-                similarity: similarity.min(1.0),
-                shared_links,
+            let off = e.pool_off as usize;
+            if let Some(first) = self.pool.get(off) {
+                prefetch(first);
+            }
+            if let Some(last) = self.pool.get(off + e.record_len().max(1) - 1) {
+                prefetch(last);
+            }
+            w.verify.push((seq, slot));
+        }
+        let mut best: Option<Found> = None;
+        for &(seq, slot) in &w.verify {
+            let e = &self.entries[slot];
+            let Some(found) = self.verify(q, seq, slot, e, &mut w.cut_fps) else {
+                continue;
             };
             let better = match &best {
                 None => true,
@@ -506,6 +591,67 @@ impl DuplicateDetector {
             }
         }
         best
+    }
+
+    /// How `q` duplicates the stored comment `e` (which passed the checks
+    /// on its record), if it does.
+    fn verify(
+        &self,
+        q: &Query,
+        seq: u64,
+        slot: usize,
+        e: &Entry,
+        buf: &mut Vec<u16>,
+    ) -> Option<Found> {
+        let p = &self.params;
+        let (n_q, w_q) = (q.f.shingles.len(), q.f.near_set().len());
+        let rec = self.record(e)?;
+        let shared_links = (0..e.n_links()).any(|i| q.f.links.contains(&read_u32(rec.links, i)));
+        let (kind, similarity) = if e.exact == q.f.exact {
+            (DuplicateKind::Exact, 1.0)
+        } else {
+            let (n_d, w_d) = (rec.shingles.n, rec.words.n);
+            let ratio = |a: usize, b: usize| a.min(b) as f64 / a.max(b).max(1) as f64;
+            let near_ok = ratio(w_q, w_d) >= p.near_threshold;
+            let partial_ok = q.f.tokens >= p.min_partial_tokens && n_d >= n_q;
+            let template_ok = q.author != 0
+                && q.author == e.author
+                && shared_links
+                && ratio(w_q, w_d) >= p.template_threshold;
+            let jaccard = if near_ok || template_ok {
+                compare(q.f.near_set(), &q.f.word_fps, &rec.words, buf).map_or(0.0, |(_, inter)| {
+                    let union = (w_q + w_d) as f64 - inter;
+                    if union > 0.0 {
+                        inter / union
+                    } else {
+                        0.0
+                    }
+                })
+            } else {
+                0.0
+            };
+            let containment = if partial_ok {
+                compare(&q.f.shingles, &q.f.shingle_fps, &rec.shingles, buf).map_or(0.0, |(c, _)| c)
+            } else {
+                0.0
+            };
+            if near_ok && jaccard >= p.near_threshold {
+                (DuplicateKind::Near, jaccard)
+            } else if partial_ok && containment >= p.partial_threshold {
+                (DuplicateKind::Partial, containment)
+            } else if template_ok && jaccard >= p.template_threshold {
+                (DuplicateKind::Template, jaccard)
+            } else {
+                return None;
+            }
+        };
+        Some(Found {
+            seq,
+            slot,
+            kind,
+            similarity: similarity.min(1.0),
+            shared_links,
+        })
     }
 
     fn report(&self, q: &Query, found: Found) -> Duplicate {
@@ -526,14 +672,19 @@ impl DuplicateDetector {
     /// The earlier comment that `input` duplicates, if any. Does not store
     /// `input`.
     pub fn check(&self, input: &DupInput) -> Option<Duplicate> {
-        let q = self.query(input);
-        self.find(&q).map(|f| self.report(&q, f))
+        let mut s = Scratch::default();
+        s.f.extract_into(input.text, &self.feature_config());
+        let q = self.query(input, &s.f);
+        self.find(&q, &mut s.work).map(|f| self.report(&q, f))
     }
 
     /// Stores `input` (without checking it).
     pub fn insert(&mut self, input: &DupInput) {
-        let q = self.query(input);
-        self.store(&q);
+        let mut s = std::mem::take(&mut self.scratch);
+        s.f.extract_into(input.text, &self.feature_config());
+        let q = self.query(input, &s.f);
+        self.store(&q, &mut s.work);
+        self.scratch = s;
     }
 
     /// How many stored comments (up to 2) the exact key of `q` finds.
@@ -554,9 +705,19 @@ impl DuplicateDetector {
     /// Checks `input`, then stores it: the same as [`check`](Self::check)
     /// followed by [`insert`](Self::insert), computing its features once.
     pub fn check_and_insert(&mut self, input: &DupInput) -> Option<Duplicate> {
-        let q = self.query(input);
-        let dup = self.find(&q).map(|f| self.report(&q, f));
-        self.store(&q);
+        // The buckets that will take the id key, loaded while the check
+        // runs.
+        let (a, b) = self
+            .table
+            .choices(Self::id_key(cut_id(input.id).as_bytes()));
+        self.table.prefetch(a);
+        self.table.prefetch(b);
+        let mut s = std::mem::take(&mut self.scratch);
+        s.f.extract_into(input.text, &self.feature_config());
+        let q = self.query(input, &s.f);
+        let dup = self.find(&q, &mut s.work).map(|f| self.report(&q, f));
+        self.store(&q, &mut s.work);
+        self.scratch = s;
         dup
     }
 
@@ -584,7 +745,7 @@ impl DuplicateDetector {
         removed
     }
 
-    fn store(&mut self, q: &Query) {
+    fn store(&mut self, q: &Query, w: &mut Work) {
         if q.short && !self.params.short_exact {
             return;
         }
@@ -595,12 +756,23 @@ impl DuplicateDetector {
         // one out of its bucket).
         let copies = self.exact_copies(q);
         let id = cut_id(q.id).as_bytes();
-        let (sketch, thr) = shingle::sketch(&q.f.shingles, self.params.sketch_size);
-        let (words, words_thr) = if q.f.words.is_empty() {
-            (Vec::new(), None)
+        let sketch_size = self.params.sketch_size;
+        let thr = if q.f.shingles.len() <= sketch_size {
+            w.sketch.clone_from(&q.f.shingle_fps);
+            None
         } else {
-            shingle::sketch(&q.f.words, self.params.sketch_size)
+            shingle::sketch_into(&q.f.shingles, sketch_size, &mut w.sketch)
         };
+        let words_thr = if q.f.words.is_empty() {
+            w.words.clear();
+            None
+        } else if q.f.words.len() <= sketch_size {
+            w.words.clone_from(&q.f.word_fps);
+            None
+        } else {
+            shingle::sketch_into(&q.f.words, sketch_size, &mut w.words)
+        };
+        let (sketch, words) = (&w.sketch, &w.words);
         let rec_len = id.len()
             + 4 * q.f.links.len()
             + 8 * (thr.is_some() as usize + words_thr.is_some() as usize)
@@ -640,13 +812,14 @@ impl DuplicateDetector {
                 .extend_from_slice(&clamp(q.f.words.len()).to_le_bytes());
             self.pool.extend_from_slice(&t.to_le_bytes());
         }
-        for fp in sketch.iter().chain(&words) {
+        for fp in sketch.iter().chain(words) {
             self.pool.extend_from_slice(&fp.to_le_bytes());
         }
         self.pool_live += rec_len;
 
         // The keys.
-        let mut keys = Vec::with_capacity(q.f.postings.len() + 4);
+        let keys = &mut w.keys;
+        keys.clear();
         keys.push(Self::id_key(id));
         if copies < 2 {
             keys.push(Self::exact_key(q));
@@ -657,6 +830,8 @@ impl DuplicateDetector {
                 keys.extend(q.f.links.iter().map(|&l| Self::link_key(q, l)));
             }
         }
+        // Sorted: the order of insertion decides which postings a full
+        // bucket keeps.
         keys.sort_unstable();
         keys.dedup();
         self.live_postings += keys.len();
@@ -675,7 +850,7 @@ impl DuplicateDetector {
         }
         let (next, cap) = (self.next_seq, self.params.capacity as u64);
         let live = |s: u32| is_live(next, cap, s);
-        for &k in &keys {
+        for &k in keys.iter() {
             self.table.insert(k, seq as u32, &live);
         }
 
@@ -689,7 +864,21 @@ impl DuplicateDetector {
         if q.short {
             flags |= FLAG_SHORT;
         }
+        let shingle_mask = if thr.is_some() {
+            u32::MAX
+        } else {
+            fp_mask(sketch.iter().copied())
+        };
+        let word_mask = if self.params.near_shingle_size == self.params.shingle_size {
+            shingle_mask
+        } else if words_thr.is_some() {
+            u32::MAX
+        } else {
+            fp_mask(words.iter().copied())
+        };
         let entry = Entry {
+            shingle_mask,
+            word_mask,
             exact: q.f.exact,
             pool_off,
             author: q.author,
@@ -710,6 +899,30 @@ impl DuplicateDetector {
         let garbage = self.pool.len() - self.pool_live;
         if garbage > 4096 && garbage > self.pool_live / 8 {
             self.compact();
+        }
+    }
+
+    /// Sets the fingerprint masks of every live record from its sketches
+    /// (after loading).
+    pub(crate) fn set_masks(&mut self) {
+        for i in 0..self.entries.len() {
+            let e = self.entries[i];
+            if !e.live() {
+                continue;
+            }
+            let Some(rec) = self.record(&e) else { continue };
+            let mask = |set: &StoredSet| match set.thr {
+                Some(_) => u32::MAX,
+                None => fp_mask(
+                    set.fps
+                        .chunks_exact(2)
+                        .map(|b| u16::from_le_bytes([b[0], b[1]])),
+                ),
+            };
+            let (shingle_mask, word_mask) = (mask(&rec.shingles), mask(&rec.words));
+            let e = &mut self.entries[i];
+            e.shingle_mask = shingle_mask;
+            e.word_mask = word_mask;
         }
     }
 
@@ -746,4 +959,38 @@ fn cut_id(id: &str) -> &str {
         end -= 1;
     }
     &id[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mask bound is never below the intersection the check computes.
+    #[test]
+    fn upper_inter_bounds_the_intersection() {
+        let mut state = 0x5eed_u64;
+        let mut next = |n: u64| {
+            state = mix(state);
+            state % n
+        };
+        for _ in 0..20_000 {
+            // Small alphabets force shared and repeated fingerprints.
+            let alphabet = 1 + next(200) as u16;
+            let mut list = |n: u64| {
+                let mut v: Vec<u16> = (0..next(n))
+                    .map(|_| (next(alphabet as u64) as u16).wrapping_mul(2311))
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            let (a, b) = (list(40), list(40));
+            let b_bytes: Vec<u8> = b.iter().flat_map(|x| x.to_le_bytes()).collect();
+            let inter = intersect_sorted(&a, &b_bytes);
+            let (ma, mb) = (fp_mask(a.iter().copied()), fp_mask(b.iter().copied()));
+            assert!(
+                upper_inter(a.len(), ma, b.len(), mb) >= inter,
+                "{a:?} {b:?}"
+            );
+        }
+    }
 }

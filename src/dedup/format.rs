@@ -11,7 +11,7 @@
 //! | 24.. | payload |
 //!
 //! The payload holds, little-endian: the parameters, the counters, the
-//! records (32 bytes each), the arena and the table buckets, each list
+//! records (28 bytes each), the arena and the table buckets, each list
 //! preceded by its length as a u64. It is the detector's memory as is, so
 //! loading is a copy and a check.
 //!
@@ -329,6 +329,8 @@ impl DuplicateDetector {
                 n_sketch: r.u8("record")?,
                 n_words: r.u8("record")?,
                 flags: r.u8("record")?,
+                shingle_mask: 0,
+                word_mask: 0,
             };
             r.u8("record")?;
             entries.push(e);
@@ -388,10 +390,11 @@ impl DuplicateDetector {
             len += 1;
             pool_live += e.record_len();
         }
+
         if pool_live > pool.len() {
             return Err("the records take more bytes than the arena holds".into());
         }
-        Ok(DuplicateDetector {
+        let mut detector = DuplicateDetector {
             params,
             entries,
             pool,
@@ -400,6 +403,9 @@ impl DuplicateDetector {
             len,
             pool_live,
             live_postings,
-        })
+            scratch: Default::default(),
+        };
+        detector.set_masks();
+        Ok(detector)
     }
 }

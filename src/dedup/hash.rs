@@ -45,6 +45,29 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     mix(h)
 }
 
+/// [`hash_bytes`] of `bytes` with ASCII letters lower-cased, for bytes that
+/// are all ASCII letters, digits, `.` or `-` (setting bit 5 lower-cases a
+/// letter and leaves those others unchanged).
+#[inline]
+pub(crate) fn hash_lower(seed: u64, bytes: &[u8]) -> u64 {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K0);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = mix(h ^ (u64::from_le_bytes(w) | LOWER));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        let mask = LOWER >> (8 * (8 - rest.len()));
+        h = mix(h ^ (u64::from_le_bytes(w) | mask) ^ K1);
+    }
+    mix(h)
+}
+
 /// Hashes an optional string; `None` and `""` both hash to 0 (no value).
 pub(crate) fn hash_opt(seed: u64, s: Option<&str>) -> u32 {
     match s {
@@ -69,5 +92,16 @@ mod tests {
         assert_eq!(hash_opt(7, None), 0);
         assert_eq!(hash_opt(7, Some("")), 0);
         assert_ne!(hash_opt(7, Some("x")), 0);
+        for w in [
+            "",
+            "a",
+            "Ab",
+            "WWW.Example-Site.COM",
+            "abcdefgh",
+            "0123456789xYz",
+        ] {
+            let lower = w.to_ascii_lowercase();
+            assert_eq!(hash_lower(3, w.as_bytes()), hash_bytes(3, lower.as_bytes()));
+        }
     }
 }

@@ -19,6 +19,22 @@
 
 use super::hash::mix;
 
+/// Starts loading the cache line that holds `r` (a hint: no effect on
+/// other targets than x86-64).
+#[inline(always)]
+pub(crate) fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and changes no state but the cache;
+    // the address comes from a reference. SSE is part of x86-64.
+    #[allow(unused_unsafe)]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// Postings per bucket (one 64-byte cache line).
 pub(crate) const BUCKET: usize = 8;
 
@@ -80,17 +96,32 @@ impl Table {
 
     /// The two buckets a key may live in.
     #[inline]
-    fn choices(&self, key: u32) -> (usize, usize) {
+    pub(crate) fn choices(&self, key: u32) -> (usize, usize) {
         let h = mix(key as u64);
         let n = self.buckets.len();
         (reduce(h as u32, n), reduce((h >> 32) as u32, n))
     }
 
+    /// Starts loading bucket `i` into the cache.
+    #[inline]
+    pub(crate) fn prefetch(&self, i: usize) {
+        if let Some(b) = self.buckets.get(i) {
+            prefetch(b);
+        }
+    }
+
     /// Calls `f` with the sequence number of every posting of `key` (live
     /// or not; the caller filters).
     #[inline]
-    pub(crate) fn lookup(&self, key: u32, mut f: impl FnMut(u32)) {
+    pub(crate) fn lookup(&self, key: u32, f: impl FnMut(u32)) {
         let (a, b) = self.choices(key);
+        self.lookup_in(a, b, key, f);
+    }
+
+    /// [`lookup`](Self::lookup) with the key's buckets already known
+    /// ([`choices`](Self::choices)).
+    #[inline]
+    pub(crate) fn lookup_in(&self, a: usize, b: usize, key: u32, mut f: impl FnMut(u32)) {
         for p in &self.buckets[a].0 {
             if p.key == key {
                 f(p.seq);
@@ -110,36 +141,44 @@ impl Table {
     pub(crate) fn insert(&mut self, key: u32, seq: u32, is_live: &impl Fn(u32) -> bool) {
         debug_assert_ne!(key, 0);
         let (a, b) = self.choices(key);
+        // Bit i set: slot i is free (empty or stale).
         let free = |bucket: &Bucket| {
-            bucket
-                .0
-                .iter()
-                .filter(|p| p.key == 0 || !is_live(p.seq))
-                .count()
+            bucket.0.iter().enumerate().fold(0u32, |m, (i, p)| {
+                m | (((p.key == 0) | !is_live(p.seq)) as u32) << i
+            })
         };
         let (fa, fb) = (free(&self.buckets[a]), free(&self.buckets[b]));
-        let target = if fa != fb {
-            if fa > fb {
-                a
+        let (na, nb) = (fa.count_ones(), fb.count_ones());
+        let (target, free) = if na != nb {
+            if na > nb {
+                (a, fa)
             } else {
-                b
+                (b, fb)
             }
         } else {
             // Equal room: the bucket whose oldest posting is older.
             let age = |i: usize| seq.wrapping_sub(self.buckets[i].0[BUCKET - 1].seq);
             if age(a) >= age(b) {
-                a
+                (a, fa)
             } else {
-                b
+                (b, fb)
             }
         };
-        let bucket = &mut self.buckets[target].0;
         // The slot to give up: the last free one, else the oldest (last).
-        let drop = (0..BUCKET)
-            .rev()
-            .find(|&i| bucket[i].key == 0 || !is_live(bucket[i].seq))
-            .unwrap_or(BUCKET - 1);
-        bucket.copy_within(0..drop, 1);
+        let drop = if free == 0 {
+            BUCKET - 1
+        } else {
+            31 - free.leading_zeros() as usize
+        };
+        // Shift the postings before `drop` one slot down (a select per
+        // slot rather than a variable-length move).
+        let old = self.buckets[target].0;
+        let bucket = &mut self.buckets[target].0;
+        for i in 1..BUCKET {
+            if i <= drop {
+                bucket[i] = old[i - 1];
+            }
+        }
         bucket[0] = Posting { key, seq };
     }
 

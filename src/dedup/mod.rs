@@ -85,9 +85,13 @@
 //! and of its shingles (for containment), all of them up to `sketch_size`,
 //! else those with the smallest hashes (bottom-k sketches). That gives exact
 //! resemblance and containment for ordinary comments and estimates for long
-//! ones. Per comment the detector stores a 32-byte record (exact key,
-//! author, thread, sizes, where its bytes are), its id and sketch in one
-//! byte arena, and its keys in the table: about 100–200 bytes in all. The
+//! ones. Per comment the detector stores a 40-byte record (exact key,
+//! author, thread, sizes, where its bytes are, and a 32-bit mask of each
+//! sketch's fingerprints, which rules out most candidates before their
+//! sketches are read), its id and sketch in one byte arena, and its keys in
+//! the table: about 100–200 bytes in all. A check prefetches the buckets
+//! of all its keys, then the records of all candidates, then the sketches
+//! of those that the masks leave, so that cache misses overlap. The
 //! window is a ring: the record of the comment inserted `capacity` comments
 //! ago is overwritten, its arena bytes are reclaimed by compaction, and its
 //! keys become stale (a key carries its comment's sequence number, so age

@@ -26,7 +26,7 @@
 //! Everything here runs in time linear in the length of the text (large
 //! shingle sets are sorted with a radix sort).
 
-use super::hash::{combine, hash_bytes, mix};
+use super::hash::{combine, hash_bytes, hash_lower, mix};
 use crate::normalize;
 
 const SEED_EXACT: u64 = 0x6578_6163_745f_6b65;
@@ -49,7 +49,8 @@ pub(crate) struct FeatureConfig {
     pub max_postings: usize,
 }
 
-/// The features of one comment.
+/// The features of one comment. Its buffers are reused from one comment to
+/// the next ([`extract_into`](Self::extract_into)).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Features {
     /// Hash of the normalized text without punctuation.
@@ -64,8 +65,17 @@ pub(crate) struct Features {
     /// (`near_shingle_size` words), ascending; empty when the two sizes
     /// are equal (then `shingles` serves).
     pub words: Vec<u64>,
-    /// The shingle hashes to store in the index (a subset of `shingles`).
+    /// The shingle hashes to store in the index (a subset of `shingles`;
+    /// in no particular order).
     pub postings: Vec<u64>,
+    /// Fingerprints of `shingles`, sorted.
+    pub shingle_fps: Vec<u16>,
+    /// Fingerprints of the [`near_set`](Self::near_set), sorted.
+    pub word_fps: Vec<u16>,
+    /// Token hashes (a buffer).
+    token_buf: Vec<u64>,
+    /// Shingle hashes in text order (a buffer).
+    seq_buf: Vec<u64>,
 }
 
 /// The rank of a shingle (its order in bottom-k sketches).
@@ -82,23 +92,46 @@ pub(crate) fn fingerprint(h: u64) -> u16 {
 
 impl Features {
     /// Extracts the features of `text`.
+    #[cfg(test)]
     pub(crate) fn extract(text: &str, cfg: &FeatureConfig) -> Features {
-        let normalized = normalize(text);
-        let text = normalized.text();
-        let mut f = Features {
-            exact: exact_key(text),
-            ..Features::default()
-        };
-        let mut tokens = Vec::new();
-        tokenize(text, &mut tokens, &mut f.links);
-        f.tokens = tokens.len();
-        let seq = shingle_sequence(&tokens, cfg.shingle_size);
-        f.postings = select_postings(&seq, cfg);
-        f.shingles = distinct(seq);
-        if cfg.near_shingle_size != cfg.shingle_size {
-            f.words = distinct(shingle_sequence(&tokens, cfg.near_shingle_size));
-        }
+        let mut f = Features::default();
+        f.extract_into(text, cfg);
         f
+    }
+
+    /// Extracts the features of `text` into `self`, reusing its buffers.
+    pub(crate) fn extract_into(&mut self, text: &str, cfg: &FeatureConfig) {
+        let mut tokens = std::mem::take(&mut self.token_buf);
+        tokens.clear();
+        self.links.clear();
+        if let Some(exact) = tokenize_pieces(text, &mut tokens, &mut self.links) {
+            self.exact = exact;
+        } else {
+            tokens.clear();
+            self.links.clear();
+            let normalized = normalize(text);
+            let text = normalized.text();
+            self.exact = exact_key(SEED_EXACT, text);
+            tokenize(text, &mut tokens, &mut self.links);
+        }
+        self.tokens = tokens.len();
+        let mut seq = std::mem::take(&mut self.seq_buf);
+        shingle_sequence(&tokens, cfg.shingle_size, &mut seq);
+        distinct(&seq, &mut self.shingles);
+        select_postings(&seq, &self.shingles, cfg, &mut self.postings);
+        self.words.clear();
+        if cfg.near_shingle_size != cfg.shingle_size {
+            shingle_sequence(&tokens, cfg.near_shingle_size, &mut seq);
+            distinct(&seq, &mut self.words);
+        }
+        sorted_fps(&self.shingles, &mut self.shingle_fps);
+        if self.words.is_empty() {
+            self.word_fps.clone_from(&self.shingle_fps);
+        } else {
+            sorted_fps(&self.words, &mut self.word_fps);
+        }
+        self.token_buf = tokens;
+        self.seq_buf = seq;
     }
 
     /// The set resemblance is computed on.
@@ -111,30 +144,189 @@ impl Features {
     }
 }
 
-fn distinct(mut v: Vec<u64>) -> Vec<u64> {
-    sort_u64(&mut v);
-    v.dedup();
-    v
+/// The distinct values of `seq`, ascending, into `out`.
+fn distinct(seq: &[u64], out: &mut Vec<u64>) {
+    out.clear();
+    out.extend_from_slice(seq);
+    sort_u64(out);
+    out.dedup();
 }
 
-/// The sketch of a distinct, ascending set: fingerprints of its
+/// Sorted fingerprints of `set` into `out`.
+pub(crate) fn sorted_fps(set: &[u64], out: &mut Vec<u16>) {
+    out.clear();
+    out.extend(set.iter().map(|&h| fingerprint(h)));
+    out.sort_unstable();
+}
+
+/// The sketch of a distinct, ascending set into `out`: fingerprints of its
 /// `sketch_size` smallest hashes, sorted, and the largest rank they cover
 /// (`None` when the sketch holds the whole set).
-pub(crate) fn sketch(set: &[u64], sketch_size: usize) -> (Vec<u16>, Option<u32>) {
+pub(crate) fn sketch_into(set: &[u64], sketch_size: usize, out: &mut Vec<u16>) -> Option<u32> {
     let n = set.len().min(sketch_size);
-    let mut fps: Vec<u16> = set[..n].iter().map(|&h| fingerprint(h)).collect();
-    fps.sort_unstable();
-    let thr = if set.len() > sketch_size {
+    sorted_fps(&set[..n], out);
+    if set.len() > sketch_size {
         Some(rank(set[n - 1]))
     } else {
         None
-    };
-    (fps, thr)
+    }
 }
 
-/// Hash of the alphanumeric runs of `text`, in order.
-fn exact_key(text: &str) -> u64 {
-    let mut h = SEED_EXACT;
+/// ASCII white space and control characters, which normalization turns
+/// into (runs of) one space.
+#[inline]
+fn is_space_byte(c: u8) -> bool {
+    c <= b' ' || c == 0x7F
+}
+
+/// Whether normalizing `b` could do more than lower-case ASCII letters and
+/// turn runs of white space and control characters into one space: all
+/// ASCII, no markup (`<`, `&`).
+#[cfg(test)]
+fn is_plain_ascii(b: &[u8]) -> bool {
+    b.iter().all(|&c| c < 0x80 && c != b'<' && c != b'&')
+}
+
+/// Tokens, links and exact key of `text` (the exact key is returned), the
+/// same as [`tokenize`] and [`exact_key`] give on its normalized form,
+/// without normalizing all of it.
+///
+/// Tokens, links and the runs the exact key hashes never span white space,
+/// and with no `<` in the text normalization works word by word (a word
+/// being what lies between ASCII white space), so the text is read word by
+/// word: a plain ASCII word ([`is_plain_ascii`]) as written, lower-casing
+/// while hashing; any other word is normalized alone. `None` (the caller
+/// then normalizes the whole text) when the text holds `<` or a normalized
+/// word does (decoded from an entity; it could open a tag spanning words).
+fn tokenize_pieces(text: &str, tokens: &mut Vec<u64>, links: &mut Vec<u32>) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if bytes.contains(&b'<') {
+        return None;
+    }
+    let mut exact = SEED_EXACT;
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_space_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut plain = true;
+        while i < bytes.len() && !is_space_byte(bytes[i]) {
+            plain &= bytes[i] < 0x80 && bytes[i] != b'&';
+            i += 1;
+        }
+        if plain {
+            exact = tokenize_ascii(&bytes[start..i], exact, tokens, links);
+        } else {
+            // `start` and `i` are at ASCII bytes or the ends: char
+            // boundaries.
+            let normalized = normalize(&text[start..i]);
+            let word = normalized.text();
+            if word.contains('<') {
+                return None;
+            }
+            exact = exact_key(exact, word);
+            tokenize(word, tokens, links);
+        }
+    }
+    Some(exact)
+}
+
+/// Tokens and links of plain ASCII text ([`is_plain_ascii`]), the same as
+/// [`tokenize`] gives on its normalized form, read from the text as written
+/// (letters are lower-cased while hashing); returns the exact key
+/// ([`exact_key`]) continued from `exact`.
+fn tokenize_ascii(
+    bytes: &[u8],
+    mut exact: u64,
+    tokens: &mut Vec<u64>,
+    links: &mut Vec<u32>,
+) -> u64 {
+    let mut link_end = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut numeric = true;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            numeric &= bytes[i].is_ascii_digit();
+            i += 1;
+        }
+        let run = &bytes[start..i];
+        exact = combine(exact, hash_lower(SEED_EXACT, run));
+        if start < link_end {
+            continue; // inside a link, which is one token
+        }
+        if matches!(run[0] | 0x20, b'h' | b'w') {
+            if let Some((host, end)) = parse_link_ascii(bytes, start) {
+                let h = hash_lower(SEED_LINK, host);
+                tokens.push(h);
+                let link = (h as u32).max(1);
+                if links.len() < MAX_LINKS && !links.contains(&link) {
+                    links.push(link);
+                }
+                link_end = end;
+                continue;
+            }
+        }
+        tokens.push(if numeric {
+            NUMBER_TOKEN
+        } else {
+            hash_lower(SEED_TOKEN, run)
+        });
+    }
+    exact
+}
+
+/// Whether `b` starts with the lower-case ASCII `prefix`, ignoring case.
+fn starts_with_lower(b: &[u8], prefix: &[u8]) -> bool {
+    b.len() >= prefix.len() && b[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// [`parse_link`] on plain ASCII text as written: the host (not yet
+/// lower-cased) and the end of the link (next white space or control
+/// character, which normalization turns into a space).
+fn parse_link_ascii(bytes: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let rest = &bytes[i..];
+    let host_start = if starts_with_lower(rest, b"https://") {
+        i + 8
+    } else if starts_with_lower(rest, b"http://") {
+        i + 7
+    } else if starts_with_lower(rest, b"www.") {
+        i
+    } else {
+        return None;
+    };
+    let after = &bytes[host_start..];
+    let host_len = after
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'-'))
+        .unwrap_or(after.len());
+    let mut host = &after[..host_len];
+    if starts_with_lower(host, b"www.") {
+        host = &host[4..];
+    }
+    let edge = |c: &u8| *c != b'.' && *c != b'-';
+    let first = host.iter().position(edge)?;
+    let last = host.iter().rposition(edge)?;
+    host = &host[first..=last];
+    if !host.contains(&b'.') {
+        return None;
+    }
+    let end = after
+        .iter()
+        .position(|&c| is_space_byte(c))
+        .map_or(bytes.len(), |j| host_start + j);
+    Some((host, end))
+}
+
+/// Hash of the alphanumeric runs of `text`, in order, continued from `h`
+/// (the exact key of a text is that from [`SEED_EXACT`]).
+fn exact_key(mut h: u64, text: &str) -> u64 {
     let mut start = None;
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
@@ -246,11 +438,12 @@ fn tokenize(text: &str, tokens: &mut Vec<u64>, links: &mut Vec<u32>) {
     }
 }
 
-/// Shingle hashes in text order (with repeats).
-fn shingle_sequence(tokens: &[u64], k: usize) -> Vec<u64> {
+/// Shingle hashes in text order (with repeats) into `out`.
+fn shingle_sequence(tokens: &[u64], k: usize, out: &mut Vec<u64>) {
     let k = k.max(1);
+    out.clear();
     if tokens.is_empty() {
-        return Vec::new();
+        return;
     }
     let shingle = |w: &[u64]| {
         let h = w
@@ -260,21 +453,23 @@ fn shingle_sequence(tokens: &[u64], k: usize) -> Vec<u64> {
         mix(h).max(1)
     };
     if tokens.len() < k {
-        return vec![shingle(tokens)];
+        out.push(shingle(tokens));
+    } else {
+        out.extend(tokens.windows(k).map(shingle));
     }
-    tokens.windows(k).map(shingle).collect()
 }
 
-/// The shingles to index: winnowed ∪ the smallest few, at most
-/// `max_postings` (the smallest ranks win).
-fn select_postings(seq: &[u64], cfg: &FeatureConfig) -> Vec<u64> {
+/// The shingles to index into `out`: winnowed ∪ the smallest few, at most
+/// `max_postings` (the smallest ranks win). `distinct` is the distinct
+/// shingles of `seq`, ascending.
+fn select_postings(seq: &[u64], distinct: &[u64], cfg: &FeatureConfig, out: &mut Vec<u64>) {
+    out.clear();
     if seq.is_empty() {
-        return Vec::new();
+        return;
     }
     let w = cfg.winnow_window.max(1);
-    let mut out = Vec::with_capacity(seq.len() * 2 / (w + 1) + cfg.min_postings + 1);
     if seq.len() <= w {
-        out.push(*seq.iter().min().unwrap_or(&seq[0]));
+        out.push(distinct[0]);
     } else {
         // The rightmost minimum of each window; record it when it changes.
         let mut last = usize::MAX;
@@ -292,25 +487,29 @@ fn select_postings(seq: &[u64], cfg: &FeatureConfig) -> Vec<u64> {
         }
     }
     // The smallest `min_postings` hashes of the whole comment.
-    let mut smallest: Vec<u64> = Vec::with_capacity(cfg.min_postings + 1);
-    for &h in seq {
-        if smallest.contains(&h) {
-            continue;
-        }
-        if smallest.len() < cfg.min_postings {
-            smallest.push(h);
-        } else if let Some((pos, &max)) = smallest.iter().enumerate().max_by_key(|&(_, v)| *v) {
-            if h < max {
-                smallest[pos] = h;
+    out.extend_from_slice(&distinct[..distinct.len().min(cfg.min_postings)]);
+    if out.len() <= SMALL_SET {
+        // Few: drop repeats without sorting (the order does not matter).
+        let mut n = 0;
+        for i in 0..out.len() {
+            let h = out[i];
+            if !out[..n].contains(&h) {
+                out[n] = h;
+                n += 1;
             }
         }
+        out.truncate(n);
+        if n <= cfg.max_postings {
+            return;
+        }
     }
-    out.extend_from_slice(&smallest);
-    sort_u64(&mut out);
+    sort_u64(out);
     out.dedup();
     out.truncate(cfg.max_postings);
-    out
 }
+
+/// Up to this many postings are deduplicated without sorting.
+const SMALL_SET: usize = 32;
 
 /// Sorts `v` ascending in linear time for large inputs (LSD radix sort on
 /// bytes), with the standard sort for small ones.
@@ -379,6 +578,144 @@ mod tests {
     fn ideographs_are_tokens() {
         let f = Features::extract("強南スタイル", &cfg());
         assert_eq!(f.tokens, 6);
+    }
+
+    /// The plain-ASCII path gives what normalizing and tokenizing gives.
+    #[test]
+    fn ascii_path_matches_normalized_path() {
+        let alphabet: &[u8] = b"aAbhHtTpPsSwW.:/-_ 0129xyz\t\n\r\x0b\x01\x7f,!?'";
+        let pieces = [
+            "http://",
+            "HTTPS://",
+            "www.",
+            "WWW.",
+            "Www.",
+            ".com",
+            "-x.org",
+            " ",
+            "12",
+            "http://.",
+            "www..",
+            "https://a-.b-",
+        ];
+        let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = |n: usize| {
+            state = mix(state);
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..next(24) {
+                if next(4) == 0 {
+                    t.push_str(pieces[next(pieces.len())]);
+                } else {
+                    t.push(alphabet[next(alphabet.len())] as char);
+                }
+            }
+            assert!(is_plain_ascii(t.as_bytes()));
+            let (mut tokens, mut links) = (Vec::new(), Vec::new());
+            let exact = tokenize_ascii(t.as_bytes(), SEED_EXACT, &mut tokens, &mut links);
+            let n = normalize(&t);
+            let (mut tokens2, mut links2) = (Vec::new(), Vec::new());
+            tokenize(n.text(), &mut tokens2, &mut links2);
+            assert_eq!(tokens, tokens2, "{t:?}");
+            assert_eq!(links, links2, "{t:?}");
+            assert_eq!(exact, exact_key(SEED_EXACT, n.text()), "{t:?}");
+        }
+    }
+
+    /// Word by word reading gives what normalizing the whole text gives.
+    #[test]
+    fn pieces_match_normalized_path() {
+        let pieces = [
+            "a",
+            "B",
+            "h",
+            "w",
+            "http://",
+            "HTTPS://",
+            "www.",
+            ".com",
+            "-x.org",
+            " ",
+            "\t",
+            "12",
+            "&amp;",
+            "&amp;lt;",
+            "&lt;",
+            "&gt;",
+            "&#39;",
+            "&#128514;",
+            "&#8220;",
+            "&nbsp;",
+            "&",
+            "&am",
+            "é",
+            "ＦＵＬＬ",
+            "\u{00A0}",
+            "\u{200B}",
+            "強",
+            "s\u{0440}\u{0430}m",
+            "’s",
+            "Z\u{0351}",
+            "\u{3000}",
+            "<b>",
+            "<",
+            "x",
+            ";",
+            "\u{0085}",
+        ];
+        let mut state = 0x0fed_cba9_8765_4321u64;
+        let mut next = |n: usize| {
+            state = mix(state);
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..next(16) {
+                t.push_str(pieces[next(pieces.len())]);
+            }
+            let (mut tokens, mut links) = (Vec::new(), Vec::new());
+            let Some(exact) = tokenize_pieces(&t, &mut tokens, &mut links) else {
+                continue;
+            };
+            let n = normalize(&t);
+            let (mut tokens2, mut links2) = (Vec::new(), Vec::new());
+            tokenize(n.text(), &mut tokens2, &mut links2);
+            assert_eq!(tokens, tokens2, "{t:?}");
+            assert_eq!(links, links2, "{t:?}");
+            assert_eq!(exact, exact_key(SEED_EXACT, n.text()), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn buffers_are_reused_cleanly() {
+        let mut f = Features::default();
+        f.extract_into(
+            "a long comment http://x.com with words and more words",
+            &cfg(),
+        );
+        f.extract_into("Short ÉTÉ one", &cfg());
+        let g = Features::extract("Short ÉTÉ one", &cfg());
+        assert_eq!(
+            (
+                f.exact,
+                f.tokens,
+                &f.links,
+                &f.shingles,
+                &f.words,
+                &f.postings
+            ),
+            (
+                g.exact,
+                g.tokens,
+                &g.links,
+                &g.shingles,
+                &g.words,
+                &g.postings
+            )
+        );
+        assert_eq!((&f.shingle_fps, &f.word_fps), (&g.shingle_fps, &g.word_fps));
     }
 
     #[test]
