@@ -77,15 +77,8 @@ pub fn youtube(path: &Path) -> Result<Vec<Example>> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| csv_err(path, e))?;
-    let headers = rdr.headers().map_err(|e| csv_err(path, e))?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| record_err(path, 1, format!("no column {name}")))
-    };
-    let (content, class) = (col("CONTENT")?, col("CLASS")?);
+    let (mut rdr, cols) = csv_with_columns(path, &["CONTENT", "CLASS"])?;
+    let (content, class) = (cols[0], cols[1]);
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| csv_err(path, e))?;
@@ -110,15 +103,8 @@ pub fn youtube(path: &Path) -> Result<Vec<Example>> {
 /// Davidson et al.'s tweets: abusive when the majority class is hate (0) or
 /// offensive (1), not when it is neither (2).
 pub fn davidson(path: &Path) -> Result<Vec<Example>> {
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| csv_err(path, e))?;
-    let headers = rdr.headers().map_err(|e| csv_err(path, e))?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| record_err(path, 1, format!("no column {name}")))
-    };
-    let (tweet, class) = (col("tweet")?, col("class")?);
+    let (mut rdr, cols) = csv_with_columns(path, &["tweet", "class"])?;
+    let (tweet, class) = (cols[0], cols[1]);
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| csv_err(path, e))?;
@@ -202,6 +188,25 @@ pub fn fox(path: &Path) -> Result<Vec<Example>> {
             Example::abuse(c.text, h).in_group(c.title)
         })
         .collect())
+}
+
+/// Opens a CSV file and finds the columns `names` in its header.
+fn csv_with_columns(
+    path: &Path,
+    names: &[&str],
+) -> Result<(csv::Reader<std::fs::File>, Vec<usize>)> {
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| csv_err(path, e))?;
+    let headers = rdr.headers().map_err(|e| csv_err(path, e))?;
+    let cols = names
+        .iter()
+        .map(|name| {
+            headers
+                .iter()
+                .position(|h| h == *name)
+                .ok_or_else(|| record_err(path, 1, format!("no column {name}")))
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    Ok((rdr, cols))
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> Error {
