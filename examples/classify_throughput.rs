@@ -1,6 +1,8 @@
-//! Library classify throughput on one thread over the same N synthetic
-//! comments as `gen_comments` (same seed): texts in memory, no parsing,
-//! no output. `cargo run --release --example classify_throughput -- N`.
+//! Library throughput on one thread over the same N synthetic comments as
+//! `gen_comments` (same seed): texts in memory, no parsing, no output;
+//! `classify_text` alone, then `classify_text` plus the duplicate check
+//! (`check_and_insert`), which is what the batch labeler does per record.
+//! `cargo run --release --example classify_throughput -- N`.
 
 mod common;
 
@@ -29,6 +31,25 @@ fn main() {
     let secs = start.elapsed().as_secs_f64();
     println!(
         "classify_text: {n} comments in {secs:.2} s on 1 thread: {:.0} comments/s ({spam} spam)",
+        n as f64 / secs
+    );
+    let mut dd = comment_sieve::DuplicateParams::default()
+        .build()
+        .expect("default duplicate parameters");
+    let start = Instant::now();
+    let mut dups = 0usize;
+    for (i, &t) in picks.iter().enumerate() {
+        let v = clf.classify_text(&texts[t]);
+        spam += usize::from(v.label == comment_sieve::Label::Spam);
+        let id = i.to_string();
+        dups += usize::from(
+            dd.check_and_insert(&comment_sieve::DupInput::new(&id, &texts[t]))
+                .is_some(),
+        );
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "classify_text + check_and_insert: {n} comments in {secs:.2} s on 1 thread: {:.0} comments/s ({dups} duplicates)",
         n as f64 / secs
     );
 }
