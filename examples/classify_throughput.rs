@@ -39,8 +39,7 @@ fn main() {
     let start = Instant::now();
     let mut dups = 0usize;
     for (i, &t) in picks.iter().enumerate() {
-        let v = clf.classify_text(&texts[t]);
-        spam += usize::from(v.label == comment_sieve::Label::Spam);
+        std::hint::black_box(clf.classify_text(&texts[t]));
         let id = i.to_string();
         dups += usize::from(
             dd.check_and_insert(&comment_sieve::DupInput::new(&id, &texts[t]))
