@@ -5,21 +5,9 @@ use std::sync::Arc;
 
 use comment_sieve::{Classifier, Error, TokenKind, Tokenizer};
 
-/// splitmix64: a small, fixed pseudo-random sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+#[path = "../examples/rng/mod.rs"]
+mod rng;
+use rng::Rng;
 
 fn fix_crc(b: &mut [u8]) {
     let crc = crc32fast::hash(&b[28..]);
@@ -33,7 +21,7 @@ fn fix_crc(b: &mut [u8]) {
 #[test]
 fn randomly_damaged_model_files() {
     let good = Classifier::default().to_bytes();
-    let mut rng = Rng(20_240_601);
+    let mut rng = Rng::new(20_240_601);
     let (mut errors, mut same) = (0, 0);
     for case in 0..1000 {
         let mut b = good.clone();

@@ -100,25 +100,9 @@ pub fn baseline(data: &Path) -> Classifier {
     Classifier::new(comment_sieve::train::train(&params, &examples, Vec::new()).unwrap())
 }
 
-/// splitmix64.
-pub struct Rng(u64);
-
-impl Rng {
-    /// A sequence from `seed`.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+#[path = "../rng/mod.rs"]
+mod rng;
+pub use rng::Rng;
 
 fn lookalike(c: char) -> Option<char> {
     Some(match c {
