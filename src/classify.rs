@@ -254,6 +254,13 @@ impl Classifier {
         &self.model
     }
 
+    /// Adds one labeled example to head `head` of the model
+    /// ([`Model::learn`]). The model is copied first only when other
+    /// clones of this classifier share it.
+    pub fn learn(&mut self, head: usize, text: &str, class: usize) -> usize {
+        Arc::make_mut(&mut self.model).learn(head, text, class)
+    }
+
     /// Classifies one comment. Never fails: empty text gets `off_topic`
     /// with the rule `empty comment` as its reason.
     pub fn classify(&self, comment: &Comment) -> Classification {

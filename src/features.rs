@@ -107,8 +107,6 @@ pub struct Feature {
     pub key: u64,
     /// Byte range in the normalized text.
     pub span: Range<usize>,
-    /// Index of the token (or of the bigram's second token) in scan order.
-    pub token: u32,
 }
 
 /// Turns token streams into features.
@@ -131,7 +129,6 @@ impl Extractor {
         mut f: F,
     ) {
         let mut prev: Option<(u64, usize)> = None;
-        let mut n: u32 = 0;
         let bigrams = self.config.bigrams;
         let grams = self.config.char_ngrams;
         let mut buf = String::new();
@@ -141,7 +138,6 @@ impl Extractor {
                 &Feature {
                     key,
                     span: t.span.clone(),
-                    token: n,
                 },
                 &t,
             );
@@ -166,7 +162,6 @@ impl Extractor {
                             &Feature {
                                 key: char_ngram_key(&buf[bounds[i]..bounds[i + len]]),
                                 span: t.span.clone(),
-                                token: n,
                             },
                             &t,
                         );
@@ -181,7 +176,6 @@ impl Extractor {
                                 &Feature {
                                     key: bigram_key(pk, key),
                                     span: pstart..t.span.end,
-                                    token: n,
                                 },
                                 &t,
                             );
@@ -192,7 +186,6 @@ impl Extractor {
                 TokenKind::Shape | TokenKind::Money => {}
                 _ => prev = None,
             }
-            n += 1;
         });
     }
 

@@ -324,14 +324,14 @@ impl Moderator {
     pub fn add_article(&mut self, id: &str, title: &str, body: &str) {
         let tk = &self.classifier.model().extractor().tokenizer;
         let profile = ArticleProfile::new(tk, title, body);
-        self.site.absorb(&profile);
-        if let Some(old) = self.articles.insert(id.to_string(), profile) {
-            // Re-registered: rebuild the site from the current articles.
-            let _ = old;
+        if self.articles.insert(id.to_string(), profile).is_some() {
+            // Re-registered: the site is rebuilt from the current articles.
             self.site = ArticleProfile::default();
             for a in self.articles.values() {
                 self.site.absorb(a);
             }
+        } else {
+            self.site.absorb(&self.articles[id]);
         }
     }
 
@@ -552,9 +552,7 @@ impl Moderator {
                 return false;
             }
         }
-        let mut model: Model = (**self.classifier.model()).clone();
-        model.learn(head, &comment.text, class);
-        self.classifier = Classifier::new(model);
+        self.classifier.learn(head, &comment.text, class);
         true
     }
 

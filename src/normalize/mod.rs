@@ -171,7 +171,7 @@ impl Builder {
         }
     }
 
-    fn flush_space(&mut self, orig_at: usize) {
+    fn flush_space(&mut self) {
         if let Some(space_orig) = self.pending_space.take() {
             if !self.out.is_empty() && !self.out.ends_with(' ') {
                 self.segs
@@ -179,7 +179,6 @@ impl Builder {
                 self.out.push(' ');
                 self.copying = false;
             }
-            let _ = orig_at;
         }
     }
 
@@ -187,7 +186,7 @@ impl Builder {
     #[inline]
     fn copy_ascii(&mut self, b: u8, at: usize) {
         if self.pending_space.is_some() {
-            self.flush_space(at);
+            self.flush_space();
         }
         if !(self.copying && self.copy_orig == at) {
             self.segs.push((self.out.len() as u32, at as u32, true));
@@ -206,7 +205,7 @@ impl Builder {
             return;
         }
         if self.pending_space.is_some() {
-            self.flush_space(at);
+            self.flush_space();
         }
         self.segs.push((self.out.len() as u32, at as u32, false));
         self.out.push_str(text);
