@@ -9,7 +9,8 @@
 //! (40 combining marks on every letter, no space), `scripts` (words
 //! alternating Latin, Cyrillic and Greek letters), `rtl` (a right-to-left
 //! override before every word), `zwj` (a zero-width joiner between every
-//! letter), `entities` (`&amp;amp;amp;…`), `tags` (`<b>` repeated).
+//! letter), `entities` (`&amp;amp;amp;…`), `tags` (`<b>` repeated), `spaced`
+//! (single letters and spaces: one long run of spaced-out letters).
 //!
 //! `classify` is `Classifier::classify_text` with the default model;
 //! `dedup` is `check_and_insert` into a detector holding 50 comments.

@@ -4,6 +4,7 @@
 /// The kinds of input, by name.
 pub const KINDS: &[&str] = &[
     "prose", "one_word", "urls", "bangs", "zalgo", "scripts", "rtl", "zwj", "entities", "tags",
+    "spaced",
 ];
 
 const PROSE: &str = "Pakistan's proxy force, the Haqqani network, is now behind most \
@@ -48,6 +49,12 @@ pub fn input(kind: &str, size: usize) -> String {
                 s.push_str("amp;");
             }
             "tags" => s.push_str("<b>"),
+            // Single letters and spaces only: one run of spaced-out
+            // letters that never joins to a word.
+            "spaced" => {
+                s.push((b'a' + (i % 26) as u8) as char);
+                s.push(' ');
+            }
             other => panic!("unknown input kind {other}"),
         }
         i += 1;

@@ -52,6 +52,7 @@ pub struct Lexicon {
     words: Vec<(String, f32)>,
     exact: HashMap<String, u32>,
     by_len: HashMap<usize, Vec<u32>>,
+    max_chars: usize,
 }
 
 impl From<Vec<(String, f32)>> for Lexicon {
@@ -64,10 +65,12 @@ impl From<Vec<(String, f32)>> for Lexicon {
             exact.insert(w.clone(), i as u32);
             by_len.entry(w.chars().count()).or_default().push(i as u32);
         }
+        let max_chars = by_len.keys().copied().max().unwrap_or(0);
         Lexicon {
             words,
             exact,
             by_len,
+            max_chars,
         }
     }
 }
@@ -92,6 +95,11 @@ impl Lexicon {
     /// Whether the lexicon is empty.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+
+    /// Length in characters of the longest word (0 when empty).
+    pub fn max_chars(&self) -> usize {
+        self.max_chars
     }
 
     /// Whether `word` is in the lexicon.

@@ -201,6 +201,7 @@ impl Tokenizer {
                 && original
                     .bytes()
                     .any(|b| b.is_ascii_uppercase() || b >= 0x80),
+            run_left: 0,
         };
         st.run(&mut f);
     }
@@ -214,6 +215,9 @@ struct Scan<'a, 'n> {
     buf: String,
     links: usize,
     caps_possible: bool,
+    /// Single-letter chunks left in the current run, this one included
+    /// (0: not in a run).
+    run_left: usize,
 }
 
 /// Characters that may sit inside a raw word.
@@ -234,9 +238,20 @@ impl Scan<'_, '_> {
             let end = memchr_space(bytes, pos);
             // Letters spread out by spaces: "f u c k".
             if self.tk.config.fold && is_single_letter(&s[pos..end]) {
-                if let Some(next) = self.spaced_letters(pos, end, f) {
-                    pos = next;
-                    continue;
+                if self.run_left == 0 {
+                    self.run_left = count_single_letters(s, pos);
+                }
+                let left = self.run_left;
+                self.run_left -= 1;
+                // The rest of the run can only join to a lexicon word if it
+                // is no longer than the longest one: this keeps a long run
+                // of single letters linear instead of joined at every letter.
+                if left <= self.tk.lexicon.max_chars() {
+                    if let Some(next) = self.spaced_letters(pos, end, f) {
+                        self.run_left = 0;
+                        pos = next;
+                        continue;
+                    }
                 }
             }
             self.chunk(pos, end, f);
@@ -709,6 +724,24 @@ fn looks_like_link(t: &str) -> bool {
 }
 
 #[inline]
+/// Number of consecutive single-letter chunks starting at `from`.
+fn count_single_letters(s: &str, from: usize) -> usize {
+    let bytes = s.as_bytes();
+    let mut n = 0;
+    let mut pos = from;
+    loop {
+        let end = memchr_space(bytes, pos);
+        if !is_single_letter(&s[pos..end]) {
+            return n;
+        }
+        n += 1;
+        if end >= bytes.len() {
+            return n;
+        }
+        pos = end + 1;
+    }
+}
+
 fn memchr_space(b: &[u8], from: usize) -> usize {
     b[from..]
         .iter()
@@ -786,6 +819,15 @@ mod tests {
             let t = tk.tokenize(s);
             assert_eq!(t[0].text, "idiot", "{s:?}: {t:?}");
             assert!(t[0].folded.is_some() || s == "іdіot", "{s:?}");
+        }
+        // A spaced word after other single letters, also at the end of a
+        // run far longer than any lexicon word.
+        for lead in ["I ", "a b ", &"x ".repeat(1000)] {
+            let s = format!("{lead}i d i o t");
+            let t = tk.tokenize(&s);
+            let hit = t.iter().find(|t| t.text == "idiot").expect(&s[..10]);
+            assert_eq!(&s[hit.span.clone()], "i d i o t");
+            assert_eq!(hit.folded, Some(FoldKind::Separated));
         }
         // Without folding, spellings stay apart.
         let plain = Tokenizer::new(
