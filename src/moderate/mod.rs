@@ -53,6 +53,12 @@ use crate::tokenize::TokenKind;
 
 use relevance::{content_words, ArticleProfile};
 
+/// Comments added to every word's background count. The background is
+/// small (a few thousand comments, vocabulary pruned of words seen once), so
+/// an unseen word is not taken as rare: an ordinary word an article uses
+/// once ("past", "month") is then weak evidence, not strong.
+const BACKGROUND_PRIOR: f64 = 5.0;
+
 /// What to do with a comment (the classifier's [`Decision`]).
 pub type Action = Decision;
 
@@ -263,6 +269,8 @@ pub struct Moderator {
     articles: HashMap<String, ArticleProfile>,
     /// Every registered article together.
     site: ArticleProfile,
+    /// Each article's approved comments.
+    threads: HashMap<String, ArticleProfile>,
     detector: DuplicateDetector,
     hold_words: HashSet<String>,
     block_words: HashSet<String>,
@@ -305,6 +313,7 @@ impl Moderator {
             policy,
             articles: HashMap::new(),
             site: ArticleProfile::default(),
+            threads: HashMap::new(),
             detector,
         })
     }
@@ -335,21 +344,59 @@ impl Moderator {
         }
     }
 
-    /// Relevance of `text` to article `article_id` (the share of its content
-    /// words the article uses), with `context` (the comment it replies to)
-    /// counted as part of the article. `None` when the article is unknown or
-    /// the text has too few content words.
+    /// Relevance of `text` to article `article_id` in (0, 1): 0.5 where the
+    /// evidence that it speaks of the article (or of `context`, the comment
+    /// it replies to, when that one is on-topic) reaches the threshold; see
+    /// [`relevance`]. `None` when the article is unknown or the text has too
+    /// few content words.
     pub fn relevance(&self, article_id: &str, text: &str, context: Option<&str>) -> Option<f64> {
+        self.relevance_evidence(article_id, text, context)
+            .map(|r| r.score)
+    }
+
+    /// [`Moderator::relevance`] with the words that gave evidence.
+    pub fn relevance_evidence(
+        &self,
+        article_id: &str,
+        text: &str,
+        context: Option<&str>,
+    ) -> Option<relevance::Relevance> {
         let article = self.articles.get(article_id)?;
         let tk = &self.classifier.model().extractor().tokenizer;
         let rate = |w: &str| self.background_rate(w);
-        let words = content_words(tk, text, &rate);
-        let ctx = context.map(|c| content_words(tk, c, &rate));
-        relevance::relevance(&words, article, &self.site, ctx.as_ref())
+        let mut topic = relevance::Topic {
+            article,
+            context: None,
+            thread: self.threads.get(article_id),
+            site: &self.site,
+        };
+        // The replied-to comment lends its words only when it is on-topic
+        // itself.
+        let parent = context
+            .filter(|c| {
+                relevance::relevance(&content_words(tk, c, &rate), &topic)
+                    .is_some_and(|r| r.score >= self.policy.on_topic_above)
+            })
+            .map(|c| ArticleProfile::new(tk, "", c));
+        topic.context = parent.as_ref();
+        relevance::relevance(&content_words(tk, text, &rate), &topic)
+    }
+
+    /// Adds `text` to the thread of article `article_id`: its words then
+    /// count as (weaker) evidence for later comments. [`Moderator::moderate`]
+    /// does this for every comment it approves under a registered article.
+    pub fn add_to_thread(&mut self, article_id: &str, text: &str) {
+        if self.articles.contains_key(article_id) {
+            let tk = &self.classifier.model().extractor().tokenizer;
+            self.threads
+                .entry(article_id.to_string())
+                .or_default()
+                .add_text(tk, text);
+        }
     }
 
     /// Share of comments in general (the model's spam and abuse training
-    /// data) that use `word`, smoothed: an unseen word gets half a comment.
+    /// data) that use `word`, smoothed with [`BACKGROUND_PRIOR`] comments.
     /// A word's forms share a stem ("view", "views", "viewed"), and the most
     /// common form speaks for all of them.
     fn background_rate(&self, word: &str) -> f64 {
@@ -364,7 +411,7 @@ impl Moderator {
                     .copied()
             })
             .fold(0.0f32, f32::max) as f64;
-        (df + 0.5) / (self.background_docs + 1.0)
+        (df + BACKGROUND_PRIOR) / (self.background_docs + 1.0)
     }
 
     /// Moderates a comment and remembers it for duplicate checks.
@@ -477,6 +524,11 @@ impl Moderator {
                 weight: d.similarity,
                 span: None,
             });
+        }
+        if action == Action::Approve {
+            if let Some(a) = comment.article_id.as_deref() {
+                self.add_to_thread(a, &comment.text);
+            }
         }
         Verdict {
             action,
