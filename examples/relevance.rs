@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release --example relevance          # the three figures
-//! cargo run --release --example relevance -- -v    # and what falls short
+//! cargo run --release --example relevance -- -v    # with the evidence words
 //! ```
 //!
 //! 1. seed comments labeled `on_topic` scoring above the `off_topic` one,
@@ -50,14 +50,14 @@ fn main() {
     println!("   on_topic seed comments not judged off-topic (relevance at least {below}): {kept} of {on}");
     if verbose {
         for r in &seeds.rows {
-            if std::env::var("ALL").is_ok() || matches!(r.label, Label::OnTopic | Label::OffTopic) {
+            if matches!(r.label, Label::OnTopic | Label::OffTopic) {
                 println!(
                     "   {} {} {}",
                     r.id,
                     r.label,
                     r.relevance.map_or("-".into(), |x| format!("{x:.3}"))
                 );
-                if std::env::var("EXPLAIN").is_ok() {
+                {
                     explain(&threaded, &data, &r.id);
                 }
             }
@@ -75,7 +75,7 @@ fn main() {
     if verbose {
         for (r, a, t) in yt.misses.iter().take(40) {
             println!("   {r:.3} {} {:?}", &a[..3], t);
-            if std::env::var("EXPLAIN").is_ok() {
+            {
                 print_evidence(m.relevance_evidence(a, t, None));
             }
         }
