@@ -72,7 +72,21 @@ fn main() {
         yt.off as f64 / yt.judged as f64,
         yt.unscored
     );
+    // The same after the seed comments went through the moderator: the two
+    // seed articles with comments have a running thread, whose mean
+    // relevance short comments naming a topic word take over.
+    let yt_thread = youtube(&threaded, &data);
+    println!(
+        "2. the same with the seed threads running: {} of {} ({:.3})",
+        yt_thread.off,
+        yt_thread.judged,
+        yt_thread.off as f64 / yt_thread.judged as f64,
+    );
     if verbose {
+        for (r, a, t) in yt_thread.misses.iter().take(20) {
+            println!("   thread {r:.3} {} {:?}", &a[..3], t);
+            print_evidence(threaded.relevance_evidence(a, t, None));
+        }
         for (r, a, t) in yt.misses.iter().take(40) {
             println!("   {r:.3} {} {:?}", &a[..3], t);
             {
@@ -112,8 +126,8 @@ fn print_evidence(r: Option<comment_sieve::moderate::relevance::Relevance>) {
             .iter()
             .map(|w| {
                 format!(
-                    "{}:{:.1}({:.4},{:.4})",
-                    w.word, w.llr, w.background, w.topic
+                    "{}:{:.1}({:.4},{:.4},{})",
+                    w.word, w.llr, w.background, w.topic, w.source
                 )
             })
             .collect();

@@ -68,6 +68,9 @@ fn seed_comments_through_the_moderator() {
         );
     }
     println!("labels agree with the hand labels: {agree}/25 (comments seen in training)");
+    // Measured 23 (README): `time-2012-0019` is taken for abuse and the
+    // spam duplicate `time-2012-0023` for on-topic.
+    assert!(agree >= 23, "{agree}/25");
     let max_off = off.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let above = on.iter().filter(|&&r| r > max_off).count();
     println!(
@@ -108,6 +111,15 @@ fn youtube_comments_are_off_topic_for_the_seed_articles() {
     );
     assert!(y.judged >= 1500, "{}", y.judged);
     assert_eq!(y.off, y.judged, "{:?}", &y.misses[..y.misses.len().min(5)]);
+    // With the seed threads running, short comments that name a word of
+    // the topic take over the thread's relevance: some get through
+    // (measured 1,623 of 1,700 still off-topic, README).
+    let mut m = moderator_with_articles();
+    relevance_support::seed_ordering(&mut m, &data(), true);
+    let t = relevance_support::youtube(&m, &data());
+    println!("with the seed threads running: {}/{}", t.off, t.judged);
+    assert_eq!(t.judged, y.judged);
+    assert!(t.off * 100 >= t.judged * 93, "{}/{}", t.off, t.judged);
 }
 
 /// Check 3: Fox News comments prefer their own article over a drawn other
@@ -125,7 +137,7 @@ fn fox_comments_prefer_their_own_article() {
         thread.share(),
         thread.ties
     );
-    // Measured 0.708 and 0.879 (README); half the comments share no word
+    // Measured 0.699 and 0.901 (README); half the comments share no word
     // with their article's one-sentence lead, hence the ties.
     assert!(lead.share() >= 0.65, "{}", lead.share());
     assert!(thread.share() >= 0.85, "{}", thread.share());

@@ -260,6 +260,22 @@ impl From<&Duplicate> for DuplicateRef {
     }
 }
 
+/// An article's approved comments: their words, and their mean relevance
+/// to the article.
+#[derive(Debug, Default)]
+struct Thread {
+    words: ArticleProfile,
+    relevance_sum: f64,
+    scored: u32,
+}
+
+impl Thread {
+    /// Mean relevance of the comments that had a score.
+    fn relevance(&self) -> Option<f64> {
+        (self.scored > 0).then(|| self.relevance_sum / self.scored as f64)
+    }
+}
+
 /// Applies a [`Policy`] with a classifier, article relevance and a
 /// duplicate detector.
 #[derive(Debug)]
@@ -270,7 +286,7 @@ pub struct Moderator {
     /// Every registered article together.
     site: ArticleProfile,
     /// Each article's approved comments.
-    threads: HashMap<String, ArticleProfile>,
+    threads: HashMap<String, Thread>,
     detector: DuplicateDetector,
     hold_words: HashSet<String>,
     block_words: HashSet<String>,
@@ -364,10 +380,12 @@ impl Moderator {
         let article = self.articles.get(article_id)?;
         let tk = &self.classifier.model().extractor().tokenizer;
         let rate = |w: &str| self.background_rate(w);
+        let thread = self.threads.get(article_id);
         let mut topic = relevance::Topic {
             article,
             context: None,
-            thread: self.threads.get(article_id),
+            thread: thread.map(|t| &t.words),
+            thread_relevance: thread.and_then(Thread::relevance),
             site: &self.site,
         };
         // The replied-to comment lends its words only when it is on-topic
@@ -383,35 +401,49 @@ impl Moderator {
     }
 
     /// Adds `text` to the thread of article `article_id`: its words then
-    /// count as (weaker) evidence for later comments. [`Moderator::moderate`]
-    /// does this for every comment it approves under a registered article.
+    /// count as (weaker) evidence for later comments, and its relevance to
+    /// the article joins the thread's mean, which short comments can take
+    /// over ([`relevance::Topic::thread_relevance`]).
+    /// [`Moderator::moderate`] does this for every comment it approves
+    /// under a registered article.
     pub fn add_to_thread(&mut self, article_id: &str, text: &str) {
+        let r = self.relevance(article_id, text, None);
+        self.join_thread(article_id, text, r);
+    }
+
+    fn join_thread(&mut self, article_id: &str, text: &str, relevance: Option<f64>) {
         if self.articles.contains_key(article_id) {
             let tk = &self.classifier.model().extractor().tokenizer;
-            self.threads
-                .entry(article_id.to_string())
-                .or_default()
-                .add_text(tk, text);
+            let t = self.threads.entry(article_id.to_string()).or_default();
+            t.words.add_text(tk, text);
+            if let Some(r) = relevance {
+                t.relevance_sum += r;
+                t.scored += 1;
+            }
         }
     }
 
     /// Share of comments in general (the model's spam and abuse training
     /// data) that use `word`, smoothed with [`BACKGROUND_PRIOR`] comments.
-    /// A word's forms share a stem ("view", "views", "viewed"), and the most
-    /// common form speaks for all of them.
+    /// A word's forms share a stem ("view", "views", "viewed"): the
+    /// comments using any of them count (the forms' counts summed, an upper
+    /// bound), so that an ordinary word with many forms ("include",
+    /// "including") does not look rare.
     fn background_rate(&self, word: &str) -> f64 {
         let stem = relevance::stem(word);
-        let df = [word, stem]
+        let mut forms: Vec<String> = [word, stem]
             .into_iter()
             .map(str::to_string)
             .chain(["s", "es", "ing", "ed", "y", "ies", "e"].map(|s| format!("{stem}{s}")))
-            .filter_map(|w| {
-                self.background
-                    .get(&token_key(TokenKind::Word, &w))
-                    .copied()
-            })
-            .fold(0.0f32, f32::max) as f64;
-        (df + BACKGROUND_PRIOR) / (self.background_docs + 1.0)
+            .collect();
+        forms.sort();
+        forms.dedup();
+        let df: f64 = forms
+            .iter()
+            .filter_map(|w| self.background.get(&token_key(TokenKind::Word, w)))
+            .map(|&n| n as f64)
+            .sum();
+        (df.min(self.background_docs) + BACKGROUND_PRIOR) / (self.background_docs + 1.0)
     }
 
     /// Moderates a comment and remembers it for duplicate checks.
@@ -527,7 +559,7 @@ impl Moderator {
         }
         if action == Action::Approve {
             if let Some(a) = comment.article_id.as_deref() {
-                self.add_to_thread(a, &comment.text);
+                self.join_thread(a, &comment.text, relevance);
             }
         }
         Verdict {
@@ -636,18 +668,52 @@ impl Moderator {
 }
 
 /// Document frequencies of the spam and abuse heads' features (binary
-/// features count documents; counted features approximate them).
+/// features count documents; counted features approximate them), without
+/// the examples that carry a topic label.
+///
+/// Those examples (the label head's: comments hand-labeled on- or
+/// off-topic under the site's own articles) speak of the very articles
+/// relevance is measured against; counted as general comment language they
+/// make an article's own words ("pakistan" under an article on Pakistan)
+/// look common. They are subtracted: each trained the spam head, and all
+/// but the spam-labeled ones the abuse head too ([`Example::labeled`]).
+/// What remains is comments from other sources (music videos, other news
+/// threads).
+///
+/// [`Example::labeled`]: crate::Example::labeled
 fn background(model: &Model) -> (HashMap<u64, f32>, f64) {
     let mut df: HashMap<u64, f32> = HashMap::new();
-    let mut docs = 0u64;
-    for h in model.heads.iter().filter(|h| h.name != "label") {
-        docs += h.class_counts.iter().sum::<u64>();
+    let mut docs = 0f64;
+    for h in &model.heads {
         let c = h.n_classes();
+        // How many times each class's examples were counted above.
+        let times: Vec<f32> = if h.name == "label" {
+            h.classes
+                .iter()
+                .map(|k| if k == "spam" { -1.0 } else { -2.0 })
+                .collect()
+        } else {
+            vec![1.0; c]
+        };
+        docs += h
+            .class_counts
+            .iter()
+            .zip(&times)
+            .map(|(&n, &t)| n as f64 * t as f64)
+            .sum::<f64>();
         for (i, k) in h.keys.iter().enumerate() {
-            *df.entry(*k).or_default() += h.counts[i * c..(i + 1) * c].iter().sum::<f32>();
+            let n: f32 = h.counts[i * c..(i + 1) * c]
+                .iter()
+                .zip(&times)
+                .map(|(n, t)| n * t)
+                .sum();
+            *df.entry(*k).or_default() += n;
         }
     }
-    (df, docs as f64)
+    for v in df.values_mut() {
+        *v = v.max(0.0);
+    }
+    (df, docs.max(0.0))
 }
 
 fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, head: &str) {

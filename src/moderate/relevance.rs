@@ -4,8 +4,10 @@
 //! A comment's *content words* are its word tokens of three letters or
 //! more that are not common function words, lightly stemmed (plural `s`,
 //! `ing`, `ed` endings). Each is compared with general comment language:
-//! the share of comments that use it in the model's own training counts.
-//! Words most comments use ("video", "love", "people": at least
+//! the share of comments that use it in the model's own training counts,
+//! leaving out the comments hand-labeled on- or off-topic (those speak of
+//! the site's own articles: counted as general language they would make an
+//! article's own words look common). Words most comments use ("video", "love", "people": at least
 //! [`GENERIC_SHARE`] of comments) are generic and count for nothing.
 //!
 //! Every other content word the topic uses is evidence, weighed by the log
@@ -20,6 +22,14 @@
 //! that grows with the comment's length ([`threshold`]): a long comment
 //! has more chances to share a word by accident. The relevance is the
 //! logistic of the evidence over the threshold, 0.5 at the threshold.
+//!
+//! A short comment ([`SHORT_COMMENT`] non-generic words or fewer) has few
+//! chances to show evidence. Under an article whose thread of approved
+//! comments is running, a short comment that names words of the article,
+//! of the comment it replies to or of the site ([`INHERIT_EVIDENCE`])
+//! takes over the thread's mean relevance when its own is lower: a short
+//! remark in a discussion ("And now Pakistan begs America annually for
+//! aid") answers the discussion.
 //!
 //! So a comment without article-specific words is off-topic (relevance
 //! below 0.05 for a comment with no evidence at all), not neutral. The
@@ -368,6 +378,16 @@ pub const SITE_WEIGHT: f64 = 0.5;
 /// much.
 pub const THREAD_WEIGHT: f64 = 0.5;
 
+/// A comment with at most this many non-generic content words is short:
+/// too few words to show much evidence with.
+pub const SHORT_COMMENT: usize = 6;
+
+/// Evidence of its own (from the article, the replied-to comment or the
+/// site; not the thread) a short comment needs to take over its thread's
+/// relevance: a word of the topic that general comments rarely use. Set on
+/// the development data (the weakest on-topic seed remark has 0.45).
+pub const INHERIT_EVIDENCE: f64 = 0.3;
+
 /// Evidence a comment with `n` non-generic content words needs for a
 /// relevance of 0.5: `3 + ln n`.
 pub fn threshold(n: usize) -> f64 {
@@ -385,6 +405,8 @@ pub struct WordEvidence {
     pub topic: f64,
     /// Its evidence: capped log likelihood ratio, times the source's weight.
     pub llr: f64,
+    /// The source that gave it: `article`, `context`, `thread` or `site`.
+    pub source: &'static str,
 }
 
 /// A comment's relevance to an article, with the evidence behind it.
@@ -398,6 +420,11 @@ pub struct Relevance {
     pub threshold: f64,
     /// The words that gave evidence, strongest first.
     pub words: Vec<WordEvidence>,
+    /// Non-generic content words (the `n` of [`threshold`]).
+    pub counted: usize,
+    /// Whether the score is the thread's, taken over by a short comment
+    /// ([`Topic::thread_relevance`]).
+    pub inherited: bool,
 }
 
 /// Where a comment's topic words can come from, each with its weight.
@@ -409,6 +436,13 @@ pub struct Topic<'a> {
     pub context: Option<&'a ArticleProfile>,
     /// The article's approved comments so far.
     pub thread: Option<&'a ArticleProfile>,
+    /// Mean relevance of the thread's approved comments, when some were
+    /// scored. A short comment ([`SHORT_COMMENT`]) that names at least one
+    /// topic word takes it over when its own score is lower: a short
+    /// remark in a running discussion ("And now Pakistan begs America
+    /// annually for aid") answers the discussion, and has too few words to
+    /// show the evidence a longer comment can.
+    pub thread_relevance: Option<f64>,
     /// Every registered article.
     pub site: &'a ArticleProfile,
 }
@@ -421,10 +455,10 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
         return None;
     }
     let sources = [
-        (Some(topic.article), 1.0),
-        (topic.context, 1.0),
-        (topic.thread, THREAD_WEIGHT),
-        (Some(topic.site), SITE_WEIGHT),
+        ("article", Some(topic.article), 1.0),
+        ("context", topic.context, 1.0),
+        ("thread", topic.thread, THREAD_WEIGHT),
+        ("site", Some(topic.site), SITE_WEIGHT),
     ];
     let mut evidence = 0.0;
     let mut n = 0;
@@ -437,12 +471,12 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
         let p_bg = (bg / WORDS_PER_COMMENT).max(1e-9);
         let best = sources
             .iter()
-            .filter_map(|&(src, weight)| {
+            .filter_map(|&(name, src, weight)| {
                 let p = src?.rate(w);
                 let llr = ((TOPIC_MIX * p + (1.0 - TOPIC_MIX) * p_bg) / p_bg).ln();
-                Some((weight * llr.min(WORD_CAP), p))
+                Some((weight * llr.min(WORD_CAP), p, name))
             })
-            .fold((0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+            .fold((0.0, 0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
         if best.0 > 0.0 {
             evidence += best.0;
             ev.push(WordEvidence {
@@ -450,16 +484,34 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
                 background: bg,
                 topic: best.1,
                 llr: best.0,
+                source: best.2,
             });
         }
     }
     ev.sort_by(|a, b| b.llr.total_cmp(&a.llr).then_with(|| a.word.cmp(&b.word)));
     let threshold = threshold(n);
+    let mut score = 1.0 / (1.0 + (threshold - evidence).exp());
+    let mut inherited = false;
+    // Evidence of its own: from the article, the replied-to comment or the
+    // site, not words borrowed from the thread whose score it would take.
+    let own: f64 = ev
+        .iter()
+        .filter(|w| w.source != "thread")
+        .map(|w| w.llr)
+        .sum();
+    if let Some(t) = topic.thread_relevance {
+        if n <= SHORT_COMMENT && own >= INHERIT_EVIDENCE && t > score {
+            score = t;
+            inherited = true;
+        }
+    }
     Some(Relevance {
-        score: 1.0 / (1.0 + (threshold - evidence).exp()),
+        score,
         evidence,
         threshold,
         words: ev,
+        counted: n,
+        inherited,
     })
 }
 
@@ -499,6 +551,7 @@ mod tests {
             article: &a,
             context: None,
             thread: None,
+            thread_relevance: None,
             site: &a,
         };
         let on = relevance(&on, &topic).unwrap();
@@ -514,5 +567,48 @@ mod tests {
         let common = |_: &str| 0.5;
         let generic = content_words(&tk, "Washington agencies talk", &common);
         assert_eq!(relevance(&generic, &topic).unwrap().evidence, 0.0);
+    }
+
+    #[test]
+    fn short_comments_take_over_the_thread_relevance() {
+        let tk = Tokenizer::default();
+        let rare = |_: &str| 1e-4;
+        let a = ArticleProfile::new(
+            &tk,
+            "Spy agencies talk",
+            "The ISI met the CIA in Washington.",
+        );
+        let running = Topic {
+            article: &a,
+            context: None,
+            thread: None,
+            thread_relevance: Some(0.9),
+            site: &a,
+        };
+        let alone = Topic {
+            thread_relevance: None,
+            ..running
+        };
+        // One article word in a short remark: too little evidence alone.
+        let short = content_words(&tk, "And the ISI begs annually for money", &rare);
+        let r = relevance(&short, &alone).unwrap();
+        assert!(r.score < 0.45 && !r.inherited, "{r:?}");
+        let r = relevance(&short, &running).unwrap();
+        assert!(r.score == 0.9 && r.inherited, "{r:?}");
+        // A short remark naming nothing of the topic, and a long comment
+        // with the same evidence, keep their own score.
+        let none = content_words(&tk, "Great song, subscribe to my channel", &rare);
+        assert!(!relevance(&none, &running).unwrap().inherited);
+        let long = content_words(
+            &tk,
+            "And the ISI begs annually for money while singers dance, drummers play, \
+             guitars ring and choirs hum every evening",
+            &rare,
+        );
+        let r = relevance(&long, &running).unwrap();
+        assert!(
+            r.counted > SHORT_COMMENT && !r.inherited && r.score < 0.45,
+            "{r:?}"
+        );
     }
 }
