@@ -109,6 +109,19 @@ fn main() {
             fox.unscored
         );
     }
+    for (thread, what) in [
+        (false, "title + lead"),
+        (true, "title + lead + earlier comments"),
+    ] {
+        let fox = fox_held_out(&data, FOX_SEED, thread);
+        println!(
+            "3. the same ({what}), background without the two articles' comments: {} wins, {} ties of {} ({:.3}, ties half)",
+            fox.wins,
+            fox.ties,
+            fox.n,
+            fox.share(),
+        );
+    }
 }
 
 fn explain(m: &comment_sieve::moderate::Moderator, data: &Path, id: &str) {

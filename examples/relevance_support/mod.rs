@@ -16,7 +16,9 @@
 
 use std::path::Path;
 
-use comment_sieve::moderate::Moderator;
+use std::collections::HashMap;
+
+use comment_sieve::moderate::{Background, Moderator};
 use comment_sieve::{datasets, Comment, Label};
 
 #[path = "../rng/mod.rs"]
@@ -235,9 +237,34 @@ impl FoxRanking {
 /// with the comments posted before them (as on a live site; the draw is the
 /// same).
 pub fn fox(data: &Path, seed: u64, thread: bool) -> FoxRanking {
+    fox_with(data, seed, thread, false)
+}
+
+/// [`fox`] with, for each comment, a background made of every comment in
+/// `data/` (seed pages, YouTube, Fox News) except those under the two
+/// articles compared: general comment language that has not already seen
+/// the discussions of the articles, as on a live site where an article's
+/// comments are new. (The default background, the model's training
+/// comments, holds every Fox comment: "obama" under the Obama article then
+/// looks like an everyday comment word.)
+pub fn fox_held_out(data: &Path, seed: u64, thread: bool) -> FoxRanking {
+    fox_with(data, seed, thread, true)
+}
+
+fn fox_with(data: &Path, seed: u64, thread: bool, held_out: bool) -> FoxRanking {
     let fox = datasets::fox_comments(&data.join("fox-news-comments/dev.jsonl"))
         .expect("fox dev file is readable");
+    let mut elsewhere: Vec<String> = datasets::seed_comments(&data.join("seed_comments.jsonl"))
+        .expect("seed_comments.jsonl is readable")
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    for f in datasets::YOUTUBE_FILES {
+        let yt = datasets::youtube(&data.join(f)).expect("YouTube file is readable");
+        elsewhere.extend(yt.into_iter().map(|e| e.text));
+    }
     let mut m = Moderator::default();
+    let mut backgrounds: HashMap<(String, String), Background> = HashMap::new();
     let mut titles: Vec<String> = fox.iter().map(|c| c.title.clone()).collect();
     titles.sort();
     titles.dedup();
@@ -254,6 +281,18 @@ pub fn fox(data: &Path, seed: u64, thread: bool) -> FoxRanking {
     for c in &fox {
         let others: Vec<&String> = titles.iter().filter(|t| **t != c.title).collect();
         let other = *rng.pick(&others);
+        if held_out {
+            let key = (c.title.clone(), other.clone());
+            let b = backgrounds.entry(key).or_insert_with(|| {
+                let texts = elsewhere.iter().map(String::as_str).chain(
+                    fox.iter()
+                        .filter(|f| f.title != c.title && f.title != *other)
+                        .map(|f| f.text.as_str()),
+                );
+                Background::from_texts(m.tokenizer(), texts)
+            });
+            m.set_background(b.clone());
+        }
         let (Some(own), Some(alt)) = (
             m.relevance(&c.title, &c.text, None),
             m.relevance(other, &c.text, None),

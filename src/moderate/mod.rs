@@ -260,6 +260,40 @@ impl From<&Duplicate> for DuplicateRef {
     }
 }
 
+/// General comment language for relevance: how many comments use each
+/// word.
+#[derive(Debug, Clone, Default)]
+pub struct Background {
+    df: HashMap<u64, f32>,
+    docs: f64,
+}
+
+impl Background {
+    /// The share of `texts` using each word (as `tokenizer` reads it). A
+    /// site can build it from comments elsewhere; a measurement can keep
+    /// the comments of the articles it compares out of it.
+    pub fn from_texts<'t>(
+        tokenizer: &crate::tokenize::Tokenizer,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) -> Self {
+        let mut b = Background::default();
+        for text in texts {
+            let mut seen = HashSet::new();
+            let norm = normalize(text);
+            tokenizer.scan(&norm, text, |t| {
+                if t.kind == TokenKind::Word {
+                    seen.insert(token_key(TokenKind::Word, t.text));
+                }
+            });
+            for k in seen {
+                *b.df.entry(k).or_default() += 1.0;
+            }
+            b.docs += 1.0;
+        }
+        b
+    }
+}
+
 /// An article's approved comments: their words, and their mean relevance
 /// to the article.
 #[derive(Debug, Default)]
@@ -398,6 +432,19 @@ impl Moderator {
             .map(|c| ArticleProfile::new(tk, "", c));
         topic.context = parent.as_ref();
         relevance::relevance(&content_words(tk, text, &rate), &topic)
+    }
+
+    /// Replaces the background (general comment language; by default the
+    /// model's training comments without the topic-labeled ones), e.g. with
+    /// [`Background::from_texts`] of comments from elsewhere.
+    pub fn set_background(&mut self, background: Background) {
+        self.background = background.df;
+        self.background_docs = background.docs;
+    }
+
+    /// The tokenizer relevance reads words with.
+    pub fn tokenizer(&self) -> &crate::tokenize::Tokenizer {
+        &self.classifier.model().extractor().tokenizer
     }
 
     /// Adds `text` to the thread of article `article_id`: its words then
