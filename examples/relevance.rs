@@ -9,9 +9,12 @@
 //! 1. seed comments labeled `on_topic` scoring above the `off_topic` one,
 //!    each against its own seed article;
 //! 2. YouTube ham comments (music videos) × the five seed articles judged
-//!    off-topic (relevance below the policy's `off_topic_below`);
+//!    off-topic (relevance below the policy's `off_topic_below`), also
+//!    after the seed comments went through the moderator (threads running);
 //! 3. Fox News dev comments: own article (title + lead) ahead of another
-//!    article drawn with a fixed seed, ties counted half.
+//!    article drawn with a fixed seed, ties counted half; also with the
+//!    earlier comments as threads, and with a background that leaves out
+//!    the two compared articles' comments.
 //!
 //! The default model's background counts are trained on these same files:
 //! development figures, not held-out ones.
