@@ -1,6 +1,9 @@
 //! The moderation policy on the seed pages, relevance on real comments,
 //! and feedback learning.
 
+#[path = "../examples/relevance_support/mod.rs"]
+mod relevance_support;
+
 use std::path::{Path, PathBuf};
 
 use comment_sieve::moderate::{Action, Feedback, Moderator, Policy};
@@ -9,35 +12,18 @@ use linfa::prelude::*;
 use linfa::DatasetView;
 use linfa_bayes::MultinomialNb;
 use ndarray::{Array1, Array2};
-use serde::Deserialize;
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
-#[derive(Deserialize)]
-struct Article {
-    id: String,
-    title: String,
-    body: String,
-}
-
-fn articles() -> Vec<Article> {
-    std::fs::read_to_string(data().join("seed_articles.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn moderator_with_articles() -> Moderator {
-    let mut m = Moderator::default();
-    for a in articles() {
-        m.add_article(&a.id, &a.title, &a.body);
-    }
-    m
+    relevance_support::seed_moderator(&data())
 }
 
+/// The seed comments in page order, each a reply to the comment it names
+/// at its start ([`relevance_support::replied_to`]), as the README's seed
+/// table shows them.
 #[test]
 fn seed_comments_through_the_moderator() {
     let mut m = moderator_with_articles();
@@ -46,12 +32,13 @@ fn seed_comments_through_the_moderator() {
     println!("| id | hand label | action | label | relevance | duplicate of |");
     println!("|---|---|---|---|---|---|");
     let mut agree = 0;
-    for s in &seeds {
+    for (i, s) in seeds.iter().enumerate() {
         let mut c = Comment::new(&s.id, &s.text);
         c.author = s.author.clone();
         c.article_id = s.article_id.clone();
-        let rel = m.relevance(s.article_id.as_deref().unwrap(), &s.text, None);
-        let v = m.moderate(&c);
+        let parent = relevance_support::replied_to(&seeds, i).map(|p| p.text.as_str());
+        let rel = m.relevance(s.article_id.as_deref().unwrap(), &s.text, parent);
+        let v = m.moderate_in_reply(&c, parent);
         agree += usize::from(v.label == s.label);
         println!(
             "| {} | {} | {:?} | {} | {} | {} |",
@@ -81,79 +68,97 @@ fn seed_comments_through_the_moderator() {
         );
     }
     println!("labels agree with the hand labels: {agree}/25 (comments seen in training)");
+    // Measured 23 (README): `time-2012-0019` is taken for abuse and the
+    // spam duplicate `time-2012-0023` for on-topic.
+    assert!(agree >= 23, "{agree}/25");
     let max_off = off.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let above = on.iter().filter(|&&r| r > max_off).count();
     println!(
         "relevance: {above}/{} on_topic comments score above the off_topic one ({max_off:.2})",
         on.len()
     );
-    assert!(
-        !off.is_empty() && above * 10 >= on.len() * 8,
-        "{above}/{}",
-        on.len()
-    );
+    assert!(!off.is_empty() && above == on.len(), "{above}/{}", on.len());
 }
 
+/// Check 1 of `examples/relevance.rs`: every on-topic seed comment scores
+/// above the off-topic one when the comments go through the moderator in
+/// page order (thread and replies); alone, the reply that shares no word
+/// with the article (`time-2012-0019`) is the one that falls below.
+#[test]
+fn seed_ordering_on_topic_above_off_topic() {
+    let d = data();
+    let threaded = relevance_support::seed_ordering(&mut moderator_with_articles(), &d, true);
+    assert_eq!(threaded.above(), (12, 12), "max off {}", threaded.max_off());
+    let alone = relevance_support::seed_ordering(&mut moderator_with_articles(), &d, false);
+    assert_eq!(alone.above(), (11, 12));
+    let below: Vec<&str> = alone
+        .rows
+        .iter()
+        .filter(|r| r.label == Label::OnTopic && r.relevance.unwrap() <= alone.max_off())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(below, ["time-2012-0019"]);
+}
+
+/// Check 2: no YouTube ham comment (music videos) is judged anything but
+/// off-topic for any seed article.
 #[test]
 fn youtube_comments_are_off_topic_for_the_seed_articles() {
-    let m = moderator_with_articles();
-    let below = m.policy().off_topic_below;
-    let (mut judged, mut off) = (0, 0);
-    for f in datasets::YOUTUBE_FILES {
-        for e in datasets::youtube(&data().join(f)).unwrap() {
-            if e.spam != Some(false) {
-                continue;
-            }
-            for a in articles() {
-                if let Some(r) = m.relevance(&a.id, &e.text, None) {
-                    judged += 1;
-                    off += usize::from(r < below);
-                }
-            }
-        }
-    }
-    let share = off as f64 / judged as f64;
-    println!("YouTube ham × seed articles: {off}/{judged} off-topic ({share:.3})");
-    // Measured 0.81 with the default threshold (see README); short music
-    // comments with one news word ("2 billion views") still pass.
-    assert!(share >= 0.75, "{share}");
+    let y = relevance_support::youtube(&moderator_with_articles(), &data());
+    println!(
+        "YouTube ham × seed articles: {}/{} off-topic",
+        y.off, y.judged
+    );
+    assert!(y.judged >= 1500, "{}", y.judged);
+    assert_eq!(y.off, y.judged, "{:?}", &y.misses[..y.misses.len().min(5)]);
+    // With the seed threads running, short comments that name a word of
+    // the topic take over the thread's relevance: some get through
+    // (measured 1,623 of 1,700 still off-topic, README).
+    let mut m = moderator_with_articles();
+    relevance_support::seed_ordering(&mut m, &data(), true);
+    let t = relevance_support::youtube(&m, &data());
+    println!("with the seed threads running: {}/{}", t.off, t.judged);
+    assert_eq!(t.judged, y.judged);
+    assert!(t.off * 100 >= t.judged * 93, "{}/{}", t.off, t.judged);
 }
 
+/// Check 3: Fox News comments prefer their own article over a drawn other
+/// one; with the thread of earlier comments, in at least 85 % of cases.
 #[test]
 fn fox_comments_prefer_their_own_article() {
-    let fox = datasets::fox_comments(&data().join("fox-news-comments/dev.jsonl")).unwrap();
-    let mut m = Moderator::default();
-    let mut titles: Vec<String> = fox.iter().map(|c| c.title.clone()).collect();
-    titles.sort();
-    titles.dedup();
-    for c in &fox {
-        m.add_article(&c.title, &c.title, &c.meta);
-    }
-    // A fixed pseudo-random other article for each comment.
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let (mut wins, mut ties, mut n) = (0, 0, 0);
-    for c in &fox {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let others: Vec<&String> = titles.iter().filter(|t| **t != c.title).collect();
-        let other = others[(state % others.len() as u64) as usize];
-        let (Some(own), Some(alt)) = (
-            m.relevance(&c.title, &c.text, None),
-            m.relevance(other, &c.text, None),
-        ) else {
-            continue;
-        };
-        n += 1;
-        if own > alt {
-            wins += 1;
-        } else if own == alt {
-            ties += 1;
-        }
-    }
-    let share = (wins as f64 + 0.5 * ties as f64) / n as f64;
-    println!("Fox dev: own article outranks a random other in {wins}/{n}, ties {ties}: {share:.3} (ties count half)");
-    assert!(share >= 0.5);
+    let d = data();
+    let seed = relevance_support::FOX_SEED;
+    let lead = relevance_support::fox(&d, seed, false);
+    let thread = relevance_support::fox(&d, seed, true);
+    println!(
+        "Fox dev: title + lead {:.3} ({} ties), with earlier comments {:.3} ({} ties)",
+        lead.share(),
+        lead.ties,
+        thread.share(),
+        thread.ties
+    );
+    // Measured 0.699 and 0.901 (README); half the comments share no word
+    // with their article's one-sentence lead, hence the ties.
+    assert!(lead.share() >= 0.65, "{}", lead.share());
+    assert!(thread.share() >= 0.85, "{}", thread.share());
+    assert!(thread.ties * 4 < lead.ties);
+    // A background that has not seen the two compared articles' comments
+    // changes little (measured 0.685 and 0.896): the ties come from
+    // comments that share no word with the lead, not from article words
+    // made to look common.
+    let held = relevance_support::fox_held_out(&d, seed, false);
+    let held_thread = relevance_support::fox_held_out(&d, seed, true);
+    println!(
+        "held-out background: title + lead {:.3}, with earlier comments {:.3}",
+        held.share(),
+        held_thread.share()
+    );
+    assert!(
+        held.share() >= 0.65 && held.share() < 0.75,
+        "{}",
+        held.share()
+    );
+    assert!(held_thread.share() >= 0.85, "{}", held_thread.share());
 }
 
 #[test]

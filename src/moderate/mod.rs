@@ -53,6 +53,12 @@ use crate::tokenize::TokenKind;
 
 use relevance::{content_words, ArticleProfile};
 
+/// Comments added to every word's background count. The background is
+/// small (a few thousand comments, vocabulary pruned of words seen once), so
+/// an unseen word is not taken as rare: an ordinary word an article uses
+/// once ("past", "month") is then weak evidence, not strong.
+const BACKGROUND_PRIOR: f64 = 5.0;
+
 /// What to do with a comment (the classifier's [`Decision`]).
 pub type Action = Decision;
 
@@ -254,6 +260,56 @@ impl From<&Duplicate> for DuplicateRef {
     }
 }
 
+/// General comment language for relevance: how many comments use each
+/// word.
+#[derive(Debug, Clone, Default)]
+pub struct Background {
+    df: HashMap<u64, f32>,
+    docs: f64,
+}
+
+impl Background {
+    /// The share of `texts` using each word (as `tokenizer` reads it). A
+    /// site can build it from comments elsewhere; a measurement can keep
+    /// the comments of the articles it compares out of it.
+    pub fn from_texts<'t>(
+        tokenizer: &crate::tokenize::Tokenizer,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) -> Self {
+        let mut b = Background::default();
+        for text in texts {
+            let mut seen = HashSet::new();
+            let norm = normalize(text);
+            tokenizer.scan(&norm, text, |t| {
+                if t.kind == TokenKind::Word {
+                    seen.insert(token_key(TokenKind::Word, t.text));
+                }
+            });
+            for k in seen {
+                *b.df.entry(k).or_default() += 1.0;
+            }
+            b.docs += 1.0;
+        }
+        b
+    }
+}
+
+/// An article's approved comments: their words, and their mean relevance
+/// to the article.
+#[derive(Debug, Default)]
+struct Thread {
+    words: ArticleProfile,
+    relevance_sum: f64,
+    scored: u32,
+}
+
+impl Thread {
+    /// Mean relevance of the comments that had a score.
+    fn relevance(&self) -> Option<f64> {
+        (self.scored > 0).then(|| self.relevance_sum / self.scored as f64)
+    }
+}
+
 /// Applies a [`Policy`] with a classifier, article relevance and a
 /// duplicate detector.
 #[derive(Debug)]
@@ -263,6 +319,8 @@ pub struct Moderator {
     articles: HashMap<String, ArticleProfile>,
     /// Every registered article together.
     site: ArticleProfile,
+    /// Each article's approved comments.
+    threads: HashMap<String, Thread>,
     detector: DuplicateDetector,
     hold_words: HashSet<String>,
     block_words: HashSet<String>,
@@ -305,6 +363,7 @@ impl Moderator {
             policy,
             articles: HashMap::new(),
             site: ArticleProfile::default(),
+            threads: HashMap::new(),
             detector,
         })
     }
@@ -335,36 +394,103 @@ impl Moderator {
         }
     }
 
-    /// Relevance of `text` to article `article_id` (the share of its content
-    /// words the article uses), with `context` (the comment it replies to)
-    /// counted as part of the article. `None` when the article is unknown or
-    /// the text has too few content words.
+    /// Relevance of `text` to article `article_id` in (0, 1): 0.5 where the
+    /// evidence that it speaks of the article (or of `context`, the comment
+    /// it replies to, when that one is on-topic) reaches the threshold; see
+    /// [`relevance`]. `None` when the article is unknown or the text has too
+    /// few content words.
     pub fn relevance(&self, article_id: &str, text: &str, context: Option<&str>) -> Option<f64> {
+        self.relevance_evidence(article_id, text, context)
+            .map(|r| r.score)
+    }
+
+    /// [`Moderator::relevance`] with the words that gave evidence.
+    pub fn relevance_evidence(
+        &self,
+        article_id: &str,
+        text: &str,
+        context: Option<&str>,
+    ) -> Option<relevance::Relevance> {
         let article = self.articles.get(article_id)?;
         let tk = &self.classifier.model().extractor().tokenizer;
         let rate = |w: &str| self.background_rate(w);
-        let words = content_words(tk, text, &rate);
-        let ctx = context.map(|c| content_words(tk, c, &rate));
-        relevance::relevance(&words, article, &self.site, ctx.as_ref())
+        let thread = self.threads.get(article_id);
+        let mut topic = relevance::Topic {
+            article,
+            context: None,
+            thread: thread.map(|t| &t.words),
+            thread_relevance: thread.and_then(Thread::relevance),
+            site: &self.site,
+        };
+        // The replied-to comment lends its words only when it is on-topic
+        // itself.
+        let parent = context
+            .filter(|c| {
+                relevance::relevance(&content_words(tk, c, &rate), &topic)
+                    .is_some_and(|r| r.score >= self.policy.on_topic_above)
+            })
+            .map(|c| ArticleProfile::new(tk, "", c));
+        topic.context = parent.as_ref();
+        relevance::relevance(&content_words(tk, text, &rate), &topic)
+    }
+
+    /// Replaces the background (general comment language; by default the
+    /// model's training comments without the topic-labeled ones), e.g. with
+    /// [`Background::from_texts`] of comments from elsewhere.
+    pub fn set_background(&mut self, background: Background) {
+        self.background = background.df;
+        self.background_docs = background.docs;
+    }
+
+    /// The tokenizer relevance reads words with.
+    pub fn tokenizer(&self) -> &crate::tokenize::Tokenizer {
+        &self.classifier.model().extractor().tokenizer
+    }
+
+    /// Adds `text` to the thread of article `article_id`: its words then
+    /// count as (weaker) evidence for later comments, and its relevance to
+    /// the article joins the thread's mean, which short comments can take
+    /// over ([`relevance::Topic::thread_relevance`]).
+    /// [`Moderator::moderate`] does this for every comment it approves
+    /// under a registered article.
+    pub fn add_to_thread(&mut self, article_id: &str, text: &str) {
+        let r = self.relevance(article_id, text, None);
+        self.join_thread(article_id, text, r);
+    }
+
+    fn join_thread(&mut self, article_id: &str, text: &str, relevance: Option<f64>) {
+        if self.articles.contains_key(article_id) {
+            let tk = &self.classifier.model().extractor().tokenizer;
+            let t = self.threads.entry(article_id.to_string()).or_default();
+            t.words.add_text(tk, text);
+            if let Some(r) = relevance {
+                t.relevance_sum += r;
+                t.scored += 1;
+            }
+        }
     }
 
     /// Share of comments in general (the model's spam and abuse training
-    /// data) that use `word`, smoothed: an unseen word gets half a comment.
-    /// A word's forms share a stem ("view", "views", "viewed"), and the most
-    /// common form speaks for all of them.
+    /// data) that use `word`, smoothed with [`BACKGROUND_PRIOR`] comments.
+    /// A word's forms share a stem ("view", "views", "viewed"): the
+    /// comments using any of them count (the forms' counts summed, an upper
+    /// bound), so that an ordinary word with many forms ("include",
+    /// "including") does not look rare.
     fn background_rate(&self, word: &str) -> f64 {
         let stem = relevance::stem(word);
-        let df = [word, stem]
+        let mut forms: Vec<String> = [word, stem]
             .into_iter()
             .map(str::to_string)
             .chain(["s", "es", "ing", "ed", "y", "ies", "e"].map(|s| format!("{stem}{s}")))
-            .filter_map(|w| {
-                self.background
-                    .get(&token_key(TokenKind::Word, &w))
-                    .copied()
-            })
-            .fold(0.0f32, f32::max) as f64;
-        (df + 0.5) / (self.background_docs + 1.0)
+            .collect();
+        forms.sort();
+        forms.dedup();
+        let df: f64 = forms
+            .iter()
+            .filter_map(|w| self.background.get(&token_key(TokenKind::Word, w)))
+            .map(|&n| n as f64)
+            .sum();
+        (df.min(self.background_docs) + BACKGROUND_PRIOR) / (self.background_docs + 1.0)
     }
 
     /// Moderates a comment and remembers it for duplicate checks.
@@ -478,6 +604,11 @@ impl Moderator {
                 span: None,
             });
         }
+        if action == Action::Approve {
+            if let Some(a) = comment.article_id.as_deref() {
+                self.join_thread(a, &comment.text, relevance);
+            }
+        }
         Verdict {
             action,
             label,
@@ -584,18 +715,52 @@ impl Moderator {
 }
 
 /// Document frequencies of the spam and abuse heads' features (binary
-/// features count documents; counted features approximate them).
+/// features count documents; counted features approximate them), without
+/// the examples that carry a topic label.
+///
+/// Those examples (the label head's: comments hand-labeled on- or
+/// off-topic under the site's own articles) speak of the very articles
+/// relevance is measured against; counted as general comment language they
+/// make an article's own words ("pakistan" under an article on Pakistan)
+/// look common. They are subtracted: each trained the spam head, and all
+/// but the spam-labeled ones the abuse head too ([`Example::labeled`]).
+/// What remains is comments from other sources (music videos, other news
+/// threads).
+///
+/// [`Example::labeled`]: crate::Example::labeled
 fn background(model: &Model) -> (HashMap<u64, f32>, f64) {
     let mut df: HashMap<u64, f32> = HashMap::new();
-    let mut docs = 0u64;
-    for h in model.heads.iter().filter(|h| h.name != "label") {
-        docs += h.class_counts.iter().sum::<u64>();
+    let mut docs = 0f64;
+    for h in &model.heads {
         let c = h.n_classes();
+        // How many times each class's examples were counted above.
+        let times: Vec<f32> = if h.name == "label" {
+            h.classes
+                .iter()
+                .map(|k| if k == "spam" { -1.0 } else { -2.0 })
+                .collect()
+        } else {
+            vec![1.0; c]
+        };
+        docs += h
+            .class_counts
+            .iter()
+            .zip(&times)
+            .map(|(&n, &t)| n as f64 * t as f64)
+            .sum::<f64>();
         for (i, k) in h.keys.iter().enumerate() {
-            *df.entry(*k).or_default() += h.counts[i * c..(i + 1) * c].iter().sum::<f32>();
+            let n: f32 = h.counts[i * c..(i + 1) * c]
+                .iter()
+                .zip(&times)
+                .map(|(n, t)| n * t)
+                .sum();
+            *df.entry(*k).or_default() += n;
         }
     }
-    (df, docs as f64)
+    for v in df.values_mut() {
+        *v = v.max(0.0);
+    }
+    (df, docs.max(0.0))
 }
 
 fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, head: &str) {
