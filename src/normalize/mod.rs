@@ -157,6 +157,8 @@ struct Builder {
     pending_space: Option<usize>,
     /// An entity decoded to a letter.
     decoded_letter: bool,
+    /// Any character was decoded from an entity.
+    decoded_other: bool,
 }
 
 impl Builder {
@@ -168,6 +170,7 @@ impl Builder {
             copy_orig: 0,
             pending_space: None,
             decoded_letter: false,
+            decoded_other: false,
         }
     }
 
@@ -295,7 +298,8 @@ fn is_clean_ascii(b: &[u8]) -> bool {
     true
 }
 
-/// One pass; also tells whether an entity decoded to a letter.
+/// One pass; also tells whether an entity decoded to a character that may
+/// join a word normalized on its own (then one more pass is needed).
 fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
     let bytes = text.as_bytes();
     let mut b = Builder::new(text.len());
@@ -369,8 +373,14 @@ fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
         i = end;
     }
     let letters = b.decoded_letter;
+    let other = b.decoded_other;
     let (out, map) = b.finish(text.len());
-    (out, map, letters)
+    // Any decoded character can join the words beside it into one word
+    // (`Ќ&#39;G` gives a Cyrillic letter, `'` and `g`: one word whose
+    // script mix is judged only on the next pass); ASCII text needs no
+    // such pass.
+    let again = letters || (other && !out.is_ascii());
+    (out, map, again)
 }
 
 /// Emits normalized word text that may contain white space (for example an
@@ -392,6 +402,7 @@ fn emit_decoded(b: &mut Builder, decoded: char, at: usize, scratch: &mut String)
         return;
     }
     b.decoded_letter |= decoded.is_alphabetic();
+    b.decoded_other = true;
     let mut buf = [0u8; 4];
     scratch.clear();
     unicode::normalize_word(decoded.encode_utf8(&mut buf), scratch);
