@@ -374,6 +374,11 @@ impl Table {
         }
     }
 
+    /// Number of rows (known keys).
+    pub(crate) fn n_rows(&self) -> usize {
+        self.values.len() / self.width.max(1)
+    }
+
     /// Row number `r`.
     pub(crate) fn row_at(&self, r: u32) -> &[f32] {
         let at = r as usize * self.width;
@@ -391,6 +396,18 @@ impl Model {
     pub fn table_bytes(&self) -> usize {
         self.table.heap_bytes()
     }
+}
+
+/// The probability of class `i` among per-class log-likelihoods `jll`:
+/// `softmax(jll)[i]` with the same arithmetic, without allocating.
+#[inline]
+pub(crate) fn softmax_at(jll: &[f64], i: usize) -> f64 {
+    let max = jll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return 1.0 / jll.len() as f64;
+    }
+    let sum: f64 = jll.iter().map(|&x| (x - max).exp()).sum();
+    (jll[i] - max).exp() / sum
 }
 
 /// Converts per-class log-likelihoods to probabilities with log-sum-exp.

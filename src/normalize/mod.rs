@@ -51,6 +51,12 @@ impl<'a> Normalized<'a> {
         self.maps.is_empty()
     }
 
+    /// The maps of the passes (for tests that compare paths).
+    #[cfg(test)]
+    pub(crate) fn maps(&self) -> &[OffsetMap] {
+        &self.maps
+    }
+
     /// The normalized text, owned.
     pub fn into_text(self) -> String {
         self.text.into_owned()
@@ -74,7 +80,7 @@ impl<'a> Normalized<'a> {
 /// normalized bytes to a run of original bytes as a whole (a decoded entity,
 /// a normalized word, a removed tag or a collapsed white-space run). Text that
 /// needed no change has a single segment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetMap {
     /// (normalized start, original start, is copy), sorted by normalized start.
     segs: Vec<(u32, u32, bool)>,
@@ -196,6 +202,25 @@ impl Builder {
         self.copy_orig = at + 1;
     }
 
+    /// Copies a run of ASCII bytes (lower-cased) from original offset `at`:
+    /// the same output and segments as [`Builder::copy_ascii`] byte by byte,
+    /// for a run in which every byte after the first continues the copy
+    /// (printable bytes and single spaces between them).
+    #[inline]
+    fn copy_ascii_run(&mut self, run: &str, at: usize) {
+        if self.pending_space.is_some() {
+            self.flush_space();
+        }
+        if !(self.copying && self.copy_orig == at) {
+            self.segs.push((self.out.len() as u32, at as u32, true));
+            self.copying = true;
+        }
+        let start = self.out.len();
+        self.out.push_str(run);
+        self.out[start..].make_ascii_lowercase();
+        self.copy_orig = at + run.len();
+    }
+
     /// Emits `text` as the replacement of original bytes starting at `at`.
     fn replace(&mut self, text: &str, at: usize) {
         if text.is_empty() {
@@ -238,13 +263,28 @@ impl Builder {
 /// Text longer than 4 GiB is not supported (offsets are 32-bit); callers
 /// cap input sizes long before that.
 pub fn normalize(text: &str) -> Normalized<'_> {
+    normalize_with(text, true)
+}
+
+/// [`normalize`] by its general path alone: byte by byte, every non-ASCII
+/// word through [`unicode::normalize_word`]. The reference that tests hold
+/// the fast paths to.
+#[cfg(test)]
+pub(crate) fn normalize_reference(text: &str) -> Normalized<'_> {
+    normalize_with(text, false)
+}
+
+/// [`normalize`], with (`fast`) or without the shortcuts for runs of plain
+/// ASCII and for ASCII words with invisible characters; both give the same
+/// text and maps.
+fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
     if is_clean_ascii(text.as_bytes()) {
         return Normalized {
             text: Cow::Borrowed(text),
             maps: Vec::new(),
         };
     }
-    let (mut out, map, mut letters) = normalize_slow(text);
+    let (mut out, map, mut letters) = normalize_slow(text, fast);
     let mut maps = vec![map];
     // Decoding can create markup ("&amp;lt;b&amp;gt;" decodes to "&lt;b&gt;"):
     // repeat until nothing is left to decode, so that normalizing is
@@ -253,7 +293,7 @@ pub fn normalize(text: &str) -> Normalized<'_> {
     // ("o&#1100;" gives "o" and a Cyrillic "ь" that, in one word, folds to
     // "ob"): one more pass normalizes that word whole.
     while maps.len() < MAX_PASSES && (letters || has_markup(&out)) {
-        let (next, map, l) = normalize_slow(&out);
+        let (next, map, l) = normalize_slow(&out, fast);
         out = next;
         letters = l;
         maps.push(map);
@@ -296,13 +336,21 @@ fn is_clean_ascii(b: &[u8]) -> bool {
 }
 
 /// One pass; also tells whether an entity decoded to a letter.
-fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
+fn normalize_slow(text: &str, fast: bool) -> (String, OffsetMap, bool) {
     let bytes = text.as_bytes();
     let mut b = Builder::new(text.len());
     let mut i = 0;
     let mut scratch = String::new();
     while i < bytes.len() {
         let c = bytes[i];
+        if fast && is_plain(c) {
+            // A run of printable ASCII and single spaces between printable
+            // bytes: copied in one go (the common case).
+            let j = plain_run_end(bytes, i);
+            b.copy_ascii_run(&text[i..j], i);
+            i = j;
+            continue;
+        }
         if c == b'<' {
             if let Some((len, href)) = html::parse_tag(&text[i..]) {
                 match href {
@@ -364,13 +412,36 @@ fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
         }
         let piece = &text[start..end];
         scratch.clear();
-        unicode::normalize_word(piece, &mut scratch);
+        if !(fast && unicode::normalize_ascii_word(piece, &mut scratch)) {
+            unicode::normalize_word(piece, &mut scratch);
+        }
         emit_spaced(&mut b, &scratch, start);
         i = end;
     }
     let letters = b.decoded_letter;
     let (out, map) = b.finish(text.len());
     (out, map, letters)
+}
+
+/// Printable ASCII that normalization copies as it is (lower-cased): not
+/// white space, not the start of markup.
+#[inline]
+fn is_plain(c: u8) -> bool {
+    c.is_ascii_graphic() && c != b'<' && c != b'&'
+}
+
+/// End of the run of plain bytes starting at the plain byte `i`, single
+/// spaces between plain bytes included.
+#[inline]
+fn plain_run_end(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    loop {
+        match bytes.get(j) {
+            Some(&c) if is_plain(c) => j += 1,
+            Some(b' ') if bytes.get(j + 1).is_some_and(|&n| is_plain(n)) => j += 2,
+            _ => return j,
+        }
+    }
 }
 
 /// Emits normalized word text that may contain white space (for example an
