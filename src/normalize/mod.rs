@@ -101,18 +101,11 @@ impl OffsetMap {
     }
 
     fn seg_index(&self, n: u32) -> usize {
-        // The last segment starting at or before n.
-        match self.segs.binary_search_by(|seg| seg.0.cmp(&n)) {
-            Ok(i) => {
-                // Several empty segments may start at n: take the last.
-                let mut i = i;
-                while i + 1 < self.segs.len() && self.segs[i + 1].0 == n {
-                    i += 1;
-                }
-                i
-            }
-            Err(i) => i.saturating_sub(1),
-        }
+        // The last segment starting at or before n (several empty segments
+        // may start at n: the last of them), or the first.
+        self.segs
+            .partition_point(|seg| seg.0 <= n)
+            .saturating_sub(1)
     }
 
     fn seg_end(&self, i: usize) -> (u32, u32) {
@@ -308,6 +301,9 @@ const MAX_PASSES: usize = 16;
 
 /// Whether `s` still holds a tag or an entity that normalization decodes.
 fn has_markup(s: &str) -> bool {
+    if !s.bytes().any(|b| b == b'&' || b == b'<') {
+        return false;
+    }
     s.match_indices(['&', '<']).any(|(i, m)| {
         if m == "&" {
             html::parse_entity(&s[i..]).is_some()

@@ -329,6 +329,12 @@ impl Scan<'_, '_> {
         let a2 = a + lead;
         let t = &s[a2..b];
         self.punct_shapes(a, b, f);
+        if let Some(n) = plain_word_len(c.as_bytes()) {
+            // The common case, "word" or "word.": what the general path
+            // below makes of it, without its searches.
+            self.word(&c[..n], a..a + n, f);
+            return;
+        }
         if looks_like_link(t) {
             if let Some((link, used)) = url::parse_link(t) {
                 self.links += 1;
@@ -688,6 +694,28 @@ fn split_offsets<'s>(s: &'s str, seps: &'s [char]) -> impl Iterator<Item = (usiz
         off += p.len() + 1;
         (at, p)
     })
+}
+
+/// The length of the word when chunk `c` is lower-case ASCII letters
+/// followed only by punctuation that ends a word (`word`, `word.`,
+/// `word?!`): such a chunk yields that word alone (and the shapes of its
+/// punctuation). `None` for any other chunk, and for letters that may
+/// begin a link (`http`, `www`).
+#[inline]
+fn plain_word_len(c: &[u8]) -> Option<usize> {
+    let n = c.iter().take_while(|b| b.is_ascii_lowercase()).count();
+    if n == 0 || c.starts_with(b"http") || c.starts_with(b"www") {
+        return None;
+    }
+    c[n..]
+        .iter()
+        .all(|&b| {
+            matches!(
+                b,
+                b'.' | b',' | b'!' | b'?' | b':' | b';' | b')' | b'"' | b'\''
+            )
+        })
+        .then_some(n)
 }
 
 fn has_triple(b: &[u8]) -> bool {
