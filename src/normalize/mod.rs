@@ -46,6 +46,15 @@ impl<'a> Normalized<'a> {
         &self.text
     }
 
+    /// [`Normalized::original_span`] for spans asked for in text order:
+    /// `hint` (start at 0) remembers where the last one was found.
+    pub(crate) fn original_span_from(&self, span: Range<usize>, hint: &mut usize) -> Range<usize> {
+        match self.maps.as_slice() {
+            [map] => map.original_span_from(span, hint),
+            _ => self.original_span(span),
+        }
+    }
+
     /// Whether the normalized text is the original text unchanged.
     pub fn is_unchanged(&self) -> bool {
         self.maps.is_empty()
@@ -91,21 +100,37 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// The original range for a normalized range.
     pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        self.original_span_from(span, &mut 0)
+    }
+
+    /// [`OffsetMap::original_span`] starting the segment search at `*hint`
+    /// and leaving the segment it reached there: spans asked for in text
+    /// order cost a step each instead of a search.
+    fn original_span_from(&self, span: Range<usize>, hint: &mut usize) -> Range<usize> {
         let (s, e) = (span.start as u32, span.end as u32);
         if self.segs.is_empty() {
             return 0..0;
         }
-        let start = self.map_start(s.min(self.norm_len));
-        let end = self.map_end(e.min(self.norm_len)).max(start);
+        let start = self.map_start(s.min(self.norm_len), hint);
+        let end = self.map_end(e.min(self.norm_len), hint).max(start);
         start as usize..end as usize
     }
 
-    fn seg_index(&self, n: u32) -> usize {
-        // The last segment starting at or before n (several empty segments
-        // may start at n: the last of them), or the first.
-        self.segs
-            .partition_point(|seg| seg.0 <= n)
-            .saturating_sub(1)
+    /// The last segment starting at or before n (several empty segments
+    /// may start at n: the last of them), or the first. Walks forward from
+    /// `*hint` when that segment starts at or before n, else searches.
+    fn seg_index(&self, n: u32, hint: &mut usize) -> usize {
+        let segs = &self.segs;
+        let mut i = *hint;
+        if i < segs.len() && segs[i].0 <= n {
+            while i + 1 < segs.len() && segs[i + 1].0 <= n {
+                i += 1;
+            }
+        } else {
+            i = segs.partition_point(|seg| seg.0 <= n).saturating_sub(1);
+        }
+        *hint = i;
+        i
     }
 
     fn seg_end(&self, i: usize) -> (u32, u32) {
@@ -115,8 +140,8 @@ impl OffsetMap {
         }
     }
 
-    fn map_start(&self, n: u32) -> u32 {
-        let i = self.seg_index(n);
+    fn map_start(&self, n: u32, hint: &mut usize) -> u32 {
+        let i = self.seg_index(n, hint);
         let (ns, os, copy) = self.segs[i];
         let (ne, oe) = self.seg_end(i);
         if n >= ne {
@@ -129,11 +154,11 @@ impl OffsetMap {
         }
     }
 
-    fn map_end(&self, n: u32) -> u32 {
+    fn map_end(&self, n: u32, hint: &mut usize) -> u32 {
         if n == 0 {
             return self.segs[0].1;
         }
-        let i = self.seg_index(n - 1);
+        let i = self.seg_index(n - 1, hint);
         let (ns, os, copy) = self.segs[i];
         let (_, oe) = self.seg_end(i);
         if copy {

@@ -196,6 +196,7 @@ impl Tokenizer {
             s: norm.text(),
             buf: String::new(),
             links: 0,
+            span_hint: 0,
             // Unchanged text is lower case already: no word can be in caps.
             caps_possible: !norm.is_unchanged()
                 && original
@@ -214,6 +215,8 @@ struct Scan<'a, 'n> {
     buf: String,
     links: usize,
     caps_possible: bool,
+    /// Where the last word's original span was found in the offset map.
+    span_hint: usize,
 }
 
 /// Characters that may sit inside a raw word.
@@ -599,7 +602,9 @@ impl Scan<'_, '_> {
         if !self.tk.config.shapes || !self.caps_possible {
             return;
         }
-        let orig = self.norm.original_span(span.clone());
+        let orig = self
+            .norm
+            .original_span_from(span.clone(), &mut self.span_hint);
         let Some(o) = self.original.get(orig) else {
             return;
         };
