@@ -334,8 +334,12 @@ impl Classifier {
             for (s, &v) in sums[..w].iter_mut().zip(row) {
                 *s += v as f64;
             }
-            let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
-                .then(|| tok.text.to_string());
+            let folded = (feat.span == tok.span && {
+                // Most tokens are the normalized text itself, not a copy.
+                let at = &norm.text()[tok.span.clone()];
+                !std::ptr::eq(tok.text, at) && tok.text != at
+            })
+            .then(|| tok.text.to_string());
             hits.push(Hit {
                 row: r,
                 span: feat.span.clone(),

@@ -55,6 +55,28 @@ impl<'a> Normalized<'a> {
         }
     }
 
+    /// The original span of `span` when it lies inside one stretch copied
+    /// byte for byte (lower-cased ASCII) in a one-pass normalization, as
+    /// most words do; then it equals [`Normalized::original_span`] and the
+    /// original bytes are ASCII. `None` otherwise. `hint` as in
+    /// [`Normalized::original_span_from`].
+    pub(crate) fn copied_span(&self, span: Range<usize>, hint: &mut usize) -> Option<Range<usize>> {
+        let [map] = self.maps.as_slice() else {
+            return None;
+        };
+        let (s, e) = (span.start as u32, span.end as u32);
+        if map.segs.is_empty() || s >= e || e > map.norm_len {
+            return None;
+        }
+        let i = map.seg_index(s, hint);
+        let (ns, os, copy) = map.segs[i];
+        let (ne, oe) = map.seg_end(i);
+        if !copy || e > ne {
+            return None;
+        }
+        Some((os + (s - ns)) as usize..(os + (e - ns)).min(oe) as usize)
+    }
+
     /// Whether the normalized text is the original text unchanged.
     pub fn is_unchanged(&self) -> bool {
         self.maps.is_empty()

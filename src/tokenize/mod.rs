@@ -198,10 +198,7 @@ impl Tokenizer {
             links: 0,
             span_hint: 0,
             // Unchanged text is lower case already: no word can be in caps.
-            caps_possible: !norm.is_unchanged()
-                && original
-                    .bytes()
-                    .any(|b| b.is_ascii_uppercase() || b >= 0x80),
+            caps_possible: !norm.is_unchanged() && two_capitals_possible(original.as_bytes()),
         };
         st.run(&mut f);
     }
@@ -217,6 +214,23 @@ struct Scan<'a, 'n> {
     caps_possible: bool,
     /// Where the last word's original span was found in the offset map.
     span_hint: usize,
+}
+
+/// Whether `b` may hold two upper-case characters: two ASCII capitals or
+/// non-ASCII characters other than U+FEFF (which ends most YouTube
+/// comments and is no letter). A word in caps needs two.
+fn two_capitals_possible(b: &[u8]) -> bool {
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        // A UTF-8 lead byte starts a non-ASCII character.
+        if c.is_ascii_uppercase() || (c >= 0xC0 && !b[i..].starts_with("\u{feff}".as_bytes())) {
+            n += 1;
+            if n == 2 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Characters that may sit inside a raw word.
@@ -270,6 +284,21 @@ impl Scan<'_, '_> {
         f: &mut F,
     ) -> Option<usize> {
         let bytes = self.s.as_bytes();
+        // Fewer than three single letters in a row ("I am", "a b") join to
+        // nothing: find out before building the joined word.
+        let mut run = 1;
+        let mut e = first_end;
+        while run < 3 && e < bytes.len() {
+            let next_end = memchr_space(bytes, e + 1);
+            if !is_single_letter(&self.s[e + 1..next_end]) {
+                break;
+            }
+            run += 1;
+            e = next_end;
+        }
+        if run < 3 {
+            return None;
+        }
         let mut joined = String::new();
         let mut end = first_end;
         let mut pos = start;
@@ -326,9 +355,11 @@ impl Scan<'_, '_> {
     fn chunk<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
         let s = self.s;
         let c = &s[a..b];
-        let lead = c.len()
-            - c.trim_start_matches(['"', '\'', '(', '[', '{', '<', '*', '-'])
-                .len();
+        // The characters trimmed are ASCII: count bytes.
+        let lead = c
+            .bytes()
+            .take_while(|b| matches!(b, b'"' | b'\'' | b'(' | b'[' | b'{' | b'<' | b'*' | b'-'))
+            .count();
         let a2 = a + lead;
         let t = &s[a2..b];
         self.punct_shapes(a, b, f);
@@ -560,8 +591,8 @@ impl Scan<'_, '_> {
         }
         let plain = w.bytes().all(|b| b.is_ascii_lowercase()) && !has_triple(w.as_bytes());
         if plain || !self.tk.config.fold {
-            // The common case: nothing to fold.
-            if w.bytes().all(|b| b.is_ascii_digit()) {
+            // The common case: nothing to fold. (A plain word is letters.)
+            if !plain && w.bytes().all(|b| b.is_ascii_digit()) {
                 self.number(span.start, span.end, f);
                 return;
             }
@@ -600,6 +631,21 @@ impl Scan<'_, '_> {
     /// "caps" after a word written in capitals (two letters or more).
     fn caps_shape<F: FnMut(TokenRef<'_>)>(&mut self, span: Range<usize>, f: &mut F) {
         if !self.tk.config.shapes || !self.caps_possible {
+            return;
+        }
+        if let Some(orig) = self.norm.copied_span(span.clone(), &mut self.span_hint) {
+            // Copied ASCII: the same test on bytes.
+            let o = &self.original.as_bytes()[orig];
+            if !o.iter().any(u8::is_ascii_lowercase)
+                && o.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+            {
+                f(TokenRef {
+                    kind: TokenKind::Shape,
+                    text: "caps",
+                    span,
+                    folded: None,
+                });
+            }
             return;
         }
         let orig = self
@@ -728,6 +774,11 @@ fn has_triple(b: &[u8]) -> bool {
 }
 
 fn is_single_letter(c: &str) -> bool {
+    match c.len() {
+        1 => return c.as_bytes()[0].is_ascii_alphabetic(),
+        0 | 5.. => return false,
+        _ => {}
+    }
     let mut it = c.chars();
     matches!((it.next(), it.next()), (Some(ch), None) if ch.is_alphabetic())
 }
