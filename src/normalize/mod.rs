@@ -29,6 +29,7 @@ pub mod html;
 pub mod unicode;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 
 /// Normalized text and the map back to the original.
@@ -89,8 +90,8 @@ impl<'a> Normalized<'a> {
     }
 
     /// The normalized text, owned.
-    pub fn into_text(self) -> String {
-        self.text.into_owned()
+    pub fn into_text(mut self) -> String {
+        std::mem::take(&mut self.text).into_owned()
     }
 
     /// The byte range of the original text that produced `span` of the
@@ -101,6 +102,60 @@ impl<'a> Normalized<'a> {
             .iter()
             .rev()
             .fold(span, |span, map| map.original_span(span))
+    }
+}
+
+/// The buffers of a dropped [`Normalized`], kept for the next
+/// normalization on the same thread: normalizing comment after comment
+/// then allocates nothing. Buffers above [`SPARE_MAX`] bytes are let go.
+#[derive(Default)]
+struct Spare {
+    text: String,
+    segs: Vec<(u32, u32, bool)>,
+    maps: Vec<OffsetMap>,
+}
+
+const SPARE_MAX: usize = 1 << 16;
+
+thread_local! {
+    static SPARE: RefCell<Spare> = RefCell::default();
+}
+
+impl Spare {
+    /// The spare buffers of this thread (empty ones when there are none).
+    fn take() -> Spare {
+        SPARE
+            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Normalized<'_> {
+    /// Hands the buffers to the next normalization on this thread.
+    fn drop(&mut self) {
+        let Cow::Owned(text) = &mut self.text else {
+            return;
+        };
+        if text.capacity() > SPARE_MAX {
+            return;
+        }
+        let text = std::mem::take(text);
+        let mut maps = std::mem::take(&mut self.maps);
+        let segs = maps
+            .first_mut()
+            .map(|m| std::mem::take(&mut m.segs))
+            .unwrap_or_default();
+        if segs.capacity() * 12 > SPARE_MAX || maps.capacity() > 16 {
+            return;
+        }
+        maps.clear();
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = Spare { text, segs, maps };
+            }
+        });
     }
 }
 
@@ -206,10 +261,15 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(cap: usize) -> Self {
+    /// A builder writing into `out` and `segs` (cleared), for text of
+    /// `cap` bytes.
+    fn new(cap: usize, mut out: String, mut segs: Vec<(u32, u32, bool)>) -> Self {
+        out.clear();
+        out.reserve(cap);
+        segs.clear();
         Builder {
-            out: String::with_capacity(cap),
-            segs: Vec::new(),
+            out,
+            segs,
             copying: false,
             copy_orig: 0,
             pending_space: None,
@@ -324,8 +384,11 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
             maps: Vec::new(),
         };
     }
-    let (mut out, map, mut letters) = normalize_slow(text, fast);
-    let mut maps = vec![map];
+    let spare = Spare::take();
+    let (mut out, map, mut letters) = normalize_slow(text, fast, spare.text, spare.segs);
+    let mut maps = spare.maps;
+    maps.clear();
+    maps.push(map);
     // Decoding can create markup ("&amp;lt;b&amp;gt;" decodes to "&lt;b&gt;"):
     // repeat until nothing is left to decode, so that normalizing is
     // idempotent. Every further pass shortens the text. A letter decoded
@@ -333,7 +396,7 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
     // ("o&#1100;" gives "o" and a Cyrillic "ь" that, in one word, folds to
     // "ob"): one more pass normalizes that word whole.
     while maps.len() < MAX_PASSES && (letters || has_markup(&out)) {
-        let (next, map, l) = normalize_slow(&out, fast);
+        let (next, map, l) = normalize_slow(&out, fast, String::new(), Vec::new());
         out = next;
         letters = l;
         maps.push(map);
@@ -366,22 +429,21 @@ fn is_clean_ascii(b: &[u8]) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let mut prev_space = false;
-    for &c in b {
-        let ok = matches!(c, b'!'..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~')
-            || (c == b' ' && !prev_space);
-        if !ok {
-            return false;
-        }
-        prev_space = c == b' ';
-    }
-    true
+    // Printable ASCII but upper case, `&` and `<`; spaces never two in a row.
+    b.iter()
+        .all(|&c| matches!(c, b' '..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~'))
+        && !b.windows(2).any(|w| w == b"  ")
 }
 
 /// One pass; also tells whether an entity decoded to a letter.
-fn normalize_slow(text: &str, fast: bool) -> (String, OffsetMap, bool) {
+fn normalize_slow(
+    text: &str,
+    fast: bool,
+    out: String,
+    segs: Vec<(u32, u32, bool)>,
+) -> (String, OffsetMap, bool) {
     let bytes = text.as_bytes();
-    let mut b = Builder::new(text.len());
+    let mut b = Builder::new(text.len(), out, segs);
     let mut i = 0;
     let mut scratch = String::new();
     while i < bytes.len() {
@@ -470,8 +532,20 @@ fn normalize_slow(text: &str, fast: bool) -> (String, OffsetMap, bool) {
 /// white space, not the start of markup.
 #[inline]
 fn is_plain(c: u8) -> bool {
-    c.is_ascii_graphic() && c != b'<' && c != b'&'
+    PLAIN[c as usize]
 }
+
+/// [`is_plain`] by byte.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_graphic() && b != b'<' && b != b'&';
+        c += 1;
+    }
+    t
+};
 
 /// End of the run of plain bytes starting at the plain byte `i`, single
 /// spaces between plain bytes included.
