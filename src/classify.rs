@@ -404,15 +404,13 @@ impl Classifier {
             Label::OnTopic => (2, col(2) + 3, col(2) + 2),
         };
         scored.clear();
-        scored.extend(
-            hits.iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    let row = table.row_at(h.row);
-                    ((row[pos] - row[neg]) as f64, i)
-                })
-                .filter(|&(wgt, _)| wgt > 0.0),
-        );
+        for (i, h) in hits.iter().enumerate() {
+            let row = table.row_at(h.row);
+            let wgt = (row[pos] - row[neg]) as f64;
+            if wgt > 0.0 {
+                scored.push((wgt, i));
+            }
+        }
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
         for &(wgt, i) in scored.iter() {
