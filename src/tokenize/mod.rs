@@ -248,7 +248,8 @@ impl Scan<'_, '_> {
         let bytes = s.as_bytes();
         let mut pos = 0;
         while pos < bytes.len() {
-            let end = memchr_space(bytes, pos);
+            let c = scan_chunk(bytes, pos);
+            let end = c.end;
             // Letters spread out by spaces: "f u c k".
             if self.tk.config.fold && is_single_letter(&s[pos..end]) {
                 if let Some(next) = self.spaced_letters(pos, end, f) {
@@ -256,7 +257,7 @@ impl Scan<'_, '_> {
                     continue;
                 }
             }
-            self.chunk(pos, end, f);
+            self.chunk(pos, &c, f);
             pos = end + 1;
         }
         if self.tk.config.shapes {
@@ -352,7 +353,8 @@ impl Scan<'_, '_> {
     }
 
     /// One space-free chunk `s[a..b]`.
-    fn chunk<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+    fn chunk<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, scan: &ChunkScan, f: &mut F) {
+        let b = scan.end;
         let s = self.s;
         let c = &s[a..b];
         // The characters trimmed are ASCII: count bytes.
@@ -362,8 +364,10 @@ impl Scan<'_, '_> {
             .count();
         let a2 = a + lead;
         let t = &s[a2..b];
-        self.punct_shapes(a, b, f);
-        if let Some(n) = plain_word_len(c.as_bytes()) {
+        if scan.shapes {
+            self.punct_shapes(a, b, f);
+        }
+        if let Some(n) = scan.plain {
             // The common case, "word" or "word.": what the general path
             // below makes of it, without its searches.
             self.word(&c[..n], a..a + n, f);
@@ -747,26 +751,62 @@ fn split_offsets<'s>(s: &'s str, seps: &'s [char]) -> impl Iterator<Item = (usiz
     })
 }
 
-/// The length of the word when chunk `c` is lower-case ASCII letters
-/// followed only by punctuation that ends a word (`word`, `word.`,
-/// `word?!`): such a chunk yields that word alone (and the shapes of its
-/// punctuation). `None` for any other chunk, and for letters that may
-/// begin a link (`http`, `www`).
-#[inline]
-fn plain_word_len(c: &[u8]) -> Option<usize> {
-    let n = c.iter().take_while(|b| b.is_ascii_lowercase()).count();
-    if n == 0 || c.starts_with(b"http") || c.starts_with(b"www") {
-        return None;
+/// What one pass over a space-free chunk finds.
+struct ChunkScan {
+    /// Where the chunk ends: the next space, or the end of the text.
+    end: usize,
+    /// It holds `!`, `?` or `$` (which may make punctuation shapes).
+    shapes: bool,
+    /// The length of its word when the chunk is lower-case ASCII letters
+    /// followed only by punctuation that ends a word (`word`, `word.`,
+    /// `word?!`): such a chunk yields that word alone (and the shapes of
+    /// its punctuation). `None` for any other chunk, and for letters that
+    /// may begin a link (`http`, `www`).
+    plain: Option<usize>,
+}
+
+/// Byte classes for [`scan_chunk`]: punctuation that may end a plain word.
+const TAIL: u8 = 1;
+/// Byte classes for [`scan_chunk`]: punctuation that makes shapes.
+const SHAPE: u8 = 2;
+
+static CHUNK_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let tail = b".,!?:;)\"'";
+    let mut i = 0;
+    while i < tail.len() {
+        t[tail[i] as usize] |= TAIL;
+        i += 1;
     }
-    c[n..]
-        .iter()
-        .all(|&b| {
-            matches!(
-                b,
-                b'.' | b',' | b'!' | b'?' | b':' | b';' | b')' | b'"' | b'\''
-            )
-        })
-        .then_some(n)
+    t[b'!' as usize] |= SHAPE;
+    t[b'?' as usize] |= SHAPE;
+    t[b'$' as usize] |= SHAPE;
+    t
+};
+
+/// Scans the chunk starting at `pos` (not a space) in one pass.
+#[inline]
+fn scan_chunk(bytes: &[u8], pos: usize) -> ChunkScan {
+    let mut j = pos;
+    while j < bytes.len() && bytes[j].is_ascii_lowercase() {
+        j += 1;
+    }
+    let letters = j - pos;
+    let mut all = SHAPE | TAIL;
+    let mut any = 0;
+    while j < bytes.len() && bytes[j] != b' ' {
+        let k = CHUNK_CLASS[bytes[j] as usize];
+        all &= k;
+        any |= k;
+        j += 1;
+    }
+    let c = &bytes[pos..j];
+    let plain = letters > 0 && all & TAIL != 0 && !c.starts_with(b"http") && !c.starts_with(b"www");
+    ChunkScan {
+        end: j,
+        shapes: any & SHAPE != 0,
+        plain: plain.then_some(letters),
+    }
 }
 
 fn has_triple(b: &[u8]) -> bool {
