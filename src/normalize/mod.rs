@@ -430,9 +430,10 @@ fn is_clean_ascii(b: &[u8]) -> bool {
         return false;
     }
     // Printable ASCII but upper case, `&` and `<`; spaces never two in a row.
-    b.iter()
-        .all(|&c| matches!(c, b' '..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~'))
-        && !b.windows(2).any(|w| w == b"  ")
+    let clean = |c: &u8| matches!(c, b' '..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~');
+    // The last byte first: most comments that are not clean end in a
+    // character that is not (U+FEFF, a line break).
+    b.last().is_none_or(clean) && b.iter().all(clean) && !b.windows(2).any(|w| w == b"  ")
 }
 
 /// One pass; also tells whether an entity decoded to a letter.
