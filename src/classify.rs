@@ -20,7 +20,6 @@
 //! weights (log-probability ratios) and byte spans in the comment.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -29,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::label::{Example, Label};
-use crate::model::{format, softmax, Model};
+use crate::model::{format, softmax_at, Model};
 use crate::normalize::normalize;
 use crate::train::{train, TrainParams};
 
@@ -166,45 +165,61 @@ impl Default for Classifier {
     }
 }
 
-struct Hit {
-    row: u32,
-    span: Range<usize>,
+pub(crate) struct Hit {
+    /// Its row in the lookup table.
+    pub(crate) row: u32,
+    /// Its span in the normalized text.
+    pub(crate) span: Range<usize>,
     /// The token's text when it differs from the normalized text at `span`
     /// (a folded word); `None` in the common case, which allocates nothing.
-    folded: Option<String>,
+    pub(crate) folded: Option<String>,
 }
 
-/// Feature keys are hashes already: hashing them again is wasted work.
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
+/// Rows of the lookup table already counted in the current comment (for
+/// presence features): one stamp per row, so starting a comment costs
+/// nothing but a counter increment.
+#[derive(Default)]
+struct SeenRows {
+    stamps: Vec<u32>,
+    now: u32,
+}
 
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
+impl SeenRows {
+    /// Starts a comment scored against a table of `rows` rows.
+    fn start(&mut self, rows: usize) {
+        if self.stamps.len() < rows {
+            self.stamps.resize(rows, 0);
+        }
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.stamps.fill(0);
+            self.now = 1;
         }
     }
-    fn write_u64(&mut self, k: u64) {
-        self.0 = k;
+
+    /// Marks row `r`; false when it was marked already in this comment.
+    #[inline]
+    fn insert(&mut self, r: u32) -> bool {
+        let s = &mut self.stamps[r as usize];
+        let new = *s != self.now;
+        *s = self.now;
+        new
     }
 }
 
-type KeySet = HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
-
+/// Buffers reused from comment to comment on one thread.
 #[derive(Default)]
 struct Scratch {
     hits: Vec<Hit>,
-    seen: KeySet,
+    seen: SeenRows,
+    scored: Vec<(f64, usize)>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-const MAX_REASONS: usize = 5;
+pub(crate) const MAX_REASONS: usize = 5;
 
 impl Classifier {
     /// A classifier over `model`.
@@ -276,13 +291,7 @@ impl Classifier {
     /// neighbouring comments). The context counts only when the model was
     /// trained with context features; it never supplies reasons.
     pub fn classify_in_context(&self, text: &str, context: &str) -> Classification {
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let Scratch { hits, seen } = &mut *scratch;
-            hits.clear();
-            seen.clear();
-            self.classify_with(text, Some(context), hits, seen)
-        })
+        SCRATCH.with(|scratch| self.classify_with(text, Some(context), &mut scratch.borrow_mut()))
     }
 
     /// Classifies many comments (in order, on this thread).
@@ -292,47 +301,50 @@ impl Classifier {
 
     /// Classifies a text.
     pub fn classify_text(&self, text: &str) -> Classification {
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let Scratch { hits, seen } = &mut *scratch;
-            hits.clear();
-            seen.clear();
-            self.classify_with(text, None, hits, seen)
-        })
+        SCRATCH.with(|scratch| self.classify_with(text, None, &mut scratch.borrow_mut()))
     }
 
     fn classify_with(
         &self,
         text: &str,
         context: Option<&str>,
-        hits: &mut Vec<Hit>,
-        seen: &mut KeySet,
+        scratch: &mut Scratch,
     ) -> Classification {
         let m = &*self.model;
         let norm = normalize(text);
         if norm.text().is_empty() {
             return empty_verdict();
         }
+        let Scratch { hits, seen, scored } = scratch;
+        hits.clear();
         let table = &m.table;
+        seen.start(table.n_rows());
         let w = table.width;
         let mut sums = [0f64; 16];
         let binary = m.features.binary;
         m.extractor.scan(&norm, text, |feat, tok| {
-            if binary && !seen.insert(feat.key) {
+            // A key the model does not know adds nothing, repeated or not:
+            // look it up first, then drop repeats of known ones.
+            let Some((r, row)) = table.row_indexed(feat.key) else {
+                return;
+            };
+            if binary && !seen.insert(r) {
                 return;
             }
-            if let Some((r, row)) = table.row_indexed(feat.key) {
-                for (s, &v) in sums[..w].iter_mut().zip(row) {
-                    *s += v as f64;
-                }
-                let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
-                    .then(|| tok.text.to_string());
-                hits.push(Hit {
-                    row: r,
-                    span: feat.span.clone(),
-                    folded,
-                });
+            for (s, &v) in sums[..w].iter_mut().zip(row) {
+                *s += v as f64;
             }
+            let folded = (feat.span == tok.span && {
+                // Most tokens are the normalized text itself, not a copy.
+                let at = &norm.text()[tok.span.clone()];
+                !std::ptr::eq(tok.text, at) && tok.text != at
+            })
+            .then(|| tok.text.to_string());
+            hits.push(Hit {
+                row: r,
+                span: feat.span.clone(),
+                folded,
+            });
         });
         if let Some(c) = context.filter(|_| m.features.context) {
             for k in m.extractor.context_keys(c) {
@@ -351,18 +363,18 @@ impl Classifier {
         // An untrained head has no say: its attribute's probability is 0.
         let trained = |h: usize| m.heads[h].is_trained();
         let p_spam = if trained(0) {
-            softmax(&sums[col(0)..col(0) + 2])[1]
+            softmax_at(&sums[col(0)..col(0) + 2], 1)
         } else {
             0.0
         };
         let p_abuse = if trained(1) {
-            softmax(&sums[col(1)..col(1) + 2])[1]
+            softmax_at(&sums[col(1)..col(1) + 2], 1)
         } else {
             0.0
         };
         let lab = &sums[col(2)..col(2) + 4];
         let q = if trained(2) {
-            softmax(&lab[2..4])[0]
+            softmax_at(&lab[2..4], 0)
         } else {
             0.0
         };
@@ -391,18 +403,17 @@ impl Classifier {
             Label::OffTopic => (2, col(2) + 2, col(2) + 3),
             Label::OnTopic => (2, col(2) + 3, col(2) + 2),
         };
+        scored.clear();
+        for (i, h) in hits.iter().enumerate() {
+            let row = table.row_at(h.row);
+            let wgt = (row[pos] - row[neg]) as f64;
+            if wgt > 0.0 {
+                scored.push((wgt, i));
+            }
+        }
+        scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
-        let mut scored: Vec<(f64, usize)> = hits
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let row = table.row_at(h.row);
-                ((row[pos] - row[neg]) as f64, i)
-            })
-            .filter(|&(wgt, _)| wgt > 0.0)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (wgt, i) in scored {
+        for &(wgt, i) in scored.iter() {
             let h = &hits[i];
             let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
             if reasons.iter().any(|r| r.token == token) {
@@ -431,7 +442,7 @@ impl Classifier {
     }
 }
 
-fn empty_verdict() -> Classification {
+pub(crate) fn empty_verdict() -> Classification {
     Classification {
         label: Label::OffTopic,
         probabilities: Probabilities {

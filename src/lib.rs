@@ -14,6 +14,9 @@ pub mod normalize;
 pub mod tokenize;
 pub mod train;
 
+#[cfg(test)]
+mod fast_paths;
+
 pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};

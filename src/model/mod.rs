@@ -272,14 +272,20 @@ impl Model {
     }
 }
 
+/// One slot of [`Table`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    row: u32,
+}
+
 /// Open-addressing table from feature key to a row of log-probabilities
 /// (one per class of every head, heads side by side).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Table {
-    /// Slot keys; 0 is empty.
-    slots: Vec<u64>,
-    /// Row index per slot.
-    rows_at: Vec<u32>,
+    /// Slots: a key (0: empty) and its row index side by side, so a probe
+    /// reads one cache line.
+    slots: Vec<Slot>,
     /// Rows, `width` floats each.
     values: Vec<f32>,
     mask: usize,
@@ -317,20 +323,20 @@ impl Table {
             }
         }
         let cap = (all.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![0u64; cap];
-        let mut rows_at = vec![0u32; cap];
+        let mut slots = vec![Slot::default(); cap];
         let mask = cap - 1;
         for (r, &k) in all.iter().enumerate() {
             let mut i = (k as usize) & mask;
-            while slots[i] != 0 {
+            while slots[i].key != 0 {
                 i = (i + 1) & mask;
             }
-            slots[i] = k;
-            rows_at[i] = r as u32;
+            slots[i] = Slot {
+                key: k,
+                row: r as u32,
+            };
         }
         Table {
             slots,
-            rows_at,
             values,
             mask,
             width,
@@ -342,18 +348,7 @@ impl Table {
     /// The row of `key`, if the model knows it.
     #[inline]
     pub(crate) fn row(&self, key: u64) -> Option<&[f32]> {
-        let mut i = (key as usize) & self.mask;
-        loop {
-            let k = self.slots[i];
-            if k == key {
-                let r = self.rows_at[i] as usize * self.width;
-                return Some(&self.values[r..r + self.width]);
-            }
-            if k == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
-        }
+        self.row_indexed(key).map(|(_, row)| row)
     }
 
     /// The row index and row of `key`, if the model knows it.
@@ -361,9 +356,8 @@ impl Table {
     pub(crate) fn row_indexed(&self, key: u64) -> Option<(u32, &[f32])> {
         let mut i = (key as usize) & self.mask;
         loop {
-            let k = self.slots[i];
+            let Slot { key: k, row: r } = self.slots[i];
             if k == key {
-                let r = self.rows_at[i];
                 let at = r as usize * self.width;
                 return Some((r, &self.values[at..at + self.width]));
             }
@@ -374,6 +368,11 @@ impl Table {
         }
     }
 
+    /// Number of rows (known keys).
+    pub(crate) fn n_rows(&self) -> usize {
+        self.values.len() / self.width.max(1)
+    }
+
     /// Row number `r`.
     pub(crate) fn row_at(&self, r: u32) -> &[f32] {
         let at = r as usize * self.width;
@@ -382,7 +381,7 @@ impl Table {
 
     /// Bytes held by the table.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.len() * 8 + self.rows_at.len() * 4 + self.values.len() * 4
+        self.slots.len() * std::mem::size_of::<Slot>() + self.values.len() * 4
     }
 }
 
@@ -391,6 +390,18 @@ impl Model {
     pub fn table_bytes(&self) -> usize {
         self.table.heap_bytes()
     }
+}
+
+/// The probability of class `i` among per-class log-likelihoods `jll`:
+/// `softmax(jll)[i]` with the same arithmetic, without allocating.
+#[inline]
+pub(crate) fn softmax_at(jll: &[f64], i: usize) -> f64 {
+    let max = jll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return 1.0 / jll.len() as f64;
+    }
+    let sum: f64 = jll.iter().map(|&x| (x - max).exp()).sum();
+    (jll[i] - max).exp() / sum
 }
 
 /// Converts per-class log-likelihoods to probabilities with log-sum-exp.

@@ -29,6 +29,7 @@ pub mod html;
 pub mod unicode;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 
 /// Normalized text and the map back to the original.
@@ -46,14 +47,51 @@ impl<'a> Normalized<'a> {
         &self.text
     }
 
+    /// [`Normalized::original_span`] for spans asked for in text order:
+    /// `hint` (start at 0) remembers where the last one was found.
+    pub(crate) fn original_span_from(&self, span: Range<usize>, hint: &mut usize) -> Range<usize> {
+        match self.maps.as_slice() {
+            [map] => map.original_span_from(span, hint),
+            _ => self.original_span(span),
+        }
+    }
+
+    /// The original span of `span` when it lies inside one stretch copied
+    /// byte for byte (lower-cased ASCII) in a one-pass normalization, as
+    /// most words do; then it equals [`Normalized::original_span`] and the
+    /// original bytes are ASCII. `None` otherwise. `hint` as in
+    /// [`Normalized::original_span_from`].
+    pub(crate) fn copied_span(&self, span: Range<usize>, hint: &mut usize) -> Option<Range<usize>> {
+        let [map] = self.maps.as_slice() else {
+            return None;
+        };
+        let (s, e) = (span.start as u32, span.end as u32);
+        if map.segs.is_empty() || s >= e || e > map.norm_len {
+            return None;
+        }
+        let i = map.seg_index(s, hint);
+        let (ns, os, copy) = map.segs[i];
+        let (ne, oe) = map.seg_end(i);
+        if !copy || e > ne {
+            return None;
+        }
+        Some((os + (s - ns)) as usize..(os + (e - ns)).min(oe) as usize)
+    }
+
     /// Whether the normalized text is the original text unchanged.
     pub fn is_unchanged(&self) -> bool {
         self.maps.is_empty()
     }
 
+    /// The maps of the passes (for tests that compare paths).
+    #[cfg(test)]
+    pub(crate) fn maps(&self) -> &[OffsetMap] {
+        &self.maps
+    }
+
     /// The normalized text, owned.
-    pub fn into_text(self) -> String {
-        self.text.into_owned()
+    pub fn into_text(mut self) -> String {
+        std::mem::take(&mut self.text).into_owned()
     }
 
     /// The byte range of the original text that produced `span` of the
@@ -67,6 +105,60 @@ impl<'a> Normalized<'a> {
     }
 }
 
+/// The buffers of a dropped [`Normalized`], kept for the next
+/// normalization on the same thread: normalizing comment after comment
+/// then allocates nothing. Buffers above [`SPARE_MAX`] bytes are let go.
+#[derive(Default)]
+struct Spare {
+    text: String,
+    segs: Vec<(u32, u32, bool)>,
+    maps: Vec<OffsetMap>,
+}
+
+const SPARE_MAX: usize = 1 << 16;
+
+thread_local! {
+    static SPARE: RefCell<Spare> = RefCell::default();
+}
+
+impl Spare {
+    /// The spare buffers of this thread (empty ones when there are none).
+    fn take() -> Spare {
+        SPARE
+            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Normalized<'_> {
+    /// Hands the buffers to the next normalization on this thread.
+    fn drop(&mut self) {
+        let Cow::Owned(text) = &mut self.text else {
+            return;
+        };
+        if text.capacity() > SPARE_MAX {
+            return;
+        }
+        let text = std::mem::take(text);
+        let mut maps = std::mem::take(&mut self.maps);
+        let segs = maps
+            .first_mut()
+            .map(|m| std::mem::take(&mut m.segs))
+            .unwrap_or_default();
+        if segs.capacity() * 12 > SPARE_MAX || maps.capacity() > 16 {
+            return;
+        }
+        maps.clear();
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = Spare { text, segs, maps };
+            }
+        });
+    }
+}
+
 /// Maps byte offsets of normalized text back to the original text.
 ///
 /// Stored as a list of segments: inside a *copy* segment bytes correspond one
@@ -74,7 +166,7 @@ impl<'a> Normalized<'a> {
 /// normalized bytes to a run of original bytes as a whole (a decoded entity,
 /// a normalized word, a removed tag or a collapsed white-space run). Text that
 /// needed no change has a single segment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetMap {
     /// (normalized start, original start, is copy), sorted by normalized start.
     segs: Vec<(u32, u32, bool)>,
@@ -85,28 +177,37 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// The original range for a normalized range.
     pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        self.original_span_from(span, &mut 0)
+    }
+
+    /// [`OffsetMap::original_span`] starting the segment search at `*hint`
+    /// and leaving the segment it reached there: spans asked for in text
+    /// order cost a step each instead of a search.
+    fn original_span_from(&self, span: Range<usize>, hint: &mut usize) -> Range<usize> {
         let (s, e) = (span.start as u32, span.end as u32);
         if self.segs.is_empty() {
             return 0..0;
         }
-        let start = self.map_start(s.min(self.norm_len));
-        let end = self.map_end(e.min(self.norm_len)).max(start);
+        let start = self.map_start(s.min(self.norm_len), hint);
+        let end = self.map_end(e.min(self.norm_len), hint).max(start);
         start as usize..end as usize
     }
 
-    fn seg_index(&self, n: u32) -> usize {
-        // The last segment starting at or before n.
-        match self.segs.binary_search_by(|seg| seg.0.cmp(&n)) {
-            Ok(i) => {
-                // Several empty segments may start at n: take the last.
-                let mut i = i;
-                while i + 1 < self.segs.len() && self.segs[i + 1].0 == n {
-                    i += 1;
-                }
-                i
+    /// The last segment starting at or before n (several empty segments
+    /// may start at n: the last of them), or the first. Walks forward from
+    /// `*hint` when that segment starts at or before n, else searches.
+    fn seg_index(&self, n: u32, hint: &mut usize) -> usize {
+        let segs = &self.segs;
+        let mut i = *hint;
+        if i < segs.len() && segs[i].0 <= n {
+            while i + 1 < segs.len() && segs[i + 1].0 <= n {
+                i += 1;
             }
-            Err(i) => i.saturating_sub(1),
+        } else {
+            i = segs.partition_point(|seg| seg.0 <= n).saturating_sub(1);
         }
+        *hint = i;
+        i
     }
 
     fn seg_end(&self, i: usize) -> (u32, u32) {
@@ -116,8 +217,8 @@ impl OffsetMap {
         }
     }
 
-    fn map_start(&self, n: u32) -> u32 {
-        let i = self.seg_index(n);
+    fn map_start(&self, n: u32, hint: &mut usize) -> u32 {
+        let i = self.seg_index(n, hint);
         let (ns, os, copy) = self.segs[i];
         let (ne, oe) = self.seg_end(i);
         if n >= ne {
@@ -130,11 +231,11 @@ impl OffsetMap {
         }
     }
 
-    fn map_end(&self, n: u32) -> u32 {
+    fn map_end(&self, n: u32, hint: &mut usize) -> u32 {
         if n == 0 {
             return self.segs[0].1;
         }
-        let i = self.seg_index(n - 1);
+        let i = self.seg_index(n - 1, hint);
         let (ns, os, copy) = self.segs[i];
         let (_, oe) = self.seg_end(i);
         if copy {
@@ -162,10 +263,15 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(cap: usize) -> Self {
+    /// A builder writing into `out` and `segs` (cleared), for text of
+    /// `cap` bytes.
+    fn new(cap: usize, mut out: String, mut segs: Vec<(u32, u32, bool)>) -> Self {
+        out.clear();
+        out.reserve(cap);
+        segs.clear();
         Builder {
-            out: String::with_capacity(cap),
-            segs: Vec::new(),
+            out,
+            segs,
             copying: false,
             copy_orig: 0,
             pending_space: None,
@@ -197,6 +303,25 @@ impl Builder {
         }
         self.out.push(b.to_ascii_lowercase() as char);
         self.copy_orig = at + 1;
+    }
+
+    /// Copies a run of ASCII bytes (lower-cased) from original offset `at`:
+    /// the same output and segments as [`Builder::copy_ascii`] byte by byte,
+    /// for a run in which every byte after the first continues the copy
+    /// (printable bytes and single spaces between them).
+    #[inline]
+    fn copy_ascii_run(&mut self, run: &str, at: usize) {
+        if self.pending_space.is_some() {
+            self.flush_space();
+        }
+        if !(self.copying && self.copy_orig == at) {
+            self.segs.push((self.out.len() as u32, at as u32, true));
+            self.copying = true;
+        }
+        let start = self.out.len();
+        self.out.push_str(run);
+        self.out[start..].make_ascii_lowercase();
+        self.copy_orig = at + run.len();
     }
 
     /// Emits `text` as the replacement of original bytes starting at `at`.
@@ -241,14 +366,32 @@ impl Builder {
 /// Text longer than 4 GiB is not supported (offsets are 32-bit); callers
 /// cap input sizes long before that.
 pub fn normalize(text: &str) -> Normalized<'_> {
+    normalize_with(text, true)
+}
+
+/// [`normalize`] by its general path alone: byte by byte, every non-ASCII
+/// word through [`unicode::normalize_word`]. The reference that tests hold
+/// the fast paths to.
+#[cfg(test)]
+pub(crate) fn normalize_reference(text: &str) -> Normalized<'_> {
+    normalize_with(text, false)
+}
+
+/// [`normalize`], with (`fast`) or without the shortcuts for runs of plain
+/// ASCII and for ASCII words with invisible characters; both give the same
+/// text and maps.
+fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
     if is_clean_ascii(text.as_bytes()) {
         return Normalized {
             text: Cow::Borrowed(text),
             maps: Vec::new(),
         };
     }
-    let (mut out, map, mut letters) = normalize_slow(text);
-    let mut maps = vec![map];
+    let spare = Spare::take();
+    let (mut out, map, mut letters) = normalize_slow(text, fast, spare.text, spare.segs);
+    let mut maps = spare.maps;
+    maps.clear();
+    maps.push(map);
     // Decoding can create markup ("&amp;lt;b&amp;gt;" decodes to "&lt;b&gt;"):
     // repeat until nothing is left to decode, so that normalizing is
     // idempotent. Every further pass shortens the text. A letter decoded
@@ -256,7 +399,12 @@ pub fn normalize(text: &str) -> Normalized<'_> {
     // ("o&#1100;" gives "o" and a Cyrillic "ь" that, in one word, folds to
     // "ob"): one more pass normalizes that word whole.
     while maps.len() < MAX_PASSES && (letters || has_markup(&out)) {
-        let (next, map, l) = normalize_slow(&out);
+        let (next, map, l) = normalize_slow(&out, fast, String::new(), Vec::new());
+        if next == out {
+            // A fixed point: the pass changed nothing, and its map (coarser
+            // around non-ASCII words) would only blur the spans.
+            break;
+        }
         out = next;
         letters = l;
         maps.push(map);
@@ -271,6 +419,9 @@ const MAX_PASSES: usize = 16;
 
 /// Whether `s` still holds a tag or an entity that normalization decodes.
 fn has_markup(s: &str) -> bool {
+    if !s.bytes().any(|b| b == b'&' || b == b'<') {
+        return false;
+    }
     s.match_indices(['&', '<']).any(|(i, m)| {
         if m == "&" {
             html::parse_entity(&s[i..]).is_some()
@@ -286,27 +437,35 @@ fn is_clean_ascii(b: &[u8]) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let mut prev_space = false;
-    for &c in b {
-        let ok = matches!(c, b'!'..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~')
-            || (c == b' ' && !prev_space);
-        if !ok {
-            return false;
-        }
-        prev_space = c == b' ';
-    }
-    true
+    // Printable ASCII but upper case, `&` and `<`; spaces never two in a row.
+    let clean = |c: &u8| matches!(c, b' '..=b'%' | b'\''..=b';' | b'='..=b'@' | b'['..=b'~');
+    // The last byte first: most comments that are not clean end in a
+    // character that is not (U+FEFF, a line break).
+    b.last().is_none_or(clean) && b.iter().all(clean) && !b.windows(2).any(|w| w == b"  ")
 }
 
 /// One pass; also tells whether an entity decoded to a character that may
 /// join a word normalized on its own (then one more pass is needed).
-fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
+fn normalize_slow(
+    text: &str,
+    fast: bool,
+    out: String,
+    segs: Vec<(u32, u32, bool)>,
+) -> (String, OffsetMap, bool) {
     let bytes = text.as_bytes();
-    let mut b = Builder::new(text.len());
+    let mut b = Builder::new(text.len(), out, segs);
     let mut i = 0;
     let mut scratch = String::new();
     while i < bytes.len() {
         let c = bytes[i];
+        if fast && is_plain(c) {
+            // A run of printable ASCII and single spaces between printable
+            // bytes: copied in one go (the common case).
+            let j = plain_run_end(bytes, i);
+            b.copy_ascii_run(&text[i..j], i);
+            i = j;
+            continue;
+        }
         if c == b'<' {
             if let Some((len, href)) = html::parse_tag(&text[i..]) {
                 match href {
@@ -368,7 +527,9 @@ fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
         }
         let piece = &text[start..end];
         scratch.clear();
-        unicode::normalize_word(piece, &mut scratch);
+        if !(fast && unicode::normalize_ascii_word(piece, &mut scratch)) {
+            unicode::normalize_word(piece, &mut scratch);
+        }
         emit_spaced(&mut b, &scratch, start);
         i = end;
     }
@@ -381,6 +542,39 @@ fn normalize_slow(text: &str) -> (String, OffsetMap, bool) {
     // such pass.
     let again = letters || (other && !out.is_ascii());
     (out, map, again)
+}
+
+/// Printable ASCII that normalization copies as it is (lower-cased): not
+/// white space, not the start of markup.
+#[inline]
+fn is_plain(c: u8) -> bool {
+    PLAIN[c as usize]
+}
+
+/// [`is_plain`] by byte.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_graphic() && b != b'<' && b != b'&';
+        c += 1;
+    }
+    t
+};
+
+/// End of the run of plain bytes starting at the plain byte `i`, single
+/// spaces between plain bytes included.
+#[inline]
+fn plain_run_end(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    loop {
+        match bytes.get(j) {
+            Some(&c) if is_plain(c) => j += 1,
+            Some(b' ') if bytes.get(j + 1).is_some_and(|&n| is_plain(n)) => j += 2,
+            _ => return j,
+        }
+    }
 }
 
 /// Emits normalized word text that may contain white space (for example an

@@ -158,6 +158,24 @@ pub fn normalize_word(word: &str, out: &mut String) {
     fold_mixed_script(out, start);
 }
 
+/// [`normalize_word`] for a word of ASCII letters and digits with invisible
+/// characters only (a word ending in a byte-order mark, as most YouTube
+/// comments do): NFKD, NFC and lookalike folding leave such a word as it
+/// is, so the result is its letters and digits, lower-cased. Returns false,
+/// writing nothing, for any other word.
+pub fn normalize_ascii_word(word: &str, out: &mut String) -> bool {
+    if !word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || is_invisible(c))
+    {
+        return false;
+    }
+    let start = out.len();
+    out.extend(word.chars().filter(char::is_ascii_alphanumeric));
+    out[start..].make_ascii_lowercase();
+    true
+}
+
 /// Format characters (Unicode category Cf) not listed as invisible: removed.
 fn unicode_general_format(c: char) -> bool {
     matches!(

@@ -196,11 +196,9 @@ impl Tokenizer {
             s: norm.text(),
             buf: String::new(),
             links: 0,
+            span_hint: 0,
             // Unchanged text is lower case already: no word can be in caps.
-            caps_possible: !norm.is_unchanged()
-                && original
-                    .bytes()
-                    .any(|b| b.is_ascii_uppercase() || b >= 0x80),
+            caps_possible: !norm.is_unchanged() && two_capitals_possible(original.as_bytes()),
             run_left: 0,
         };
         st.run(&mut f);
@@ -218,6 +216,25 @@ struct Scan<'a, 'n> {
     /// Single-letter chunks left in the current run, this one included
     /// (0: not in a run).
     run_left: usize,
+    /// Where the last word's original span was found in the offset map.
+    span_hint: usize,
+}
+
+/// Whether `b` may hold two upper-case characters: two ASCII capitals or
+/// non-ASCII characters other than U+FEFF (which ends most YouTube
+/// comments and is no letter). A word in caps needs two.
+fn two_capitals_possible(b: &[u8]) -> bool {
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        // A UTF-8 lead byte starts a non-ASCII character.
+        if c.is_ascii_uppercase() || (c >= 0xC0 && !b[i..].starts_with("\u{feff}".as_bytes())) {
+            n += 1;
+            if n == 2 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Characters that may sit inside a raw word.
@@ -235,7 +252,8 @@ impl Scan<'_, '_> {
         let bytes = s.as_bytes();
         let mut pos = 0;
         while pos < bytes.len() {
-            let end = memchr_space(bytes, pos);
+            let c = scan_chunk(bytes, pos);
+            let end = c.end;
             // Letters spread out by spaces: "f u c k".
             if self.tk.config.fold && is_single_letter(&s[pos..end]) {
                 if self.run_left == 0 {
@@ -243,10 +261,12 @@ impl Scan<'_, '_> {
                 }
                 let left = self.run_left;
                 self.run_left -= 1;
-                // The rest of the run can only join to a lexicon word if it
-                // is no longer than the longest one: this keeps a long run
-                // of single letters linear instead of joined at every letter.
-                if left <= self.tk.lexicon.max_chars() {
+                // The rest of the run joins to a lexicon word only if it has
+                // three letters or more and no more than the longest word:
+                // no joined string is built for "I am", and a long run of
+                // single letters stays linear instead of joined at every
+                // letter.
+                if (3..=self.tk.lexicon.max_chars()).contains(&left) {
                     if let Some(next) = self.spaced_letters(pos, end, f) {
                         self.run_left = 0;
                         pos = next;
@@ -254,7 +274,7 @@ impl Scan<'_, '_> {
                     }
                 }
             }
-            self.chunk(pos, end, f);
+            self.chunk(pos, &c, f);
             pos = end + 1;
         }
         if self.tk.config.shapes {
@@ -335,15 +355,26 @@ impl Scan<'_, '_> {
     }
 
     /// One space-free chunk `s[a..b]`.
-    fn chunk<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, b: usize, f: &mut F) {
+    fn chunk<F: FnMut(TokenRef<'_>)>(&mut self, a: usize, scan: &ChunkScan, f: &mut F) {
+        let b = scan.end;
         let s = self.s;
         let c = &s[a..b];
-        let lead = c.len()
-            - c.trim_start_matches(['"', '\'', '(', '[', '{', '<', '*', '-'])
-                .len();
+        // The characters trimmed are ASCII: count bytes.
+        let lead = c
+            .bytes()
+            .take_while(|b| matches!(b, b'"' | b'\'' | b'(' | b'[' | b'{' | b'<' | b'*' | b'-'))
+            .count();
         let a2 = a + lead;
         let t = &s[a2..b];
-        self.punct_shapes(a, b, f);
+        if scan.shapes {
+            self.punct_shapes(a, b, f);
+        }
+        if let Some(n) = scan.plain {
+            // The common case, "word" or "word.": what the general path
+            // below makes of it, without its searches.
+            self.word(&c[..n], a..a + n, f);
+            return;
+        }
         if looks_like_link(t) {
             if let Some((link, used)) = url::parse_link(t) {
                 self.links += 1;
@@ -566,8 +597,8 @@ impl Scan<'_, '_> {
         }
         let plain = w.bytes().all(|b| b.is_ascii_lowercase()) && !has_triple(w.as_bytes());
         if plain || !self.tk.config.fold {
-            // The common case: nothing to fold.
-            if w.bytes().all(|b| b.is_ascii_digit()) {
+            // The common case: nothing to fold. (A plain word is letters.)
+            if !plain && w.bytes().all(|b| b.is_ascii_digit()) {
                 self.number(span.start, span.end, f);
                 return;
             }
@@ -608,7 +639,24 @@ impl Scan<'_, '_> {
         if !self.tk.config.shapes || !self.caps_possible {
             return;
         }
-        let orig = self.norm.original_span(span.clone());
+        if let Some(orig) = self.norm.copied_span(span.clone(), &mut self.span_hint) {
+            // Copied ASCII: the same test on bytes.
+            let o = &self.original.as_bytes()[orig];
+            if !o.iter().any(u8::is_ascii_lowercase)
+                && o.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+            {
+                f(TokenRef {
+                    kind: TokenKind::Shape,
+                    text: "caps",
+                    span,
+                    folded: None,
+                });
+            }
+            return;
+        }
+        let orig = self
+            .norm
+            .original_span_from(span.clone(), &mut self.span_hint);
         let Some(o) = self.original.get(orig) else {
             return;
         };
@@ -705,11 +753,74 @@ fn split_offsets<'s>(s: &'s str, seps: &'s [char]) -> impl Iterator<Item = (usiz
     })
 }
 
+/// What one pass over a space-free chunk finds.
+struct ChunkScan {
+    /// Where the chunk ends: the next space, or the end of the text.
+    end: usize,
+    /// It holds `!`, `?` or `$` (which may make punctuation shapes).
+    shapes: bool,
+    /// The length of its word when the chunk is lower-case ASCII letters
+    /// followed only by punctuation that ends a word (`word`, `word.`,
+    /// `word?!`): such a chunk yields that word alone (and the shapes of
+    /// its punctuation). `None` for any other chunk, and for letters that
+    /// may begin a link (`http`, `www`).
+    plain: Option<usize>,
+}
+
+/// Byte classes for [`scan_chunk`]: punctuation that may end a plain word.
+const TAIL: u8 = 1;
+/// Byte classes for [`scan_chunk`]: punctuation that makes shapes.
+const SHAPE: u8 = 2;
+
+static CHUNK_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let tail = b".,!?:;)\"'";
+    let mut i = 0;
+    while i < tail.len() {
+        t[tail[i] as usize] |= TAIL;
+        i += 1;
+    }
+    t[b'!' as usize] |= SHAPE;
+    t[b'?' as usize] |= SHAPE;
+    t[b'$' as usize] |= SHAPE;
+    t
+};
+
+/// Scans the chunk starting at `pos` (not a space) in one pass.
+#[inline]
+fn scan_chunk(bytes: &[u8], pos: usize) -> ChunkScan {
+    let mut j = pos;
+    while j < bytes.len() && bytes[j].is_ascii_lowercase() {
+        j += 1;
+    }
+    let letters = j - pos;
+    let mut all = SHAPE | TAIL;
+    let mut any = 0;
+    while j < bytes.len() && bytes[j] != b' ' {
+        let k = CHUNK_CLASS[bytes[j] as usize];
+        all &= k;
+        any |= k;
+        j += 1;
+    }
+    let c = &bytes[pos..j];
+    let plain = letters > 0 && all & TAIL != 0 && !c.starts_with(b"http") && !c.starts_with(b"www");
+    ChunkScan {
+        end: j,
+        shapes: any & SHAPE != 0,
+        plain: plain.then_some(letters),
+    }
+}
+
 fn has_triple(b: &[u8]) -> bool {
     b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 
 fn is_single_letter(c: &str) -> bool {
+    match c.len() {
+        1 => return c.as_bytes()[0].is_ascii_alphabetic(),
+        0 | 5.. => return false,
+        _ => {}
+    }
     let mut it = c.chars();
     matches!((it.next(), it.next()), (Some(ch), None) if ch.is_alphabetic())
 }

@@ -1,0 +1,273 @@
+//! Tests that hold the fast paths of the pipeline to its general path.
+//!
+//! Normalization has shortcuts (runs of plain ASCII copied in one go, ASCII
+//! words with invisible characters) and scoring has its own bookkeeping
+//! (rows marked per comment, no allocation per head); tokens and features
+//! are pinned by a digest. On every comment in `data/` and on hand-written
+//! hard cases (markup, entities, non-ASCII, obfuscations, links), the fast
+//! paths must give exactly what the general path gives.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::classify::{Classification, Classifier, Probabilities, Reason, Scores};
+use crate::label::Label;
+use crate::model::softmax;
+use crate::normalize::{normalize, normalize_reference};
+use crate::{datasets, Tokenizer};
+
+/// Every comment text in `data/`, then the hard cases.
+fn texts() -> Vec<String> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let mut out: Vec<String> = Vec::new();
+    for f in datasets::YOUTUBE_FILES {
+        out.extend(
+            datasets::youtube(&d.join(f))
+                .unwrap()
+                .into_iter()
+                .map(|e| e.text),
+        );
+    }
+    out.extend(
+        datasets::seed_comments(&d.join("seed_comments.jsonl"))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.text),
+    );
+    out.extend(
+        datasets::fox(&d.join("fox-news-comments/dev.jsonl"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.text),
+    );
+    out.extend(
+        datasets::davidson(&d.join("davidson-hate-offensive/labeled_data.csv"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.text),
+    );
+    out.extend(HARD.iter().map(|s| s.to_string()));
+    out
+}
+
+/// Hand-written cases the data may miss.
+const HARD: &[&str] = &[
+    "",
+    " ",
+    "x",
+    "!!!",
+    "...",
+    "<b>HELLO</b> world &amp; friends",
+    "Tom &amp; Jerry&#39;s &lt;b&gt;bold&lt;/b&gt; a&amp;amp;b",
+    "a&b a& b a &b a < b <<x>> &nosuch; &#0; &#x41;BC",
+    "<a href=\"http://spam.example.com/x?a=1&amp;b=2\">click HERE</a>",
+    "caf\u{e9} CAF\u{c9} na\u{ef}ve \u{130}stanbul",
+    "\u{ff26}\u{ff35}\u{ff2c}\u{ff2c} width \u{ff23}\u{ff28}\u{ff25}\u{ff21}\u{ff30}",
+    "spa\u{200b}m SPA\u{200b}M s\u{440}\u{430}m \u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+    "VIDEOS!!\u{feff}",
+    "channel \u{feff}",
+    "ABC\u{feff}DEF \u{feff}\u{feff}x \u{3164}y\u{ffa0}",
+    "\u{feff}",
+    "emoji \u{1f600}\u{1f600} PARTY \u{1f389}!!",
+    "f4ck sh*t f.u.c.k f u c k fuuuuck 1d10t ID1OT idiooooot i d i o t",
+    "check out http://LazyCash49.com and www.example.co.uk/path... NOW!!!",
+    "mail me@example.com @Salim hi hxxp://evil.tk/abc ftp://x.org",
+    "Make $8586 in 4 weeks!!! 100\u{20ac} $7.5 billion 1,000,000 troops $$$$s ?? $$",
+    "  leading and   trailing spaces  ",
+    "tabs\tand\nnew\r\nlines\u{7}bell\u{0}",
+    "ALL CAPS WORDS HERE OK",
+    "don't won't pakistan's u.s. al-qaeda a.b.c d-e-f g_h_i",
+    "1234 12345 0000000000 #7 x1 1x",
+    "\u{201c}Quoted\u{201d} \u{2019}s \u{2014}dash\u{2014}",
+    "Z\u{351}\u{36b}A\u{310}L\u{352}GO",
+];
+
+#[test]
+fn normalize_fast_path_equals_general_path() {
+    for t in texts() {
+        let (fast, general) = (normalize(&t), normalize_reference(&t));
+        assert_eq!(fast.text(), general.text(), "{t:?}");
+        assert_eq!(fast.maps(), general.maps(), "{t:?}");
+        assert_eq!(fast.is_unchanged(), general.is_unchanged(), "{t:?}");
+    }
+}
+
+#[test]
+fn classify_equals_reference_scoring() {
+    let clf = Classifier::default();
+    let mut spam = 0;
+    for t in texts() {
+        let v = clf.classify_text(&t);
+        assert_eq!(v, classify_reference(&clf, &t), "{t:?}");
+        spam += usize::from(v.label == Label::Spam);
+    }
+    assert!(spam > 100);
+}
+
+/// FNV-1a over everything the tokenizer and the extractor yield for every
+/// text: kinds, texts, spans, fold kinds and feature keys.
+#[test]
+fn tokens_and_features_are_pinned() {
+    let clf = Classifier::default();
+    let ex = clf.model().extractor();
+    let tk: &Tokenizer = &ex.tokenizer;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    let mut n = 0usize;
+    for t in texts() {
+        for tok in tk.tokenize(&t) {
+            eat(&[tok.kind.tag(), tok.folded.map_or(0, |f| f as u8 + 1)]);
+            eat(tok.text.as_bytes());
+            eat(&(tok.span.start as u64).to_le_bytes());
+            eat(&(tok.span.end as u64).to_le_bytes());
+            n += 1;
+        }
+        for k in ex.keys(&t) {
+            eat(&k.to_le_bytes());
+        }
+    }
+    // Pinned from the tokenizer before its fast paths, then once more when
+    // a normalization pass that changes nothing stopped adding its map
+    // (five texts with entities got tighter spans; same tokens and keys).
+    assert_eq!((n, h), (421_688, 0x1929_b91d_7dab_3567));
+}
+
+/// The scoring the classifier had before its fast paths (a hash set of
+/// keys, a fresh vector per head), on the general normalization path.
+mod reference {
+    use super::*;
+    use crate::classify::{empty_verdict, Hit, MAX_REASONS};
+
+    pub(super) fn classify_reference(clf: &Classifier, text: &str) -> Classification {
+        let context: Option<&str> = None;
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut seen: HashSet<u64> = HashSet::new();
+        let m = &**clf.model();
+        let norm = normalize_reference(text);
+        if norm.text().is_empty() {
+            return empty_verdict();
+        }
+        let table = &m.table;
+        let w = table.width;
+        let mut sums = [0f64; 16];
+        let binary = m.features.binary;
+        m.extractor.scan(&norm, text, |feat, tok| {
+            if binary && !seen.insert(feat.key) {
+                return;
+            }
+            if let Some((r, row)) = table.row_indexed(feat.key) {
+                for (s, &v) in sums[..w].iter_mut().zip(row) {
+                    *s += v as f64;
+                }
+                let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
+                    .then(|| tok.text.to_string());
+                hits.push(Hit {
+                    row: r,
+                    span: feat.span.clone(),
+                    folded,
+                });
+            }
+        });
+        if let Some(c) = context.filter(|_| m.features.context) {
+            for k in m.extractor.context_keys(c) {
+                if let Some(row) = table.row(k) {
+                    for (s, &v) in sums[..w].iter_mut().zip(row) {
+                        *s += v as f64;
+                    }
+                }
+            }
+        }
+        for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
+            *s += p;
+        }
+        let col = |head: usize| table.offsets[head];
+        // Heads are in HEADS order: spam, abuse, label.
+        // An untrained head has no say: its attribute's probability is 0.
+        let trained = |h: usize| m.heads[h].is_trained();
+        let p_spam = if trained(0) {
+            softmax(&sums[col(0)..col(0) + 2])[1]
+        } else {
+            0.0
+        };
+        let p_abuse = if trained(1) {
+            softmax(&sums[col(1)..col(1) + 2])[1]
+        } else {
+            0.0
+        };
+        let lab = &sums[col(2)..col(2) + 4];
+        let q = if trained(2) {
+            softmax(&lab[2..4])[0]
+        } else {
+            0.0
+        };
+        let t = m.thresholds;
+        let label = if p_spam >= t.spam {
+            Label::Spam
+        } else if p_abuse >= t.abuse {
+            Label::Abuse
+        } else if q >= t.off_topic {
+            Label::OffTopic
+        } else {
+            Label::OnTopic
+        };
+        let rest = (1.0 - p_spam) * (1.0 - p_abuse);
+        let probabilities = Probabilities {
+            spam: p_spam,
+            abuse: (1.0 - p_spam) * p_abuse,
+            off_topic: rest * q,
+            on_topic: rest * (1.0 - q),
+        };
+        // Weight of a feature toward the label: its log-probability ratio
+        // in the head that decided.
+        let (head, pos, neg) = match label {
+            Label::Spam => (0, col(0) + 1, col(0)),
+            Label::Abuse => (1, col(1) + 1, col(1)),
+            Label::OffTopic => (2, col(2) + 2, col(2) + 3),
+            Label::OnTopic => (2, col(2) + 3, col(2) + 2),
+        };
+        let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
+        let mut scored: Vec<(f64, usize)> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let row = table.row_at(h.row);
+                ((row[pos] - row[neg]) as f64, i)
+            })
+            .filter(|&(wgt, _)| wgt > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (wgt, i) in scored {
+            let h = &hits[i];
+            let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
+            if reasons.iter().any(|r| r.token == token) {
+                continue;
+            }
+            reasons.push(Reason {
+                token: token.to_string(),
+                head: m.heads[head].name.clone(),
+                weight: wgt,
+                span: norm.original_span(h.span.clone()),
+            });
+            if reasons.len() == MAX_REASONS {
+                break;
+            }
+        }
+        Classification {
+            label,
+            probabilities,
+            scores: Scores {
+                spam: p_spam,
+                abuse: p_abuse,
+                off_topic: q,
+            },
+            reasons,
+        }
+    }
+}
+
+use reference::classify_reference;
