@@ -17,7 +17,8 @@
 //!
 //! Settings (environment variables; unset means the library default):
 //! `ALPHA`, `SPAM_ALPHA`, `ABUSE_ALPHA`, `MIN_DF`, `BINARY` (0/1),
-//! `BIGRAMS` (0/1), `CHAR_NGRAMS` (0/1), `CONTEXT` (`none`, `thread`:
+//! `BIGRAMS` (0/1), `CHAR_NGRAMS` (0/1), `IDENTITY` (0/1: the shared
+//! identity-group feature), `CONTEXT` (`none`, `thread`:
 //! neighbouring comments, `article`: title and lead, `all`), `DAVIDSON`
 //! (0/1: add all Davidson tweets to the Fox News folds' training data),
 //! `SEEDS` (0/1: add the seed comments to it), `REJECT_PRECISION` (0.99)
@@ -70,6 +71,9 @@ fn setup() -> Setup {
     if let Some(b) = env_flag("CHAR_NGRAMS") {
         f.char_ngrams = b;
     }
+    if let Some(b) = env_flag("IDENTITY") {
+        f.identity = b;
+    }
     let context = std::env::var("CONTEXT").unwrap_or_else(|_| "none".into());
     f.context = context != "none";
     params = params.features(f);
@@ -85,12 +89,13 @@ fn settings(s: &Setup) -> String {
     let p = &s.params;
     let f = p.get_features();
     format!(
-        "alpha spam {} / abuse {}, min_df default 2 unless MIN_DF, {} features, bigrams {}, char 3-5-grams {}, context {}",
+        "alpha spam {} / abuse {}, min_df default 2 unless MIN_DF, {} features, bigrams {}, char 3-5-grams {}, identity-group feature {}, context {}",
         p.get_head_alpha("spam"),
         p.get_head_alpha("abuse"),
         if f.binary { "presence" } else { "count" },
         on(f.bigrams),
         on(f.char_ngrams),
+        on(f.identity),
         s.context
     )
 }

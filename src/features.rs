@@ -24,6 +24,7 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 /// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
 /// | `char_ngrams` | `false` | add the character 3- to 5-grams of every word (with `^`/`$` marking its ends), keyed apart from words |
 /// | `context` | `false` | add the words of a comment's context (article title, lead, neighbouring comments), keyed apart from the comment's own words |
+/// | `identity` | `true` | add the feature `group` after every word naming an identity group ([`IDENTITY_TERMS`]) |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     /// Add word-bigram features.
@@ -36,6 +37,10 @@ pub struct FeatureConfig {
     /// Add context word features.
     #[serde(default)]
     pub context: bool,
+    /// Add the `group` feature after identity-group words. Model files
+    /// written before it existed load with it off, as they were trained.
+    #[serde(default)]
+    pub identity: bool,
 }
 
 impl Default for FeatureConfig {
@@ -45,8 +50,97 @@ impl Default for FeatureConfig {
             binary: true,
             char_ngrams: false,
             context: false,
+            identity: true,
         }
     }
+}
+
+/// Words naming an identity group (religion, ethnicity, origin, sexual
+/// orientation, gender), sorted. Each one also yields the shared feature
+/// `group`: abuse of one group is evidence about abuse of another, and a
+/// shared feature carries what a model learned about one group's name to
+/// a group it never saw (comments under an article on one group are
+/// about that group's name only). Neutral words only; slurs are learned
+/// from data like any other word.
+pub const IDENTITY_TERMS: &[&str] = &[
+    "african",
+    "africans",
+    "arab",
+    "arabs",
+    "asian",
+    "asians",
+    "atheist",
+    "atheists",
+    "bisexual",
+    "black",
+    "blacks",
+    "boy",
+    "boys",
+    "catholic",
+    "catholics",
+    "chinese",
+    "christian",
+    "christians",
+    "female",
+    "females",
+    "feminist",
+    "feminists",
+    "gay",
+    "gays",
+    "girl",
+    "girls",
+    "hispanic",
+    "hispanics",
+    "homosexual",
+    "homosexuals",
+    "immigrant",
+    "immigrants",
+    "indian",
+    "indians",
+    "islam",
+    "islamic",
+    "jew",
+    "jewish",
+    "jews",
+    "latino",
+    "latinos",
+    "lesbian",
+    "lesbians",
+    "lgbt",
+    "male",
+    "males",
+    "man",
+    "men",
+    "mexican",
+    "mexicans",
+    "migrant",
+    "migrants",
+    "minorities",
+    "minority",
+    "muslim",
+    "muslims",
+    "queer",
+    "race",
+    "racism",
+    "racist",
+    "racists",
+    "refugee",
+    "refugees",
+    "transgender",
+    "white",
+    "whites",
+    "woman",
+    "women",
+];
+
+/// Whether `word` (normalized) names an identity group.
+pub fn is_identity_term(word: &str) -> bool {
+    IDENTITY_TERMS.binary_search(&word).is_ok()
+}
+
+/// The key of the shared identity-group feature.
+pub fn group_key() -> u64 {
+    token_key(TokenKind::Shape, "group")
 }
 
 /// Shortest character n-gram of a word.
@@ -131,6 +225,7 @@ impl Extractor {
         let mut prev: Option<(u64, usize)> = None;
         let bigrams = self.config.bigrams;
         let grams = self.config.char_ngrams;
+        let identity = self.config.identity;
         let mut buf = String::new();
         self.tokenizer.scan(norm, original, |t| {
             let key = token_key(t.kind, t.text);
@@ -141,6 +236,15 @@ impl Extractor {
                 },
                 &t,
             );
+            if identity && t.kind == TokenKind::Word && is_identity_term(t.text) {
+                f(
+                    &Feature {
+                        key: group_key(),
+                        span: t.span.clone(),
+                    },
+                    &t,
+                );
+            }
             if grams && t.kind == TokenKind::Word {
                 buf.clear();
                 buf.push('^');
@@ -245,6 +349,24 @@ mod tests {
             token_key(TokenKind::Word, "spam"),
             token_key(TokenKind::Domain, "spam")
         );
+    }
+
+    #[test]
+    fn identity_terms_are_sorted_and_share_a_feature() {
+        assert!(IDENTITY_TERMS.windows(2).all(|w| w[0] < w[1]));
+        let ex = Extractor::default();
+        let a = ex.keys("the muslims said");
+        let b = ex.keys("The Women said");
+        assert!(a.contains(&group_key()) && b.contains(&group_key()));
+        assert!(!ex.keys("the people said").contains(&group_key()));
+        let off = Extractor {
+            config: FeatureConfig {
+                identity: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert!(!off.keys("the muslims said").contains(&group_key()));
     }
 
     #[test]

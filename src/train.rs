@@ -289,9 +289,12 @@ fn fit_head(
             *df.entry(k).or_default() += 1;
         }
     }
+    // The identity-group feature says whom a comment speaks of, which is
+    // evidence about abuse, not about advertising: the spam head leaves it out.
+    let group = crate::features::group_key();
     let mut keys: Vec<u64> = df
         .into_iter()
-        .filter(|&(_, n)| n >= params.min_df)
+        .filter(|&(k, n)| n >= params.min_df && !(name == "spam" && k == group))
         .map(|(k, _)| k)
         .collect();
     keys.sort_unstable();
