@@ -90,8 +90,10 @@
 //! sketch's fingerprints, which rules out most candidates before their
 //! sketches are read), its id and sketch in one byte arena, and its keys in
 //! the table: about 100–200 bytes in all. A check prefetches the buckets
-//! of all its keys, then the records of all candidates, then the sketches
-//! of those that the masks leave, so that cache misses overlap. The
+//! of all its keys as soon as its shingles are known (they load while the
+//! rest of its features is computed), then the records of all candidates,
+//! then the sketches of those that the masks leave, so that cache misses
+//! overlap. The
 //! window is a ring: the record of the comment inserted `capacity` comments
 //! ago is overwritten, its arena bytes are reused (the arena is a ring
 //! written in insertion order, so nothing is ever moved), and its
