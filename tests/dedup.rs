@@ -276,8 +276,9 @@ fn arena_ring_survives_wrapping_and_removals() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    // Ids from 1 to 40 bytes long, so that records differ in size.
-    let id = |i: usize| format!("{i}{}", "x".repeat(i * 7 % 40));
+    // Ids of varied lengths that grow over time, so that records differ
+    // in size and the arena fills up and grows again and again.
+    let id = |i: usize| format!("{i}{}", "x".repeat(i * 7 % 40 + i / 40));
     let mut d = DuplicateParams::default().capacity(50).build().unwrap();
     let mut removed = std::collections::HashSet::new();
     let mut peak = 0;
@@ -291,7 +292,7 @@ fn arena_ring_survives_wrapping_and_removals() {
         if i >= 500 {
             peak = peak.max(d.memory_bytes());
         }
-        if i % 500 == 499 {
+        if i >= 49 && i % 5 == 0 {
             for j in i - 49..=i {
                 let tj = text(j % 1000);
                 let found = d.check(&DupInput::new("q", &tj));
