@@ -261,6 +261,77 @@ fn rolling_window_evicts_the_oldest() {
     assert_eq!(d.len(), 99);
 }
 
+/// The arena is a ring reused in place: after it has wrapped many times,
+/// with removals and ids of every length, every stored comment still reads
+/// back whole, memory stays bounded, and a saved copy answers the same as
+/// the original from then on.
+#[test]
+fn arena_ring_survives_wrapping_and_removals() {
+    const W: [&str; 10] = [
+        "apple", "brick", "cloud", "drum", "eagle", "flute", "grape", "harbor", "island", "jungle",
+    ];
+    let text = |i: usize| {
+        (0..8u32)
+            .map(|k| format!("{}{k}", W[(i / 10usize.pow(k % 3)) % 10]))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Ids of varied lengths that grow over time, so that records differ
+    // in size and the arena fills up and grows again and again.
+    let id = |i: usize| format!("{i}{}", "x".repeat(i * 7 % 40 + i / 40));
+    let mut d = DuplicateParams::default().capacity(50).build().unwrap();
+    let mut removed = std::collections::HashSet::new();
+    let mut peak = 0;
+    for i in 0..5000 {
+        let (ci, ti) = (id(i), text(i % 1000));
+        d.insert(&DupInput::new(&ci, &ti));
+        if i % 7 == 3 {
+            assert!(d.remove(&id(i - 2)));
+            removed.insert(i - 2);
+        }
+        if i >= 500 {
+            peak = peak.max(d.memory_bytes());
+        }
+        if i >= 49 && i % 5 == 0 {
+            for j in i - 49..=i {
+                let tj = text(j % 1000);
+                let found = d.check(&DupInput::new("q", &tj));
+                if removed.contains(&j) {
+                    assert!(found.is_none(), "{j} was removed");
+                } else {
+                    let found = found.unwrap_or_else(|| panic!("{j} not found at {i}"));
+                    assert_eq!((found.of, found.kind), (id(j), DuplicateKind::Exact));
+                }
+            }
+        }
+    }
+    let after_fill = {
+        let mut e = DuplicateParams::default().capacity(50).build().unwrap();
+        for i in 0..500 {
+            let (ci, ti) = (id(i), text(i));
+            e.insert(&DupInput::new(&ci, &ti));
+        }
+        e.memory_bytes()
+    };
+    assert!(
+        peak < 2 * after_fill,
+        "{peak} bytes, {after_fill} after filling"
+    );
+    let mut e = DuplicateDetector::from_bytes(&d.to_bytes()).unwrap();
+    for i in 5000..6000 {
+        let tq = text((i * 7) % 1000);
+        let q = DupInput::new("q", &tq);
+        assert_eq!(d.check(&q), e.check(&q), "{i}");
+        let (ci, ti) = (id(i), text(i % 1000));
+        let input = DupInput::new(&ci, &ti);
+        assert_eq!(
+            d.check_and_insert(&input),
+            e.check_and_insert(&input),
+            "{i}"
+        );
+    }
+}
+
 fn filled() -> DuplicateDetector {
     let mut d = DuplicateParams::default()
         .capacity(300)

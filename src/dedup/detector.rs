@@ -2,7 +2,7 @@
 //! the check that verifies candidates.
 
 use super::hash::{combine, hash_bytes, hash_opt, mix};
-use super::index::{prefetch, Table, BUCKET};
+use super::index::{prefetch, prefetch_both, Table, BUCKET};
 use super::shingle::{self, rank, FeatureConfig, Features};
 use super::{DupInput, Duplicate, DuplicateKind, DuplicateParams, Scope};
 
@@ -132,7 +132,14 @@ pub struct DuplicateDetector {
     pub(crate) table: Table,
     pub(crate) next_seq: u64,
     pub(crate) len: usize,
+    /// Bytes of the live records in the arena.
     pub(crate) pool_live: usize,
+    /// Where the next arena record goes (the end of the newest one): the
+    /// arena is a ring, see [`place`](Self::place).
+    pub(crate) head: usize,
+    /// No record older than this sequence number is live (the oldest
+    /// live record, if any, is at or after it).
+    pub(crate) tail_seq: u64,
     pub(crate) live_postings: usize,
     /// Buffers reused by `insert` and `check_and_insert`.
     pub(crate) scratch: Scratch,
@@ -177,6 +184,16 @@ struct Query<'a> {
     thread: u32,
     salt: u64,
     short: bool,
+}
+
+/// What a comment's keys depend on besides its features.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    /// Hashes of the author and thread (0: none).
+    author: u32,
+    thread: u32,
+    /// Mixed into every key ([`Scope::Thread`]: the thread's hash).
+    salt: u64,
 }
 
 /// A verified match.
@@ -263,6 +280,8 @@ impl DuplicateDetector {
             next_seq: 0,
             len: 0,
             pool_live: 0,
+            head: 0,
+            tail_seq: 0,
             live_postings: 0,
             scratch: Scratch::default(),
         }
@@ -307,21 +326,32 @@ impl DuplicateDetector {
         }
     }
 
-    fn query<'a>(&self, input: &DupInput<'a>, f: &'a Features) -> Query<'a> {
+    /// The hashes of `input`'s author and thread, and the salt of its
+    /// keys.
+    fn who(&self, input: &DupInput) -> Who {
         let thread = hash_opt(SEED_THREAD, input.thread);
         let salt = match self.params.scope {
             Scope::Site => 0,
             Scope::Thread => mix(thread as u64 ^ SEED_THREAD),
         };
+        Who {
+            author: hash_opt(SEED_AUTHOR, input.author),
+            thread,
+            salt,
+        }
+    }
+
+    fn query<'a>(&self, input: &DupInput<'a>, f: &'a Features) -> Query<'a> {
+        let who = self.who(input);
         Query {
             id: input.id,
             shingle_mask: fp_mask(f.shingle_fps.iter().copied()),
             word_mask: fp_mask(f.word_fps.iter().copied()),
             short: f.tokens < self.params.min_tokens,
             f,
-            author: hash_opt(SEED_AUTHOR, input.author),
-            thread,
-            salt,
+            author: who.author,
+            thread: who.thread,
+            salt: who.salt,
         }
     }
 
@@ -329,15 +359,15 @@ impl DuplicateDetector {
     fn id_key(id: &[u8]) -> u32 {
         key(hash_bytes(SEED_ID, id))
     }
-    fn exact_key(q: &Query) -> u32 {
-        key(mix(q.f.exact ^ q.salt ^ SEED_EXACT_KEY))
+    fn exact_key(salt: u64, exact: u64) -> u32 {
+        key(mix(exact ^ salt ^ SEED_EXACT_KEY))
     }
-    fn shingle_key(q: &Query, h: u64) -> u32 {
-        key(mix(h ^ q.salt ^ SEED_SHINGLE_KEY))
+    fn shingle_key(salt: u64, h: u64) -> u32 {
+        key(mix(h ^ salt ^ SEED_SHINGLE_KEY))
     }
-    fn link_key(q: &Query, link: u32) -> u32 {
-        key(mix(combine(q.author as u64, link as u64)
-            ^ q.salt
+    fn link_key(salt: u64, author: u32, link: u32) -> u32 {
+        key(mix(combine(author as u64, link as u64)
+            ^ salt
             ^ SEED_LINK_KEY))
     }
 
@@ -349,6 +379,22 @@ impl DuplicateDetector {
             None
         } else {
             Some(self.next_seq - age)
+        }
+    }
+
+    /// [`slot_of`](Self::slot_of) of a sequence number in the window
+    /// (`next_seq - capacity <= seq < next_seq`) without a division: `cur`
+    /// is `slot_of(next_seq)`.
+    #[inline]
+    fn slot_in_window(&self, seq: u64, cur: usize) -> usize {
+        let cap = self.params.capacity;
+        let back = (self.next_seq - seq) as usize;
+        debug_assert!((1..=cap).contains(&back));
+        let s = cur + cap - back;
+        if s >= cap {
+            s - cap
+        } else {
+            s
         }
     }
 
@@ -406,12 +452,19 @@ impl DuplicateDetector {
         e.live().then_some((slot, e))
     }
 
-    /// Candidates into `w.cands`: (sequence number, weight), at most
-    /// `max_candidates`, those sharing the most keys.
-    ///
-    /// The buckets of every key are prefetched first, then read, so that
-    /// their cache misses overlap.
-    fn candidates(&self, q: &Query, w: &mut Work) {
+    /// Whether [`probe`](Self::probe) can run on features that
+    /// [`Features::begin`] computed (those of a comment with more than
+    /// [`MAX_PROBES`] shingles probe their postings, which come later).
+    fn can_probe_early(f: &Features) -> bool {
+        f.shingles.len() <= MAX_PROBES
+    }
+
+    /// The keys a check of a comment with features `f` looks up into
+    /// `w.probes`: (key, weight, first bucket, second bucket); their
+    /// buckets are prefetched, so that their cache misses overlap with
+    /// each other and with what the caller does before reading them
+    /// ([`candidates`](Self::candidates)).
+    fn probe(&self, f: &Features, who: Who, w: &mut Work) {
         w.probes.clear();
         let mut probe = |key: u32, weight: u32| {
             let (a, b) = self.table.choices(key);
@@ -419,22 +472,28 @@ impl DuplicateDetector {
             self.table.prefetch(b);
             w.probes.push((key, weight, a, b));
         };
-        probe(Self::exact_key(q), 1 << 16);
-        if !q.short {
-            let probes: &[u64] = if q.f.shingles.len() <= MAX_PROBES {
-                &q.f.shingles
+        probe(Self::exact_key(who.salt, f.exact), 1 << 16);
+        if f.tokens >= self.params.min_tokens {
+            let probes: &[u64] = if f.shingles.len() <= MAX_PROBES {
+                &f.shingles
             } else {
-                &q.f.postings
+                &f.postings
             };
             for &h in probes {
-                probe(Self::shingle_key(q, h), 1);
+                probe(Self::shingle_key(who.salt, h), 1);
             }
-            if q.author != 0 {
-                for &l in &q.f.links {
-                    probe(Self::link_key(q, l), 1 << 8);
+            if who.author != 0 {
+                for &l in &f.links {
+                    probe(Self::link_key(who.salt, who.author, l), 1 << 8);
                 }
             }
         }
+    }
+
+    /// Candidates into `w.cands`: (sequence number, weight), at most
+    /// `max_candidates`, those sharing the most keys, from the keys in
+    /// `w.probes`.
+    fn candidates(&self, w: &mut Work) {
         w.raw.clear();
         for &(key, weight, a, b) in &w.probes {
             self.table.lookup_in(a, b, key, |s| {
@@ -528,24 +587,28 @@ impl DuplicateDetector {
     /// Candidates go through three passes so that cache misses overlap:
     /// their records are prefetched; the records are checked and the arena
     /// bytes of those that pass are prefetched; those are verified.
+    /// `w.probes` holds the keys of `q` ([`probe`](Self::probe)).
     fn find(&self, q: &Query, w: &mut Work) -> Option<Found> {
         if q.short && !self.params.short_exact {
             return None;
         }
-        self.candidates(q, w);
+        self.candidates(w);
         if w.cands.is_empty() {
             return None;
         }
+        let cur = self.slot_of(self.next_seq);
         for &(seq, _) in &w.cands {
-            if let Some(e) = self.entries.get(self.slot_of(seq)) {
-                prefetch(e);
+            if let Some(e) = self.entries.get(self.slot_in_window(seq, cur)) {
+                // A 40-byte record may straddle two lines.
+                prefetch_both(e);
             }
         }
         let p = &self.params;
         let n_q = q.f.shingles.len();
         w.verify.clear();
         for &(seq, _) in &w.cands {
-            let Some((slot, e)) = self.entry_for(seq) else {
+            let slot = self.slot_in_window(seq, cur);
+            let Some(e) = self.entries.get(slot).filter(|e| e.live()) else {
                 continue;
             };
             if p.scope == Scope::Thread && e.thread != q.thread {
@@ -674,6 +737,7 @@ impl DuplicateDetector {
     pub fn check(&self, input: &DupInput) -> Option<Duplicate> {
         let mut s = Scratch::default();
         s.f.extract_into(input.text, &self.feature_config());
+        self.probe(&s.f, self.who(input), &mut s.work);
         let q = self.query(input, &s.f);
         self.find(&q, &mut s.work).map(|f| self.report(&q, f))
     }
@@ -690,7 +754,7 @@ impl DuplicateDetector {
     /// How many stored comments (up to 2) the exact key of `q` finds.
     fn exact_copies(&self, q: &Query) -> usize {
         let mut n = 0;
-        self.table.lookup(Self::exact_key(q), |s| {
+        self.table.lookup(Self::exact_key(q.salt, q.f.exact), |s| {
             if let Some((_, e)) = self.live_seq(s).and_then(|seq| self.entry_for(seq)) {
                 if e.exact == q.f.exact
                     && (self.params.scope == Scope::Site || e.thread == q.thread)
@@ -713,7 +777,19 @@ impl DuplicateDetector {
         self.table.prefetch(a);
         self.table.prefetch(b);
         let mut s = std::mem::take(&mut self.scratch);
-        s.f.extract_into(input.text, &self.feature_config());
+        // The keys' buckets are prefetched as soon as the shingles are
+        // known, and loaded while the rest of the features is computed.
+        let cfg = self.feature_config();
+        s.f.begin(input.text, &cfg);
+        let who = self.who(input);
+        let early = Self::can_probe_early(&s.f);
+        if early {
+            self.probe(&s.f, who, &mut s.work);
+        }
+        s.f.finish(&cfg);
+        if !early {
+            self.probe(&s.f, who, &mut s.work);
+        }
         let q = self.query(input, &s.f);
         let dup = self.find(&q, &mut s.work).map(|f| self.report(&q, f));
         self.store(&q, &mut s.work);
@@ -777,11 +853,8 @@ impl DuplicateDetector {
             + 4 * q.f.links.len()
             + 8 * (thr.is_some() as usize + words_thr.is_some() as usize)
             + 2 * (sketch.len() + words.len());
-        if self.pool.len() + rec_len > u32::MAX as usize {
-            self.compact();
-            if self.pool.len() + rec_len > u32::MAX as usize {
-                return; // cannot happen with ids of at most 1 KiB
-            }
+        if self.pool_live + rec_len > u32::MAX as usize {
+            return; // cannot happen with ids of at most 1 KiB
         }
 
         let seq = self.next_seq;
@@ -793,28 +866,34 @@ impl DuplicateDetector {
             }
             self.live_postings -= old.n_post as usize;
         }
-        self.next_seq += 1;
 
         // The record.
-        let pool_off = self.pool.len() as u32;
-        self.pool.extend_from_slice(id);
+        let start = self.place(seq, rec_len);
+        self.next_seq += 1;
+        let pool_off = start as u32;
+        let mut at = start;
+        let mut put = |pool: &mut Vec<u8>, b: &[u8]| {
+            pool[at..at + b.len()].copy_from_slice(b);
+            at += b.len();
+        };
+        put(&mut self.pool, id);
         for &l in &q.f.links {
-            self.pool.extend_from_slice(&l.to_le_bytes());
+            put(&mut self.pool, &l.to_le_bytes());
         }
         let clamp = |n: usize| n.min(u32::MAX as usize) as u32;
         if let Some(t) = thr {
-            self.pool
-                .extend_from_slice(&clamp(q.f.shingles.len()).to_le_bytes());
-            self.pool.extend_from_slice(&t.to_le_bytes());
+            put(&mut self.pool, &clamp(q.f.shingles.len()).to_le_bytes());
+            put(&mut self.pool, &t.to_le_bytes());
         }
         if let Some(t) = words_thr {
-            self.pool
-                .extend_from_slice(&clamp(q.f.words.len()).to_le_bytes());
-            self.pool.extend_from_slice(&t.to_le_bytes());
+            put(&mut self.pool, &clamp(q.f.words.len()).to_le_bytes());
+            put(&mut self.pool, &t.to_le_bytes());
         }
         for fp in sketch.iter().chain(words) {
-            self.pool.extend_from_slice(&fp.to_le_bytes());
+            put(&mut self.pool, &fp.to_le_bytes());
         }
+        debug_assert_eq!(at, start + rec_len);
+        self.head = at;
         self.pool_live += rec_len;
 
         // The keys.
@@ -822,12 +901,16 @@ impl DuplicateDetector {
         keys.clear();
         keys.push(Self::id_key(id));
         if copies < 2 {
-            keys.push(Self::exact_key(q));
+            keys.push(Self::exact_key(q.salt, q.f.exact));
         }
         if copies == 0 && !q.short {
-            keys.extend(q.f.postings.iter().map(|&h| Self::shingle_key(q, h)));
+            keys.extend(q.f.postings.iter().map(|&h| Self::shingle_key(q.salt, h)));
             if q.author != 0 {
-                keys.extend(q.f.links.iter().map(|&l| Self::link_key(q, l)));
+                keys.extend(
+                    q.f.links
+                        .iter()
+                        .map(|&l| Self::link_key(q.salt, q.author, l)),
+                );
             }
         }
         // Sorted: the order of insertion decides which postings a full
@@ -895,11 +978,6 @@ impl DuplicateDetector {
             self.entries.push(entry);
         }
         self.len += 1;
-
-        let garbage = self.pool.len() - self.pool_live;
-        if garbage > 4096 && garbage > self.pool_live / 8 {
-            self.compact();
-        }
     }
 
     /// Sets the fingerprint masks of every live record from its sketches
@@ -926,19 +1004,100 @@ impl DuplicateDetector {
         }
     }
 
-    /// Rewrites the arena with live records only.
-    fn compact(&mut self) {
-        let mut pool = Vec::with_capacity(self.pool_live + self.pool_live / 7 + 64);
-        for e in self.entries.iter_mut() {
+    /// Where the arena record (`len` bytes) of the comment that takes
+    /// sequence number `seq` goes; grows the arena when it has no room.
+    ///
+    /// The arena is a ring: records are written one after the other in
+    /// the order of their sequence numbers, starting again at 0 when one
+    /// does not fit before the end, and a comment's bytes are free once it
+    /// has left the window (or was removed). So the live records always
+    /// lie between the oldest live one (`tail_seq`) and `head`, and
+    /// storing a comment copies nothing but its own record: no compaction.
+    /// Only growing rewrites the arena (in order, live records only).
+    /// The caller has already taken the evicted comment out of
+    /// `pool_live`.
+    fn place(&mut self, seq: u64, len: usize) -> usize {
+        let first = (seq + 1).saturating_sub(self.params.capacity as u64);
+        self.tail_seq = self.tail_seq.max(first);
+        while self.tail_seq < seq && !self.entries[self.slot_of(self.tail_seq)].live() {
+            self.tail_seq += 1;
+        }
+        let size = self.pool.len();
+        if self.tail_seq == seq {
+            // Nothing live: start again at 0.
+            if len <= size {
+                return 0;
+            }
+        } else {
+            let tail = self.entries[self.slot_of(self.tail_seq)].pool_off as usize;
+            let head = self.head;
+            if tail < head {
+                // Live bytes in [tail, head): room after head, else at 0.
+                if head + len <= size {
+                    return head;
+                }
+                if len <= tail {
+                    return 0;
+                }
+            } else if head + len <= tail {
+                // Wrapped: live bytes in [tail, end) and [0, head).
+                return head;
+            }
+        }
+        self.relayout(seq, self.pool_live + len);
+        self.head
+    }
+
+    /// Rewrites the arena in a new buffer with room for at least `need`
+    /// bytes: the live records of the comments from `tail_seq` to before
+    /// `seq`, oldest first, from offset 0; `head` is left at their end.
+    pub(crate) fn relayout(&mut self, seq: u64, need: usize) {
+        // Grow by an eighth, or up to what the full window is expected to
+        // need (bytes per comment so far × capacity) while it fills.
+        let projected = need as f64 / (self.len + 1) as f64 * self.params.capacity as f64;
+        let size = (need + need / 8)
+            .max((projected * 1.125).min(2.0 * need as f64) as usize)
+            .max(4096)
+            .min(u32::MAX as usize);
+        let mut pool = vec![0u8; size];
+        let mut at = 0;
+        for t in self.tail_seq..seq {
+            let slot = self.slot_of(t);
+            let e = &mut self.entries[slot];
             if !e.live() {
                 continue;
             }
-            let off = e.pool_off as usize;
-            let bytes = &self.pool[off..off + e.record_len()];
-            e.pool_off = pool.len() as u32;
-            pool.extend_from_slice(bytes);
+            let (off, n) = (e.pool_off as usize, e.record_len());
+            pool[at..at + n].copy_from_slice(&self.pool[off..off + n]);
+            e.pool_off = at as u32;
+            at += n;
         }
         self.pool = pool;
+        self.head = at;
+    }
+
+    /// The live records' arena bytes, oldest first, and each record's
+    /// offset in them (0 for records that are not live): what is saved.
+    pub(crate) fn live_arena(&self) -> (Vec<u32>, Vec<u8>) {
+        let mut offs = vec![0u32; self.entries.len()];
+        let mut arena = Vec::with_capacity(self.pool_live);
+        let first = self.next_seq.saturating_sub(self.params.capacity as u64);
+        for t in first..self.next_seq {
+            let slot = self.slot_of(t);
+            let e = &self.entries[slot];
+            if let Some(bytes) = e
+                .live()
+                .then(|| {
+                    self.pool
+                        .get(e.pool_off as usize..e.pool_off as usize + e.record_len())
+                })
+                .flatten()
+            {
+                offs[slot] = arena.len() as u32;
+                arena.extend_from_slice(bytes);
+            }
+        }
+        (offs, arena)
     }
 }
 

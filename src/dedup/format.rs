@@ -12,8 +12,9 @@
 //!
 //! The payload holds, little-endian: the parameters, the counters, the
 //! records (28 bytes each), the arena and the table buckets, each list
-//! preceded by its length as a u64. It is the detector's memory as is, so
-//! loading is a copy and a check.
+//! preceded by its length as a u64. It is the detector's memory as is,
+//! except that the arena holds only the live records, oldest first (in
+//! memory it is a ring with free room), so loading is a copy and a check.
 //!
 //! Loading never trusts the file: the magic, the version, the length and
 //! the checksum are checked first, every count is checked against the bytes
@@ -151,9 +152,10 @@ impl DuplicateDetector {
         w.u8(p.short_exact as u8);
         w.u64(self.next_seq);
         w.u64(self.entries.len() as u64);
-        for e in &self.entries {
+        let (offs, arena) = self.live_arena();
+        for (e, &off) in self.entries.iter().zip(&offs) {
             w.u64(e.exact);
-            w.u32(e.pool_off);
+            w.u32(off);
             w.u32(e.author);
             w.u32(e.thread);
             w.u16(e.id_len);
@@ -163,8 +165,8 @@ impl DuplicateDetector {
             w.u8(e.flags);
             w.u8(0);
         }
-        w.u64(self.pool.len() as u64);
-        w.0.extend_from_slice(&self.pool);
+        w.u64(arena.len() as u64);
+        w.0.extend_from_slice(&arena);
         let buckets = self.table.buckets();
         w.u64(buckets.len() as u64);
         for b in buckets {
@@ -394,6 +396,7 @@ impl DuplicateDetector {
         if pool_live > pool.len() {
             return Err("the records take more bytes than the arena holds".into());
         }
+        let params_capacity = params.capacity as u64;
         let mut detector = DuplicateDetector {
             params,
             entries,
@@ -402,9 +405,14 @@ impl DuplicateDetector {
             next_seq,
             len,
             pool_live,
+            head: 0,
+            tail_seq: next_seq.saturating_sub(params_capacity),
             live_postings,
             scratch: Default::default(),
         };
+        // The arena as a ring in the order of the records (the file's may
+        // be in any order).
+        detector.relayout(next_seq, pool_live);
         detector.set_masks();
         Ok(detector)
     }

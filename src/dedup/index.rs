@@ -23,16 +23,33 @@ use super::hash::mix;
 /// other targets than x86-64).
 #[inline(always)]
 pub(crate) fn prefetch<T>(r: &T) {
+    prefetch_addr((r as *const T).cast::<u8>());
+}
+
+/// [`prefetch`] of every cache line of `r` (up to two: for values of at
+/// most 64 bytes, which may straddle a line boundary).
+#[inline(always)]
+pub(crate) fn prefetch_both<T>(r: &T) {
+    debug_assert!(std::mem::size_of::<T>() <= 64);
+    let first = (r as *const T).cast::<u8>();
+    prefetch_addr(first);
+    prefetch_addr(first.wrapping_add(std::mem::size_of::<T>().max(1) - 1));
+}
+
+/// Starts loading the cache line that holds address `p`, which is never
+/// dereferenced (a prefetch of any address is allowed).
+#[inline(always)]
+fn prefetch_addr(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults and changes no state but the cache;
-    // the address comes from a reference. SSE is part of x86-64.
+    // SAFETY: a prefetch never faults and changes no state but the cache,
+    // whatever the address. SSE is part of x86-64.
     #[allow(unused_unsafe)]
     unsafe {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>());
+        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = r;
+    let _ = p;
 }
 
 /// Postings per bucket (one 64-byte cache line).

@@ -90,10 +90,13 @@
 //! sketch's fingerprints, which rules out most candidates before their
 //! sketches are read), its id and sketch in one byte arena, and its keys in
 //! the table: about 100–200 bytes in all. A check prefetches the buckets
-//! of all its keys, then the records of all candidates, then the sketches
-//! of those that the masks leave, so that cache misses overlap. The
+//! of all its keys as soon as its shingles are known (they load while the
+//! rest of its features is computed), then the records of all candidates,
+//! then the sketches of those that the masks leave, so that cache misses
+//! overlap. The
 //! window is a ring: the record of the comment inserted `capacity` comments
-//! ago is overwritten, its arena bytes are reclaimed by compaction, and its
+//! ago is overwritten, its arena bytes are reused (the arena is a ring
+//! written in insertion order, so nothing is ever moved), and its
 //! keys become stale (a key carries its comment's sequence number, so age
 //! is arithmetic) and are overwritten first. Saved indexes are versioned
 //! and checksummed ([`format`](mod@format)).

@@ -101,6 +101,14 @@ impl Features {
 
     /// Extracts the features of `text` into `self`, reusing its buffers.
     pub(crate) fn extract_into(&mut self, text: &str, cfg: &FeatureConfig) {
+        self.begin(text, cfg);
+        self.finish(cfg);
+    }
+
+    /// The first part of [`extract_into`](Self::extract_into): the exact
+    /// key, tokens, links and the distinct shingles (what the index is
+    /// probed with). [`finish`](Self::finish) computes the rest.
+    pub(crate) fn begin(&mut self, text: &str, cfg: &FeatureConfig) {
         let mut tokens = std::mem::take(&mut self.token_buf);
         tokens.clear();
         self.links.clear();
@@ -115,13 +123,19 @@ impl Features {
             tokenize(text, &mut tokens, &mut self.links);
         }
         self.tokens = tokens.len();
+        shingle_sequence(&tokens, cfg.shingle_size, &mut self.seq_buf);
+        distinct(&self.seq_buf, &mut self.shingles);
+        self.token_buf = tokens;
+    }
+
+    /// The rest of [`extract_into`](Self::extract_into) after
+    /// [`begin`](Self::begin): postings, the word set and fingerprints.
+    pub(crate) fn finish(&mut self, cfg: &FeatureConfig) {
         let mut seq = std::mem::take(&mut self.seq_buf);
-        shingle_sequence(&tokens, cfg.shingle_size, &mut seq);
-        distinct(&seq, &mut self.shingles);
         select_postings(&seq, &self.shingles, cfg, &mut self.postings);
         self.words.clear();
         if cfg.near_shingle_size != cfg.shingle_size {
-            shingle_sequence(&tokens, cfg.near_shingle_size, &mut seq);
+            shingle_sequence(&self.token_buf, cfg.near_shingle_size, &mut seq);
             distinct(&seq, &mut self.words);
         }
         sorted_fps(&self.shingles, &mut self.shingle_fps);
@@ -130,7 +144,6 @@ impl Features {
         } else {
             sorted_fps(&self.words, &mut self.word_fps);
         }
-        self.token_buf = tokens;
         self.seq_buf = seq;
     }
 
