@@ -34,27 +34,59 @@ fn peak_growth(f: impl FnOnce()) -> u64 {
     peak.saturating_sub(before) * 1024
 }
 
+/// Growth for one operation on one kind of input, as a multiple of `size`.
+fn measure(op: &str, kind: &str, size: usize) -> f64 {
+    let text = hostile::input(kind, size);
+    let grown = match op {
+        "classify" => {
+            let clf = Classifier::default();
+            let _ = clf.classify_text("warm up");
+            peak_growth(|| {
+                std::hint::black_box(clf.classify_text(&text));
+            })
+        }
+        _ => {
+            let mut d = DuplicateParams::default().build().unwrap();
+            let _ = d.check_and_insert(&DupInput::new("warm", "warm up text for the detector"));
+            peak_growth(|| {
+                std::hint::black_box(d.check_and_insert(&DupInput::new("q", &text)));
+            })
+        }
+    };
+    grown as f64 / size as f64
+}
+
 fn main() {
-    let size: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Child mode: one measurement in a fresh process, so that memory freed
+    // by an earlier measurement and kept by the allocator hides nothing.
+    if let [flag, op, kind, size] = args.as_slice() {
+        if flag == "--one" {
+            println!("{}", measure(op, kind, size.parse().expect("size")));
+            return;
+        }
+    }
+    let size: usize = args
+        .first()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000_000);
-    let clf = Classifier::default();
-    let _ = clf.classify_text("warm up");
+    let me = std::env::current_exe().expect("own path");
+    let run = |op: &str, kind: &str| -> f64 {
+        let out = std::process::Command::new(&me)
+            .args(["--one", op, kind, &size.to_string()])
+            .output()
+            .expect("run a measurement");
+        assert!(out.status.success(), "{op} {kind} failed");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("a number")
+    };
     println!("peak memory growth over {size} bytes of input, as a multiple of the input size\n");
     println!("| input | classify | dedup check_and_insert |\n|---|---:|---:|");
     let mut worst: f64 = 0.0;
     for kind in hostile::KINDS {
-        let text = hostile::input(kind, size);
-        let c = peak_growth(|| {
-            std::hint::black_box(clf.classify_text(&text));
-        });
-        let mut d = DuplicateParams::default().build().unwrap();
-        let _ = d.check_and_insert(&DupInput::new("warm", "warm up text for the detector"));
-        let g = peak_growth(|| {
-            std::hint::black_box(d.check_and_insert(&DupInput::new("q", &text)));
-        });
-        let (c, g) = (c as f64 / size as f64, g as f64 / size as f64);
+        let (c, g) = (run("classify", kind), run("dedup", kind));
         worst = worst.max(c).max(g);
         println!("| {kind} | {c:.2}× | {g:.2}× |");
     }
