@@ -2,14 +2,12 @@
 //! the check that verifies candidates.
 
 use super::hash::{combine, hash_bytes, hash_opt, mix};
-use super::index::{prefetch, prefetch_both, Table, BUCKET};
+use super::index::{advise_huge_pages, prefetch, prefetch_both, Table, BUCKET};
 use super::shingle::{self, rank, FeatureConfig, Features};
 use super::{DupInput, Duplicate, DuplicateKind, DuplicateParams, Scope};
 
 /// Ids longer than this are cut (at a character boundary).
 pub(crate) const MAX_ID_BYTES: usize = 1024;
-/// Queries with more distinct shingles probe only their selected ones.
-const MAX_PROBES: usize = 512;
 /// Load of the table right after it grows, and load that makes it grow.
 const LOAD_AFTER_GROWTH: f64 = 0.6;
 const LOAD_MAX: f64 = 0.92;
@@ -452,13 +450,6 @@ impl DuplicateDetector {
         e.live().then_some((slot, e))
     }
 
-    /// Whether [`probe`](Self::probe) can run on features that
-    /// [`Features::begin`] computed (those of a comment with more than
-    /// [`MAX_PROBES`] shingles probe their postings, which come later).
-    fn can_probe_early(f: &Features) -> bool {
-        f.shingles.len() <= MAX_PROBES
-    }
-
     /// The keys a check of a comment with features `f` looks up into
     /// `w.probes`: (key, weight, first bucket, second bucket); their
     /// buckets are prefetched, so that their cache misses overlap with
@@ -474,12 +465,7 @@ impl DuplicateDetector {
         };
         probe(Self::exact_key(who.salt, f.exact), 1 << 16);
         if f.tokens >= self.params.min_tokens {
-            let probes: &[u64] = if f.shingles.len() <= MAX_PROBES {
-                &f.shingles
-            } else {
-                &f.postings
-            };
-            for &h in probes {
+            for &h in &f.postings {
                 probe(Self::shingle_key(who.salt, h), 1);
             }
             if who.author != 0 {
@@ -781,15 +767,8 @@ impl DuplicateDetector {
         // known, and loaded while the rest of the features is computed.
         let cfg = self.feature_config();
         s.f.begin(input.text, &cfg);
-        let who = self.who(input);
-        let early = Self::can_probe_early(&s.f);
-        if early {
-            self.probe(&s.f, who, &mut s.work);
-        }
+        self.probe(&s.f, self.who(input), &mut s.work);
         s.f.finish(&cfg);
-        if !early {
-            self.probe(&s.f, who, &mut s.work);
-        }
         let q = self.query(input, &s.f);
         let dup = self.find(&q, &mut s.work).map(|f| self.report(&q, f));
         self.store(&q, &mut s.work);
@@ -975,6 +954,15 @@ impl DuplicateDetector {
         if slot < self.entries.len() {
             self.entries[slot] = entry;
         } else {
+            if self.entries.len() == self.entries.capacity() {
+                // Grow by doubling, up to the capacity, in a new
+                // allocation advised before its first write.
+                let n = self.entries.len();
+                let mut grown = Vec::with_capacity(n.max(16).min(self.params.capacity - n) + n);
+                advise_huge_pages(&grown);
+                grown.extend_from_slice(&self.entries);
+                self.entries = grown;
+            }
             self.entries.push(entry);
         }
         self.len += 1;
@@ -1060,6 +1048,7 @@ impl DuplicateDetector {
             .max(4096)
             .min(u32::MAX as usize);
         let mut pool = vec![0u8; size];
+        advise_huge_pages(&pool);
         let mut at = 0;
         for t in self.tail_seq..seq {
             let slot = self.slot_of(t);

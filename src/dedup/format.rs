@@ -26,7 +26,7 @@
 use std::path::Path;
 
 use super::detector::{Entry, FLAGS_KNOWN, FLAG_WORDS_TRUNCATED, MAX_ID_BYTES};
-use super::index::{Bucket, Posting, Table, BUCKET};
+use super::index::{advise_huge_pages, Bucket, Posting, Table, BUCKET};
 use super::{DuplicateDetector, DuplicateParams, Scope};
 use crate::{Error, Result};
 
@@ -320,6 +320,7 @@ impl DuplicateDetector {
             ));
         }
         let mut entries = Vec::with_capacity(n_entries);
+        advise_huge_pages(&entries);
         for _ in 0..n_entries {
             let e = Entry {
                 exact: r.u64("record")?,
@@ -338,7 +339,9 @@ impl DuplicateDetector {
             entries.push(e);
         }
         let pool_len = r.count(1, "arena length")?;
-        let pool = r.take(pool_len, "arena")?.to_vec();
+        let mut pool = Vec::with_capacity(pool_len);
+        advise_huge_pages(&pool);
+        pool.extend_from_slice(r.take(pool_len, "arena")?);
         if pool.len() > u32::MAX as usize {
             return Err(format!("arena of {} bytes exceeds 4 GiB", pool.len()));
         }
@@ -347,6 +350,7 @@ impl DuplicateDetector {
             return Err("the table has no bucket".into());
         }
         let mut buckets = Vec::with_capacity(n_buckets);
+        advise_huge_pages(&buckets);
         for _ in 0..n_buckets {
             let mut b = Bucket::default();
             for p in b.0.iter_mut() {

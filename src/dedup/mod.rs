@@ -78,8 +78,11 @@
 //! which guarantees that any passage of `winnow_window + shingle_size - 1`
 //! words shared with a stored comment hits one of its keys: that is what
 //! finds partial copies, which a MinHash/LSH index tuned for resemblance
-//! misses. A check looks up all of the new comment's shingles (a few dozen
-//! cache lines), gathers the comments they point to, keeps the
+//! misses. A check looks up the keys the new comment would store (chosen
+//! the same way: a passage shared with a stored comment selects the same
+//! window minimum in both, so looking up the other shingles finds little
+//! more; about a third as many cache lines), gathers the comments they
+//! point to, keeps the
 //! `max_candidates` that share the most keys, and verifies each against its
 //! stored *sketches*: 16-bit fingerprints of its words (for resemblance)
 //! and of its shingles (for containment), all of them up to `sketch_size`,
@@ -90,10 +93,11 @@
 //! sketch's fingerprints, which rules out most candidates before their
 //! sketches are read), its id and sketch in one byte arena, and its keys in
 //! the table: about 100–200 bytes in all. A check prefetches the buckets
-//! of all its keys as soon as its shingles are known (they load while the
-//! rest of its features is computed), then the records of all candidates,
-//! then the sketches of those that the masks leave, so that cache misses
-//! overlap. The
+//! of all its keys as soon as they are known (they load while the rest of
+//! its features is computed), then the records of all candidates, then the
+//! sketches of those that the masks leave, so that cache misses overlap.
+//! The table, records and arena ask for transparent huge pages (Linux), so
+//! that those random accesses do not also miss the TLB. The
 //! window is a ring: the record of the comment inserted `capacity` comments
 //! ago is overwritten, its arena bytes are reused (the arena is a ring
 //! written in insertion order, so nothing is ever moved), and its

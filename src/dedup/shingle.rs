@@ -106,8 +106,8 @@ impl Features {
     }
 
     /// The first part of [`extract_into`](Self::extract_into): the exact
-    /// key, tokens, links and the distinct shingles (what the index is
-    /// probed with). [`finish`](Self::finish) computes the rest.
+    /// key, tokens, links, the distinct shingles and the postings (what
+    /// the index is probed with). [`finish`](Self::finish) computes the rest.
     pub(crate) fn begin(&mut self, text: &str, cfg: &FeatureConfig) {
         let mut tokens = std::mem::take(&mut self.token_buf);
         tokens.clear();
@@ -125,14 +125,14 @@ impl Features {
         self.tokens = tokens.len();
         shingle_sequence(&tokens, cfg.shingle_size, &mut self.seq_buf);
         distinct(&self.seq_buf, &mut self.shingles);
+        select_postings(&self.seq_buf, &self.shingles, cfg, &mut self.postings);
         self.token_buf = tokens;
     }
 
     /// The rest of [`extract_into`](Self::extract_into) after
-    /// [`begin`](Self::begin): postings, the word set and fingerprints.
+    /// [`begin`](Self::begin): the word set and fingerprints.
     pub(crate) fn finish(&mut self, cfg: &FeatureConfig) {
         let mut seq = std::mem::take(&mut self.seq_buf);
-        select_postings(&seq, &self.shingles, cfg, &mut self.postings);
         self.words.clear();
         if cfg.near_shingle_size != cfg.shingle_size {
             shingle_sequence(&self.token_buf, cfg.near_shingle_size, &mut seq);
