@@ -92,9 +92,7 @@ fn main() {
         }
         for (r, a, t) in yt.misses.iter().take(40) {
             println!("   {r:.3} {} {:?}", &a[..3], t);
-            {
-                print_evidence(m.relevance_evidence(a, t, None));
-            }
+            print_evidence(m.relevance_evidence(a, t, None));
         }
     }
 

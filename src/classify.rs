@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::label::{Example, Label};
 use crate::model::{format, softmax_at, Model};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, Normalized};
 use crate::train::{train, TrainParams};
 
 /// The default model, trained by `comment-sieve train` from `data/`.
@@ -358,87 +358,102 @@ impl Classifier {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        let col = |head: usize| table.offsets[head];
-        // Heads are in HEADS order: spam, abuse, label.
-        // An untrained head has no say: its attribute's probability is 0.
-        let trained = |h: usize| m.heads[h].is_trained();
-        let p_spam = if trained(0) {
-            softmax_at(&sums[col(0)..col(0) + 2], 1)
-        } else {
-            0.0
-        };
-        let p_abuse = if trained(1) {
-            softmax_at(&sums[col(1)..col(1) + 2], 1)
-        } else {
-            0.0
-        };
-        let lab = &sums[col(2)..col(2) + 4];
-        let q = if trained(2) {
-            softmax_at(&lab[2..4], 0)
-        } else {
-            0.0
-        };
-        let t = m.thresholds;
-        let label = if p_spam >= t.spam {
-            Label::Spam
-        } else if p_abuse >= t.abuse {
-            Label::Abuse
-        } else if q >= t.off_topic {
-            Label::OffTopic
-        } else {
-            Label::OnTopic
-        };
-        let rest = (1.0 - p_spam) * (1.0 - p_abuse);
-        let probabilities = Probabilities {
+        verdict(m, &norm, &sums, hits, scored)
+    }
+}
+
+/// The classification of a comment from the log-likelihoods summed over
+/// its known features (`sums`, in table order, priors included) and the
+/// features it hit: the label, the probabilities and scores, and the
+/// strongest features toward the label as reasons (`scored` is a buffer).
+pub(crate) fn verdict(
+    m: &Model,
+    norm: &Normalized<'_>,
+    sums: &[f64],
+    hits: &[Hit],
+    scored: &mut Vec<(f64, usize)>,
+) -> Classification {
+    let table = &m.table;
+    let col = |head: usize| table.offsets[head];
+    // Heads are in HEADS order: spam, abuse, label.
+    // An untrained head has no say: its attribute's probability is 0.
+    let trained = |h: usize| m.heads[h].is_trained();
+    let p_spam = if trained(0) {
+        softmax_at(&sums[col(0)..col(0) + 2], 1)
+    } else {
+        0.0
+    };
+    let p_abuse = if trained(1) {
+        softmax_at(&sums[col(1)..col(1) + 2], 1)
+    } else {
+        0.0
+    };
+    let lab = &sums[col(2)..col(2) + 4];
+    let q = if trained(2) {
+        softmax_at(&lab[2..4], 0)
+    } else {
+        0.0
+    };
+    let t = m.thresholds;
+    let label = if p_spam >= t.spam {
+        Label::Spam
+    } else if p_abuse >= t.abuse {
+        Label::Abuse
+    } else if q >= t.off_topic {
+        Label::OffTopic
+    } else {
+        Label::OnTopic
+    };
+    let rest = (1.0 - p_spam) * (1.0 - p_abuse);
+    let probabilities = Probabilities {
+        spam: p_spam,
+        abuse: (1.0 - p_spam) * p_abuse,
+        off_topic: rest * q,
+        on_topic: rest * (1.0 - q),
+    };
+    // Weight of a feature toward the label: its log-probability ratio
+    // in the head that decided.
+    let (head, pos, neg) = match label {
+        Label::Spam => (0, col(0) + 1, col(0)),
+        Label::Abuse => (1, col(1) + 1, col(1)),
+        Label::OffTopic => (2, col(2) + 2, col(2) + 3),
+        Label::OnTopic => (2, col(2) + 3, col(2) + 2),
+    };
+    scored.clear();
+    for (i, h) in hits.iter().enumerate() {
+        let row = table.row_at(h.row);
+        let wgt = (row[pos] - row[neg]) as f64;
+        if wgt > 0.0 {
+            scored.push((wgt, i));
+        }
+    }
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
+    for &(wgt, i) in scored.iter() {
+        let h = &hits[i];
+        let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
+        if reasons.iter().any(|r| r.token == token) {
+            continue;
+        }
+        reasons.push(Reason {
+            token: token.to_string(),
+            head: m.heads[head].name.clone(),
+            weight: wgt,
+            span: norm.original_span(h.span.clone()),
+        });
+        if reasons.len() == MAX_REASONS {
+            break;
+        }
+    }
+    Classification {
+        label,
+        probabilities,
+        scores: Scores {
             spam: p_spam,
-            abuse: (1.0 - p_spam) * p_abuse,
-            off_topic: rest * q,
-            on_topic: rest * (1.0 - q),
-        };
-        // Weight of a feature toward the label: its log-probability ratio
-        // in the head that decided.
-        let (head, pos, neg) = match label {
-            Label::Spam => (0, col(0) + 1, col(0)),
-            Label::Abuse => (1, col(1) + 1, col(1)),
-            Label::OffTopic => (2, col(2) + 2, col(2) + 3),
-            Label::OnTopic => (2, col(2) + 3, col(2) + 2),
-        };
-        scored.clear();
-        for (i, h) in hits.iter().enumerate() {
-            let row = table.row_at(h.row);
-            let wgt = (row[pos] - row[neg]) as f64;
-            if wgt > 0.0 {
-                scored.push((wgt, i));
-            }
-        }
-        scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
-        for &(wgt, i) in scored.iter() {
-            let h = &hits[i];
-            let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
-            if reasons.iter().any(|r| r.token == token) {
-                continue;
-            }
-            reasons.push(Reason {
-                token: token.to_string(),
-                head: m.heads[head].name.clone(),
-                weight: wgt,
-                span: norm.original_span(h.span.clone()),
-            });
-            if reasons.len() == MAX_REASONS {
-                break;
-            }
-        }
-        Classification {
-            label,
-            probabilities,
-            scores: Scores {
-                spam: p_spam,
-                abuse: p_abuse,
-                off_topic: q,
-            },
-            reasons,
-        }
+            abuse: p_abuse,
+            off_topic: q,
+        },
+        reasons,
     }
 }
 

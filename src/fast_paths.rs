@@ -10,9 +10,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::classify::{Classification, Classifier, Probabilities, Reason, Scores};
+use crate::classify::{Classification, Classifier};
 use crate::label::Label;
-use crate::model::softmax;
 use crate::normalize::{normalize, normalize_reference};
 use crate::{datasets, Tokenizer};
 
@@ -138,14 +137,14 @@ fn tokens_and_features_are_pinned() {
     assert_eq!((n, h), (421_688, 0xc934_2e05_2744_c617));
 }
 
-/// The scoring the classifier had before its fast paths (a hash set of
-/// keys, a fresh vector per head), on the general normalization path.
+/// The feature bookkeeping the classifier had before its fast paths (a
+/// hash set of keys, known or not), on the general normalization path;
+/// the verdict from the sums is the classifier's own.
 mod reference {
     use super::*;
-    use crate::classify::{empty_verdict, Hit, MAX_REASONS};
+    use crate::classify::{empty_verdict, verdict, Hit};
 
     pub(super) fn classify_reference(clf: &Classifier, text: &str) -> Classification {
-        let context: Option<&str> = None;
         let mut hits: Vec<Hit> = Vec::new();
         let mut seen: HashSet<u64> = HashSet::new();
         let m = &**clf.model();
@@ -174,100 +173,10 @@ mod reference {
                 });
             }
         });
-        if let Some(c) = context.filter(|_| m.features.context) {
-            for k in m.extractor.context_keys(c) {
-                if let Some(row) = table.row(k) {
-                    for (s, &v) in sums[..w].iter_mut().zip(row) {
-                        *s += v as f64;
-                    }
-                }
-            }
-        }
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        let col = |head: usize| table.offsets[head];
-        // Heads are in HEADS order: spam, abuse, label.
-        // An untrained head has no say: its attribute's probability is 0.
-        let trained = |h: usize| m.heads[h].is_trained();
-        let p_spam = if trained(0) {
-            softmax(&sums[col(0)..col(0) + 2])[1]
-        } else {
-            0.0
-        };
-        let p_abuse = if trained(1) {
-            softmax(&sums[col(1)..col(1) + 2])[1]
-        } else {
-            0.0
-        };
-        let lab = &sums[col(2)..col(2) + 4];
-        let q = if trained(2) {
-            softmax(&lab[2..4])[0]
-        } else {
-            0.0
-        };
-        let t = m.thresholds;
-        let label = if p_spam >= t.spam {
-            Label::Spam
-        } else if p_abuse >= t.abuse {
-            Label::Abuse
-        } else if q >= t.off_topic {
-            Label::OffTopic
-        } else {
-            Label::OnTopic
-        };
-        let rest = (1.0 - p_spam) * (1.0 - p_abuse);
-        let probabilities = Probabilities {
-            spam: p_spam,
-            abuse: (1.0 - p_spam) * p_abuse,
-            off_topic: rest * q,
-            on_topic: rest * (1.0 - q),
-        };
-        // Weight of a feature toward the label: its log-probability ratio
-        // in the head that decided.
-        let (head, pos, neg) = match label {
-            Label::Spam => (0, col(0) + 1, col(0)),
-            Label::Abuse => (1, col(1) + 1, col(1)),
-            Label::OffTopic => (2, col(2) + 2, col(2) + 3),
-            Label::OnTopic => (2, col(2) + 3, col(2) + 2),
-        };
-        let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
-        let mut scored: Vec<(f64, usize)> = hits
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let row = table.row_at(h.row);
-                ((row[pos] - row[neg]) as f64, i)
-            })
-            .filter(|&(wgt, _)| wgt > 0.0)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (wgt, i) in scored {
-            let h = &hits[i];
-            let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
-            if reasons.iter().any(|r| r.token == token) {
-                continue;
-            }
-            reasons.push(Reason {
-                token: token.to_string(),
-                head: m.heads[head].name.clone(),
-                weight: wgt,
-                span: norm.original_span(h.span.clone()),
-            });
-            if reasons.len() == MAX_REASONS {
-                break;
-            }
-        }
-        Classification {
-            label,
-            probabilities,
-            scores: Scores {
-                spam: p_spam,
-                abuse: p_abuse,
-                off_topic: q,
-            },
-            reasons,
-        }
+        verdict(m, &norm, &sums, &hits, &mut Vec::new())
     }
 }
 

@@ -392,8 +392,8 @@ impl Model {
     }
 }
 
-/// The probability of class `i` among per-class log-likelihoods `jll`:
-/// `softmax(jll)[i]` with the same arithmetic, without allocating.
+/// The probability of class `i` among per-class log-likelihoods `jll`
+/// (log-sum-exp after subtracting the maximum), without allocating.
 #[inline]
 pub(crate) fn softmax_at(jll: &[f64], i: usize) -> f64 {
     let max = jll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -406,13 +406,7 @@ pub(crate) fn softmax_at(jll: &[f64], i: usize) -> f64 {
 
 /// Converts per-class log-likelihoods to probabilities with log-sum-exp.
 pub fn softmax(jll: &[f64]) -> Vec<f64> {
-    let max = jll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !max.is_finite() {
-        return vec![1.0 / jll.len() as f64; jll.len()];
-    }
-    let exps: Vec<f64> = jll.iter().map(|&x| (x - max).exp()).collect();
-    let sum: f64 = exps.iter().sum();
-    exps.iter().map(|e| e / sum).collect()
+    (0..jll.len()).map(|i| softmax_at(jll, i)).collect()
 }
 
 impl Model {
