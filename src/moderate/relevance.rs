@@ -433,7 +433,6 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
         ("thread", topic.thread, THREAD_WEIGHT),
         ("site", Some(topic.site), SITE_WEIGHT),
     ];
-    let mut evidence = 0.0;
     let mut n = 0;
     let mut ev = Vec::new();
     for (w, &bg) in words {
@@ -451,7 +450,6 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
             })
             .fold((0.0, 0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
         if best.0 > 0.0 {
-            evidence += best.0;
             ev.push(WordEvidence {
                 word: w.clone(),
                 background: bg,
@@ -462,6 +460,9 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
         }
     }
     ev.sort_by(|a, b| b.llr.total_cmp(&a.llr).then_with(|| a.word.cmp(&b.word)));
+    // Summed in this order, not the map's (which differs from run to run),
+    // so that the same comment always gets the same score to the last bit.
+    let evidence: f64 = ev.iter().map(|w| w.llr).sum();
     let threshold = threshold(n);
     let mut score = 1.0 / (1.0 + (threshold - evidence).exp());
     let mut inherited = false;
