@@ -13,6 +13,7 @@
 //!   (cross-video) and the abuse scores (Fox News folds).
 //! * `hold`: the hold band chosen on the same out-of-sample scores.
 //! * `seeds`: leave-one-out over the 25 hand-labeled seed comments.
+//! * `errors`: the misclassified YouTube comments of `youtube` and `cross`.
 //! * `all`: every table but `seeds`.
 //!
 //! Settings (environment variables; unset means the library default):
@@ -30,7 +31,7 @@ use comment_sieve::eval::{
     brier, calibration_error, counts_at, reliability, roc_auc, threshold_for_precision,
     threshold_for_recall, BinaryCounts,
 };
-use comment_sieve::{datasets, train, Classifier, Example, Label, TrainParams};
+use comment_sieve::{datasets, train, Classifier, Example, TrainParams};
 
 /// Scores of one attribute with the truth: `(score, positive)`.
 type Scored = Vec<(f64, bool)>;
@@ -135,7 +136,7 @@ fn main() -> comment_sieve::Result<()> {
             "calibration" => calibration(&data, &s)?,
             "hold" => hold(&data, &s)?,
             "seeds" => seeds(&data, &s.params)?,
-            "errors" => errors(&data, &s.params, datasets::YOUTUBE_FILES[2])?,
+            "errors" => errors(&data, &s.params)?,
             other => eprintln!(
                 "unknown table {other:?}: youtube, cross, davidson, fox, calibration, hold, seeds or all"
             ),
@@ -528,19 +529,39 @@ fn seeds(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
     Ok(())
 }
 
-/// Prints the misclassified test comments of one video (for error analysis).
-fn errors(data: &Path, params: &TrainParams, file: &str) -> comment_sieve::Result<()> {
-    let ex = datasets::youtube(&data.join(file))?;
-    let (tr, te) = split(&ex, 0.7, is_spam);
-    let clf = Classifier::new(train::train(params, &tr, vec![])?);
-    for e in &te {
+/// Prints the misclassified test comments of every video, published split
+/// and cross-video (for error analysis).
+fn errors(data: &Path, params: &TrainParams) -> comment_sieve::Result<()> {
+    let videos: Vec<Vec<Example>> = datasets::YOUTUBE_FILES
+        .iter()
+        .map(|f| datasets::youtube(&data.join(f)))
+        .collect::<comment_sieve::Result<_>>()?;
+    for (i, f) in datasets::YOUTUBE_FILES.iter().enumerate() {
+        let (tr, te) = split(&videos[i], 0.7, is_spam);
+        println!("{}, published split:", video(f));
+        print_errors(params, &tr, &te)?;
+        let tr: Vec<Example> = videos
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        println!("{}, cross-video:", video(f));
+        print_errors(params, &tr, &videos[i])?;
+    }
+    Ok(())
+}
+
+fn print_errors(params: &TrainParams, tr: &[Example], te: &[Example]) -> comment_sieve::Result<()> {
+    let clf = Classifier::new(train::train(params, tr, vec![])?);
+    for e in te {
         let v = clf.classify_text(&e.text);
-        if (v.label == Label::Spam) != is_spam(e) {
+        if (v.scores.spam >= 0.5) != is_spam(e) {
             println!(
-                "truth spam={:?} p={:.3} {:?}",
-                e.spam,
+                "  truth {} p={:.3} {:?}",
+                if is_spam(e) { "spam" } else { "ham " },
                 v.scores.spam,
-                e.text.chars().take(150).collect::<String>()
+                e.text.chars().take(160).collect::<String>()
             );
         }
     }
