@@ -440,9 +440,22 @@ pub(crate) fn verdict(
             scored.push((wgt, i));
         }
     }
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Strongest first, ties in text order: a strict total order, so any
+    // way of sorting gives the same sequence. Usually only its first few
+    // are read (until MAX_REASONS distinct tokens): those are picked out
+    // and sorted first, the rest only when they are needed.
+    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let head_len = (2 * MAX_REASONS).min(scored.len());
+    if head_len < scored.len() {
+        scored.select_nth_unstable_by(head_len, order);
+    }
+    scored[..head_len].sort_unstable_by(order);
     let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
-    for &(wgt, i) in scored.iter() {
+    for n in 0..scored.len() {
+        if n == head_len {
+            scored[head_len..].sort_unstable_by(order);
+        }
+        let (wgt, i) = scored[n];
         let h = &hits[i];
         let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
         if reasons.iter().any(|r| r.token == token) {
