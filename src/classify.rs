@@ -331,9 +331,7 @@ impl Classifier {
             if binary && !seen.insert(r) {
                 return;
             }
-            for (s, &v) in sums[..w].iter_mut().zip(row) {
-                *s += v as f64;
-            }
+            add_row(&mut sums, row);
             let folded = (feat.span == tok.span && {
                 // Most tokens are the normalized text itself, not a copy.
                 let at = &norm.text()[tok.span.clone()];
@@ -349,9 +347,7 @@ impl Classifier {
         if let Some(c) = context.filter(|_| m.features.context) {
             for k in m.extractor.context_keys(c) {
                 if let Some(row) = table.row(k) {
-                    for (s, &v) in sums[..w].iter_mut().zip(row) {
-                        *s += v as f64;
-                    }
+                    add_row(&mut sums, row);
                 }
             }
         }
@@ -359,6 +355,23 @@ impl Classifier {
             *s += p;
         }
         verdict(m, &norm, &sums, hits, scored)
+    }
+}
+
+/// Adds a row of the lookup table to the per-column sums. Each column gets
+/// the same addition whatever the path; a row of 8 columns (the default
+/// heads: 2 + 2 + 4 classes) is added as a fixed-size array, which the
+/// compiler turns into a few vector instructions.
+#[inline]
+pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
+    if let (Ok(r), Some(s)) = (<&[f32; 8]>::try_from(row), sums.first_chunk_mut::<8>()) {
+        for (s, &v) in s.iter_mut().zip(r) {
+            *s += v as f64;
+        }
+    } else {
+        for (s, &v) in sums.iter_mut().zip(row) {
+            *s += v as f64;
+        }
     }
 }
 
@@ -427,9 +440,22 @@ pub(crate) fn verdict(
             scored.push((wgt, i));
         }
     }
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Strongest first, ties in text order: a strict total order, so any
+    // way of sorting gives the same sequence. Usually only its first few
+    // are read (until MAX_REASONS distinct tokens): those are picked out
+    // and sorted first, the rest only when they are needed.
+    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let head_len = (2 * MAX_REASONS).min(scored.len());
+    if head_len < scored.len() {
+        scored.select_nth_unstable_by(head_len, order);
+    }
+    scored[..head_len].sort_unstable_by(order);
     let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
-    for &(wgt, i) in scored.iter() {
+    for n in 0..scored.len() {
+        if n == head_len {
+            scored[head_len..].sort_unstable_by(order);
+        }
+        let (wgt, i) = scored[n];
         let h = &hits[i];
         let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
         if reasons.iter().any(|r| r.token == token) {

@@ -181,3 +181,48 @@ mod reference {
 }
 
 use reference::classify_reference;
+
+/// FNV-1a over every verdict on every text: label, probabilities and
+/// scores (bit for bit), and each reason's token, head, weight (bits) and
+/// span. Pinned on the classifier of commit 5c357ab, before its hot path
+/// was rewritten for speed: every output must stay the same.
+#[test]
+fn verdicts_are_pinned() {
+    let clf = Classifier::default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    let mut reasons = 0usize;
+    for t in texts() {
+        let v = clf.classify_text(&t);
+        eat(v.label.as_str().as_bytes());
+        let p = v.probabilities;
+        let s = v.scores;
+        for x in [
+            p.spam,
+            p.abuse,
+            p.off_topic,
+            p.on_topic,
+            s.spam,
+            s.abuse,
+            s.off_topic,
+        ] {
+            eat(&x.to_bits().to_le_bytes());
+        }
+        for r in &v.reasons {
+            eat(r.token.as_bytes());
+            eat(&[0xff]);
+            eat(r.head.as_bytes());
+            eat(&r.weight.to_bits().to_le_bytes());
+            eat(&(r.span.start as u64).to_le_bytes());
+            eat(&(r.span.end as u64).to_le_bytes());
+            reasons += 1;
+        }
+        eat(&[0xfe]);
+    }
+    assert_eq!((reasons, h), (102_851, 0x0be1_4102_446e_da5a));
+}

@@ -135,13 +135,54 @@ pub const IDENTITY_TERMS: &[&str] = &[
 
 /// Whether `word` (normalized) names an identity group.
 pub fn is_identity_term(word: &str) -> bool {
-    IDENTITY_TERMS.binary_search(&word).is_ok()
+    is_identity_word(token_key(TokenKind::Word, word), word)
 }
 
-/// The key of the shared identity-group feature.
-pub fn group_key() -> u64 {
-    token_key(TokenKind::Shape, "group")
+/// [`is_identity_term`] for a word whose key (`token_key(Word, word)`) is
+/// known already, as it is while extracting features: one probe of a
+/// small table of the terms' keys, and a comparison of the text only when
+/// the key matches (so a key collision cannot make a false match).
+#[inline]
+pub(crate) fn is_identity_word(key: u64, word: &str) -> bool {
+    let mut i = identity_slot(key);
+    loop {
+        match IDENTITY_SLOTS[i] {
+            (_, 0) => return false,
+            (k, t) if k == key => return IDENTITY_TERMS[t as usize - 1] == word,
+            _ => i = (i + 1) % IDENTITY_SLOTS.len(),
+        }
+    }
 }
+
+/// The first slot of `key` in [`IDENTITY_SLOTS`].
+#[inline]
+const fn identity_slot(key: u64) -> usize {
+    (key >> 56) as usize
+}
+
+/// Open-addressing table of the identity terms' word keys: (key, index in
+/// [`IDENTITY_TERMS`] + 1), 0 marking an empty slot. Built at compile time.
+static IDENTITY_SLOTS: [(u64, u8); 256] = {
+    let mut slots = [(0u64, 0u8); 256];
+    let mut t = 0;
+    while t < IDENTITY_TERMS.len() {
+        let key = fnv_key(TokenKind::Word as u8 + 1, IDENTITY_TERMS[t].as_bytes());
+        let mut i = identity_slot(key);
+        while slots[i].1 != 0 {
+            i = (i + 1) % 256;
+        }
+        slots[i] = (key, t as u8 + 1);
+        t += 1;
+    }
+    slots
+};
+
+/// The key of the shared identity-group feature.
+pub const fn group_key() -> u64 {
+    GROUP_KEY
+}
+
+const GROUP_KEY: u64 = fnv_key(TokenKind::Shape as u8 + 1, b"group");
 
 /// Shortest character n-gram of a word.
 pub const CHAR_NGRAM_MIN: usize = 3;
@@ -170,11 +211,20 @@ pub fn context_key(key: u64) -> u64 {
 /// The key of a token.
 #[inline]
 pub fn token_key(kind: TokenKind, text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind.tag() as u64;
+    fnv_key(kind.tag(), text.as_bytes())
+}
+
+/// [`token_key`] from a kind's tag; a `const fn` so that keys of fixed
+/// words can be computed at compile time.
+#[inline]
+const fn fnv_key(tag: u8, text: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ tag as u64;
     h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    for &b in text.as_bytes() {
-        h ^= b as u64;
+    let mut i = 0;
+    while i < text.len() {
+        h ^= text[i] as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
     }
     finish(h)
 }
@@ -187,11 +237,15 @@ pub fn bigram_key(a: u64, b: u64) -> u64 {
 
 /// splitmix64's finalizer; never returns 0 (0 marks an empty slot).
 #[inline]
-fn finish(mut z: u64) -> u64 {
+const fn finish(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^= z >> 31;
-    z.max(1)
+    if z == 0 {
+        1
+    } else {
+        z
+    }
 }
 
 /// One extracted feature: its key and the normalized-text span it covers.
@@ -236,7 +290,7 @@ impl Extractor {
                 },
                 &t,
             );
-            if identity && t.kind == TokenKind::Word && is_identity_term(t.text) {
+            if identity && t.kind == TokenKind::Word && is_identity_word(key, t.text) {
                 f(
                     &Feature {
                         key: group_key(),
@@ -354,6 +408,17 @@ mod tests {
     #[test]
     fn identity_terms_are_sorted_and_share_a_feature() {
         assert!(IDENTITY_TERMS.windows(2).all(|w| w[0] < w[1]));
+        assert!(IDENTITY_TERMS.len() < 128, "the key table stays sparse");
+        for t in IDENTITY_TERMS {
+            assert!(is_identity_term(t), "{t}");
+            // Prefixes, extensions and other cases are not terms.
+            assert!(
+                !is_identity_term(&t[..t.len() - 1]) || IDENTITY_TERMS.contains(&&t[..t.len() - 1])
+            );
+            assert!(!is_identity_term(&format!("{t}x")));
+            assert!(!is_identity_term(&t.to_uppercase()));
+        }
+        assert_eq!(group_key(), token_key(TokenKind::Shape, "group"));
         let ex = Extractor::default();
         let a = ex.keys("the muslims said");
         let b = ex.keys("The Women said");

@@ -56,12 +56,19 @@ impl<'a> Normalized<'a> {
         }
     }
 
-    /// The original span of `span` when it lies inside one stretch copied
-    /// byte for byte (lower-cased ASCII) in a one-pass normalization, as
-    /// most words do; then it equals [`Normalized::original_span`] and the
-    /// original bytes are ASCII. `None` otherwise. `hint` as in
-    /// [`Normalized::original_span_from`].
-    pub(crate) fn copied_span(&self, span: Range<usize>, hint: &mut usize) -> Option<Range<usize>> {
+    /// The copy segment holding `span` when it lies inside one stretch
+    /// copied byte for byte (lower-cased ASCII) in a one-pass
+    /// normalization, as most words do; then the segment's
+    /// [`CopySegment::original_span`] equals [`Normalized::original_span`]
+    /// and the original bytes are ASCII. `None` otherwise. `hint` as in
+    /// [`Normalized::original_span_from`]. The caller may keep the segment
+    /// and map later spans inside it without a search
+    /// ([`CopySegment::holds`]).
+    pub(crate) fn copied_segment(
+        &self,
+        span: Range<usize>,
+        hint: &mut usize,
+    ) -> Option<CopySegment> {
         let [map] = self.maps.as_slice() else {
             return None;
         };
@@ -75,7 +82,7 @@ impl<'a> Normalized<'a> {
         if !copy || e > ne {
             return None;
         }
-        Some((os + (s - ns)) as usize..(os + (e - ns)).min(oe) as usize)
+        Some(CopySegment { ns, ne, os, oe })
     }
 
     /// Whether the normalized text is the original text unchanged.
@@ -102,6 +109,35 @@ impl<'a> Normalized<'a> {
             .iter()
             .rev()
             .fold(span, |span, map| map.original_span(span))
+    }
+}
+
+/// A non-empty stretch of normalized text `ns..ne` copied byte for byte
+/// (lower-cased ASCII) from the original text at `os..oe`, in a one-pass
+/// normalization.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CopySegment {
+    ns: u32,
+    ne: u32,
+    os: u32,
+    oe: u32,
+}
+
+impl CopySegment {
+    /// Whether `span` (not empty) lies inside the segment. Then
+    /// [`Normalized::copied_segment`] would return this segment for it:
+    /// the segment is not empty, so no other starts inside it.
+    #[inline]
+    pub(crate) fn holds(&self, span: &Range<usize>) -> bool {
+        self.ns as usize <= span.start && span.start < span.end && span.end <= self.ne as usize
+    }
+
+    /// The original span of `span`, which the segment holds; equal to
+    /// [`Normalized::original_span`].
+    #[inline]
+    pub(crate) fn original_span(&self, span: Range<usize>) -> Range<usize> {
+        let (s, e) = (span.start as u32, span.end as u32);
+        (self.os + (s - self.ns)) as usize..(self.os + (e - self.ns)).min(self.oe) as usize
     }
 }
 

@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 
 pub use fold::{FoldKind, Lexicon};
 
-use crate::normalize::{normalize, Normalized};
+use crate::normalize::{normalize, CopySegment, Normalized};
 
 /// What a token stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -200,6 +200,7 @@ impl Tokenizer {
             // Unchanged text is lower case already: no word can be in caps.
             caps_possible: !norm.is_unchanged() && two_capitals_possible(original.as_bytes()),
             run_left: 0,
+            copy_seg: None,
         };
         st.run(&mut f);
     }
@@ -218,6 +219,9 @@ struct Scan<'a, 'n> {
     run_left: usize,
     /// Where the last word's original span was found in the offset map.
     span_hint: usize,
+    /// The copy segment of the last word mapped back through one, which
+    /// usually holds the next words too.
+    copy_seg: Option<CopySegment>,
 }
 
 /// Whether `b` may hold two upper-case characters: two ASCII capitals or
@@ -359,6 +363,16 @@ impl Scan<'_, '_> {
         let b = scan.end;
         let s = self.s;
         let c = &s[a..b];
+        if let Some(n) = scan.plain {
+            // The common case, "word" or "word.": what the general path
+            // below makes of it, without its searches. (It starts with a
+            // letter: nothing to trim.)
+            if scan.shapes {
+                self.punct_shapes(a, b, f);
+            }
+            self.plain_word(&c[..n], a..a + n, f);
+            return;
+        }
         // The characters trimmed are ASCII: count bytes.
         let lead = c
             .bytes()
@@ -368,12 +382,6 @@ impl Scan<'_, '_> {
         let t = &s[a2..b];
         if scan.shapes {
             self.punct_shapes(a, b, f);
-        }
-        if let Some(n) = scan.plain {
-            // The common case, "word" or "word.": what the general path
-            // below makes of it, without its searches.
-            self.word(&c[..n], a..a + n, f);
-            return;
         }
         if looks_like_link(t) {
             if let Some((link, used)) = url::parse_link(t) {
@@ -580,6 +588,23 @@ impl Scan<'_, '_> {
         self.word(core_noposs, a..a + core_noposs.len(), f);
     }
 
+    /// [`Scan::word`] for `w` made of lower-case ASCII letters only (not
+    /// empty): unless it is too long or holds a letter three times in a
+    /// row (then it may fold), it is a word as written.
+    #[inline]
+    fn plain_word<F: FnMut(TokenRef<'_>)>(&mut self, w: &str, span: Range<usize>, f: &mut F) {
+        if w.len() > self.tk.config.max_word_len || has_triple(w.as_bytes()) {
+            return self.word(w, span, f);
+        }
+        f(TokenRef {
+            kind: TokenKind::Word,
+            text: w,
+            span: span.clone(),
+            folded: None,
+        });
+        self.caps_shape(span, f);
+    }
+
     fn word<F: FnMut(TokenRef<'_>)>(&mut self, w: &str, span: Range<usize>, f: &mut F) {
         if w.is_empty() {
             return;
@@ -639,7 +664,15 @@ impl Scan<'_, '_> {
         if !self.tk.config.shapes || !self.caps_possible {
             return;
         }
-        if let Some(orig) = self.norm.copied_span(span.clone(), &mut self.span_hint) {
+        let seg = match self.copy_seg {
+            Some(seg) if seg.holds(&span) => Some(seg),
+            _ => {
+                let seg = self.norm.copied_segment(span.clone(), &mut self.span_hint);
+                self.copy_seg = seg.or(self.copy_seg);
+                seg
+            }
+        };
+        if let Some(orig) = seg.map(|seg| seg.original_span(span.clone())) {
             // Copied ASCII: the same test on bytes.
             let o = &self.original.as_bytes()[orig];
             if !o.iter().any(u8::is_ascii_lowercase)
@@ -811,10 +844,20 @@ fn scan_chunk(bytes: &[u8], pos: usize) -> ChunkScan {
     }
 }
 
+/// Whether a byte occurs three times in a row in `b`.
+#[inline]
 fn has_triple(b: &[u8]) -> bool {
-    b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+    let mut run = 1;
+    for i in 1..b.len() {
+        run = if b[i] == b[i - 1] { run + 1 } else { 1 };
+        if run == 3 {
+            return true;
+        }
+    }
+    false
 }
 
+#[inline]
 fn is_single_letter(c: &str) -> bool {
     match c.len() {
         1 => return c.as_bytes()[0].is_ascii_alphabetic(),
