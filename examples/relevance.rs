@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release --example relevance          # the three figures
 //! cargo run --release --example relevance -- -v    # with the evidence words
+//! cargo run --release --example relevance -- --draws FILE   # also writes check 3's draws
 //! ```
 //!
 //! 1. seed comments labeled `on_topic` scoring above the `off_topic` one,
@@ -27,7 +28,13 @@ use comment_sieve::Label;
 use relevance_support::*;
 
 fn main() {
-    let verbose = std::env::args().any(|a| a == "-v");
+    let args: Vec<String> = std::env::args().collect();
+    let verbose = args.iter().any(|a| a == "-v");
+    let draws_path = args
+        .iter()
+        .position(|a| a == "--draws")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let m = seed_moderator(&data);
 
@@ -101,6 +108,17 @@ fn main() {
         (true, "title + lead + earlier comments"),
     ] {
         let fox = fox(&data, FOX_SEED, thread);
+        if let (false, Some(path)) = (thread, draws_path.as_ref()) {
+            // One JSON line per comment: its text, own and drawn article,
+            // and whether both were scored (read by
+            // benches/relevance_sentence_model.sh).
+            let mut out = String::new();
+            for d in &fox.draws {
+                out.push_str(&serde_json::to_string(d).expect("serializable"));
+                out.push('\n');
+            }
+            std::fs::write(path, out).expect("draws file is writable");
+        }
         println!(
             "3. Fox News dev, own article ({what}) ahead of a drawn other (seed {FOX_SEED}): {} wins, {} ties of {} ({:.3}, ties half); {} comments unscored",
             fox.wins,

@@ -220,6 +220,21 @@ pub struct FoxRanking {
     pub ties: usize,
     /// Comments without a score (too few content words).
     pub unscored: usize,
+    /// Every comment's draw, in file order.
+    pub draws: Vec<FoxDraw>,
+}
+
+/// One comment of check 3 with the article drawn for it.
+#[derive(serde::Serialize)]
+pub struct FoxDraw {
+    /// The comment.
+    pub text: String,
+    /// Title of its own article.
+    pub own: String,
+    /// Title of the drawn other article.
+    pub other: String,
+    /// Whether the lexical score exists for both (3 or more content words).
+    pub scored: bool,
 }
 
 impl FoxRanking {
@@ -277,10 +292,17 @@ fn fox_with(data: &Path, seed: u64, thread: bool, held_out: bool) -> FoxRanking 
         wins: 0,
         ties: 0,
         unscored: 0,
+        draws: Vec::new(),
     };
     for c in &fox {
         let others: Vec<&String> = titles.iter().filter(|t| **t != c.title).collect();
         let other = *rng.pick(&others);
+        r.draws.push(FoxDraw {
+            text: c.text.clone(),
+            own: c.title.clone(),
+            other: other.clone(),
+            scored: false,
+        });
         if held_out {
             let key = (c.title.clone(), other.clone());
             let b = backgrounds.entry(key).or_insert_with(|| {
@@ -304,6 +326,9 @@ fn fox_with(data: &Path, seed: u64, thread: bool, held_out: bool) -> FoxRanking 
             continue;
         };
         r.n += 1;
+        if let Some(d) = r.draws.last_mut() {
+            d.scored = true;
+        }
         if own > alt {
             r.wins += 1;
         } else if own == alt {
