@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::label::{Example, Label};
 use crate::model::{format, softmax_at, Model, HEADS};
 use crate::normalize::{normalize, Normalized};
+use crate::small_str::SmallStr;
 use crate::train::{train, TrainParams};
 
 /// The default model, trained by `comment-sieve train` from `data/`.
@@ -117,8 +118,9 @@ pub enum Decision {
 /// Why a comment got its label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
-    /// The token (or word pair) as the model saw it.
-    pub token: String,
+    /// The token (or word pair) as the model saw it; held inline when
+    /// short, as nearly all are.
+    pub token: SmallStr,
     /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`.
     /// The standard names are static strings, so a reason allocates
     /// nothing for its head; a head of another name is owned.
@@ -467,7 +469,7 @@ pub(crate) fn verdict(
             continue;
         }
         reasons.push(Reason {
-            token: token.to_string(),
+            token: SmallStr::new(token),
             head: head_name.clone(),
             weight: wgt,
             span: norm.original_span(h.span.clone()),
