@@ -19,6 +19,7 @@
 //! Reasons name the tokens that pushed hardest toward the label, with their
 //! weights (log-probability ratios) and byte spans in the comment.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
@@ -28,8 +29,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::label::{Example, Label};
-use crate::model::{format, softmax_at, Model};
+use crate::model::{format, softmax_at, Model, HEADS};
 use crate::normalize::{normalize, Normalized};
+use crate::small_str::SmallStr;
 use crate::train::{train, TrainParams};
 
 /// The default model, trained by `comment-sieve train` from `data/`.
@@ -116,10 +118,13 @@ pub enum Decision {
 /// Why a comment got its label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
-    /// The token (or word pair) as the model saw it.
-    pub token: String,
-    /// The head that weighed it.
-    pub head: String,
+    /// The token (or word pair) as the model saw it; held inline when
+    /// short, as nearly all are.
+    pub token: SmallStr,
+    /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`.
+    /// The standard names are static strings, so a reason allocates
+    /// nothing for its head; a head of another name is owned.
+    pub head: Cow<'static, str>,
     /// Its weight toward the label: a log-probability ratio (> 0 pushes
     /// toward the label).
     pub weight: f64,
@@ -450,7 +455,9 @@ pub(crate) fn verdict(
         scored.select_nth_unstable_by(head_len, order);
     }
     scored[..head_len].sort_unstable_by(order);
-    let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS);
+    let head_name = static_name(&m.heads[head].name);
+    // No allocation at all when nothing pushed toward the label.
+    let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS.min(scored.len()));
     for n in 0..scored.len() {
         if n == head_len {
             scored[head_len..].sort_unstable_by(order);
@@ -462,8 +469,8 @@ pub(crate) fn verdict(
             continue;
         }
         reasons.push(Reason {
-            token: token.to_string(),
-            head: m.heads[head].name.clone(),
+            token: SmallStr::new(token),
+            head: head_name.clone(),
             weight: wgt,
             span: norm.original_span(h.span.clone()),
         });
@@ -483,6 +490,15 @@ pub(crate) fn verdict(
     }
 }
 
+/// A head's name as a static string when it is one of the standard
+/// heads' (always, for models read from files), else a copy.
+fn static_name(name: &str) -> Cow<'static, str> {
+    match HEADS.iter().find(|(n, _)| *n == name) {
+        Some((n, _)) => Cow::Borrowed(n),
+        None => Cow::Owned(name.to_string()),
+    }
+}
+
 pub(crate) fn empty_verdict() -> Classification {
     Classification {
         label: Label::OffTopic,
@@ -499,7 +515,7 @@ pub(crate) fn empty_verdict() -> Classification {
         },
         reasons: vec![Reason {
             token: "empty comment".into(),
-            head: "rule".into(),
+            head: Cow::Borrowed("rule"),
             weight: 0.0,
             span: 0..0,
         }],
@@ -528,4 +544,27 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A verdict's JSON names each reason's head as a plain string and
+    /// reads back to the same verdict (the head then owned, still equal).
+    #[test]
+    fn verdict_json_round_trips() {
+        let clf = Classifier::default();
+        let v = clf.classify_text("Make $8586 a month from home, see http://LazyCash49.com");
+        assert!(matches!(v.reasons[0].head, Cow::Borrowed("spam")));
+        let json = serde_json::to_string(&v).unwrap();
+        assert!(json.contains(r#""head":"spam""#), "{json}");
+        let back: Classification = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, v);
+        let e = serde_json::to_string(&empty_verdict().reasons[0]).unwrap();
+        assert_eq!(
+            e,
+            r#"{"token":"empty comment","head":"rule","weight":0.0,"span":{"start":0,"end":0}}"#
+        );
+    }
 }

@@ -11,6 +11,7 @@ pub mod label;
 pub mod model;
 pub mod moderate;
 pub mod normalize;
+pub mod small_str;
 pub mod tokenize;
 pub mod train;
 
@@ -23,5 +24,6 @@ pub use error::{Error, Result};
 pub use label::{Example, Label};
 pub use model::{Model, Thresholds};
 pub use normalize::{normalize, Normalized};
+pub use small_str::SmallStr;
 pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
 pub use train::TrainParams;

@@ -542,7 +542,7 @@ impl Moderator {
         if c.reasons.first().is_some_and(|r| r.head == "rule") {
             reasons.push(VerdictReason {
                 rule: "empty".into(),
-                detail: c.reasons[0].token.clone(),
+                detail: c.reasons[0].token.to_string(),
                 weight: 0.0,
                 span: None,
             });
@@ -767,7 +767,7 @@ fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, head
     for r in c.reasons.iter().filter(|r| r.head == head).take(3) {
         reasons.push(VerdictReason {
             rule: head.to_string(),
-            detail: r.token.clone(),
+            detail: r.token.to_string(),
             weight: r.weight,
             span: Some(r.span.clone()),
         });

@@ -1,8 +1,10 @@
 //! Unicode normalization of one word: NFKC-style compatibility folding,
 //! lower-casing, diacritic and invisible-character removal, lookalike folding.
 //!
-//! Only words that hold non-ASCII text come here; ASCII is handled by the
-//! caller's fast path.
+//! Words that hold non-ASCII text come here, and text decoded from
+//! entities and tag attributes; runs of plain ASCII are handled by the
+//! caller's fast path. Words of ASCII, invisible characters and emoji take
+//! a short path here that gives the same result as the general one.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -107,6 +109,60 @@ fn strips_marks(base: Option<char>) -> bool {
 /// (NFC), then lookalike folding when the word mixes Latin letters with
 /// lookalikes.
 pub fn normalize_word(word: &str, out: &mut String) {
+    if !normalize_simple(word, out) {
+        normalize_word_general(word, out);
+    }
+}
+
+/// [`normalize_word`] for a word of ASCII, invisible characters, no-break
+/// spaces and [inert symbols](is_inert_symbol) only (a decoded entity such
+/// as `&#39;`, `now.` or a link ending in a byte-order mark, emoji): NFKD
+/// and NFC leave such text as it is but for the no-break space (a space),
+/// and it holds no marks or lookalikes, so what remains is dropping the
+/// invisible characters, lower-casing, the backtick as an apostrophe, and
+/// runs of white space and control characters as one space. Returns false,
+/// writing nothing, for any other word.
+fn normalize_simple(word: &str, out: &mut String) -> bool {
+    let simple = |c: char| c.is_ascii() || c == '\u{A0}' || is_inert_symbol(c) || is_invisible(c);
+    if !word.chars().all(simple) {
+        return false;
+    }
+    let mut last_space = false;
+    for c in word.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_ascii_whitespace() || c.is_ascii_control() || c == '\u{A0}' {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        last_space = false;
+        out.push(match c {
+            '`' => '\'',
+            c => c.to_ascii_lowercase(),
+        });
+    }
+    true
+}
+
+/// Emoji, pictographs, miscellaneous symbols and dingbats: no
+/// decomposition, no case, combining class 0, part of no composition, not
+/// invisible, not a lookalike, so [`normalize_word`] leaves them as they
+/// are whatever their neighbours (the tests check every one).
+fn is_inert_symbol(c: char) -> bool {
+    matches!(c,
+        '\u{2600}'..='\u{27BF}'
+        | '\u{1F300}'..='\u{1F64F}'
+        | '\u{1F680}'..='\u{1F6FF}'
+        | '\u{1F900}'..='\u{1F9FF}'
+        | '\u{1FA70}'..='\u{1FAFF}')
+}
+
+/// [`normalize_word`] by the general path, for any text.
+fn normalize_word_general(word: &str, out: &mut String) {
     let mut tmp = String::with_capacity(word.len());
     let mut base: Option<char> = None;
     let mut last_space = false;
@@ -216,6 +272,102 @@ mod tests {
         let mut o = String::new();
         normalize_word(s, &mut o);
         o
+    }
+
+    /// The ASCII path gives what the general path gives, on every ASCII
+    /// character alone, doubled, and between letters.
+    #[test]
+    fn ascii_path_matches_general() {
+        let general = |s: &str| {
+            let mut o = String::from("x");
+            normalize_word_general(s, &mut o);
+            o
+        };
+        for c in 0u8..128 {
+            let c = c as char;
+            for w in [
+                c.to_string(),
+                format!("{c}{c}"),
+                format!("A{c}b"),
+                format!("{c} \t{c}"),
+            ] {
+                let mut o = String::from("x");
+                normalize_word(&w, &mut o);
+                assert_eq!(o, general(&w), "{w:?}");
+            }
+        }
+        let mut o = String::new();
+        normalize_word("HTTP://Example.COM/a`b", &mut o);
+        assert_eq!(o, general("HTTP://Example.COM/a`b")[1..]);
+    }
+
+    /// Every inert symbol is what [`is_inert_symbol`] says: its own NFKD,
+    /// its own lower case, combining class 0, not a mark, not invisible,
+    /// no lookalike, and in no character's canonical decomposition (so
+    /// NFC composes it with nothing).
+    #[test]
+    fn inert_symbols_are_inert() {
+        use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
+        let mut in_decomposition = std::collections::HashSet::new();
+        for d in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut parts = Vec::new();
+            decompose_canonical(d, |p| parts.push(p));
+            if parts != [d] {
+                in_decomposition.extend(parts);
+            }
+        }
+        let inert: Vec<char> = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_inert_symbol(c))
+            .collect();
+        assert_eq!(inert.len(), 1_824);
+        for &c in &inert {
+            let s = c.to_string();
+            assert_eq!(s.nfkd().collect::<String>(), s, "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<String>(), s, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert!(!is_combining_mark(c) && !is_invisible(c), "{c:?}");
+            assert!(!unicode_general_format(c) && !c.is_whitespace() && !c.is_control());
+            assert!(ascii_punct(c).is_none() && confusable(c).is_none(), "{c:?}");
+            assert!(!in_decomposition.contains(&c), "{c:?}");
+        }
+    }
+
+    /// The simple path gives what the general path gives: every ASCII
+    /// character, invisible character and inert symbol, alone and beside
+    /// ASCII, invisible characters, no-break spaces and each other.
+    #[test]
+    fn simple_path_matches_general() {
+        let general = |s: &str| {
+            let mut o = String::from("x");
+            normalize_word_general(s, &mut o);
+            o
+        };
+        let chars = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| c.is_ascii() || is_inert_symbol(c) || is_invisible(c) || c == '\u{A0}');
+        let mut n = 0;
+        for c in chars {
+            for w in [
+                format!("{c}"),
+                format!("{c}{c}"),
+                format!("A{c}b"),
+                format!("{c} \t{c}\u{A0}\u{A0}"),
+                format!("\u{FEFF}{c}`\u{200B}{c}."),
+                format!("{c}\u{2665}\u{1F600}:{c}"),
+            ] {
+                let mut o = String::from("x");
+                normalize_word(&w, &mut o);
+                assert_eq!(o, general(&w), "{w:?}");
+                n += 1;
+            }
+        }
+        assert!(n > 10_000);
+        let w = "HTTP://Example.COM/a`b\u{FEFF}";
+        let mut o = String::from("x");
+        normalize_word(w, &mut o);
+        assert_eq!(o, general(w));
+        assert_eq!(o, "xhttp://example.com/a'b");
     }
 
     #[test]

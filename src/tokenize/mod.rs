@@ -869,7 +869,7 @@ fn is_single_letter(c: &str) -> bool {
 }
 
 fn looks_like_link(t: &str) -> bool {
-    t.starts_with("http") || t.starts_with("www.") || t.contains("://") || {
+    t.starts_with("http") || t.starts_with("www.") || url::find_scheme_sep(t).is_some() || {
         // A bare domain needs a dot followed by a letter.
         let b = t.as_bytes();
         b.windows(2)

@@ -61,13 +61,16 @@ pub struct Link<'a> {
 /// Recognizes `chunk` (normalized, lower case, no white space, leading
 /// punctuation already trimmed) as a link; returns the link and the number
 /// of bytes of `chunk` it covers.
+///
+/// Every character it looks for is ASCII, so the searches run over bytes
+/// (a byte found is always at a character boundary).
 pub fn parse_link(chunk: &str) -> Option<(Link<'_>, usize)> {
     let (rest, had_scheme) = strip_scheme(chunk);
-    let mut end = rest.len();
     // A link ends at a quote or a closing bracket.
-    if let Some(stop) = rest.find(['"', '<', '>', ')', ']', '}', '|']) {
-        end = stop;
-    }
+    let end = find_byte(rest, |b| {
+        matches!(b, b'"' | b'<' | b'>' | b')' | b']' | b'}' | b'|')
+    })
+    .unwrap_or(rest.len());
     let mut body = &rest[..end];
     let mut truncated = false;
     if let Some(b) = body.strip_suffix("...").or_else(|| body.strip_suffix('…')) {
@@ -76,9 +79,9 @@ pub fn parse_link(chunk: &str) -> Option<(Link<'_>, usize)> {
     }
     body = body.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
     let body = body.strip_prefix("www.").unwrap_or(body);
-    let host_end = body.find(['/', '?', '#']).unwrap_or(body.len());
+    let host_end = find_byte(body, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(body.len());
     let host = body[..host_end].trim_end_matches('.');
-    let host = host.split(':').next().unwrap_or(host);
+    let host = &host[..find_byte(host, |b| b == b':').unwrap_or(host.len())];
     if !valid_host(host) {
         return None;
     }
@@ -104,13 +107,26 @@ pub fn parse_link(chunk: &str) -> Option<(Link<'_>, usize)> {
     ))
 }
 
+/// The first byte of `s` that `hit` accepts (an ASCII byte, so a character
+/// boundary).
+#[inline]
+fn find_byte(s: &str, hit: impl Fn(u8) -> bool) -> Option<usize> {
+    s.bytes().position(hit)
+}
+
+/// Where `://` first occurs in `s`.
+#[inline]
+pub(crate) fn find_scheme_sep(s: &str) -> Option<usize> {
+    s.as_bytes().windows(3).position(|w| w == b"://")
+}
+
 fn strip_scheme(s: &str) -> (&str, bool) {
     for scheme in ["https://", "http://", "hxxp://", "hxxps://"] {
         if let Some(rest) = s.strip_prefix(scheme) {
             return (rest, true);
         }
     }
-    if let Some(at) = s.find("://") {
+    if let Some(at) = find_scheme_sep(s) {
         let scheme = &s[..at];
         if !scheme.is_empty()
             && scheme.len() <= 10
@@ -122,20 +138,30 @@ fn strip_scheme(s: &str) -> (&str, bool) {
     (s, false)
 }
 
+/// Two or more dot-separated labels, each of 1 to 63 letters, digits,
+/// hyphens or non-ASCII bytes, and at least one ASCII letter.
 fn valid_host(host: &str) -> bool {
-    let mut labels = 0;
-    for label in host.split('.') {
-        if label.is_empty()
-            || label.len() > 63
-            || !label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80)
-        {
+    let mut labels = 1;
+    let mut len = 0;
+    let mut alpha = false;
+    for b in host.bytes() {
+        if b == b'.' {
+            if len == 0 {
+                return false;
+            }
+            labels += 1;
+            len = 0;
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80 {
+            alpha |= b.is_ascii_alphabetic();
+            len += 1;
+            if len > 63 {
+                return false;
+            }
+        } else {
             return false;
         }
-        labels += 1;
     }
-    labels >= 2 && host.bytes().any(|b| b.is_ascii_alphabetic())
+    len > 0 && labels >= 2 && alpha
 }
 
 /// The registered domain of `host`: its last two labels, or three under a
@@ -150,21 +176,22 @@ pub fn registered_domain(host: &str, cut: bool) -> &str {
     } else {
         host
     };
-    let dots: Vec<usize> = host.match_indices('.').map(|(i, _)| i).collect();
-    let keep = if dots.len() >= 2 {
-        let last_two = &host[dots[dots.len() - 2] + 1..];
-        if SUFFIXES.contains(&last_two) {
-            3
-        } else {
-            2
-        }
-    } else {
-        2
+    // The text after the n-th dot from the end (n = 1, 2, 3), if any.
+    let b = host.as_bytes();
+    let after_dot = |from: usize| b[..from].iter().rposition(|&c| c == b'.');
+    let Some(d1) = after_dot(b.len()) else {
+        return host;
     };
-    if dots.len() < keep {
-        host
-    } else {
-        &host[dots[dots.len() - keep] + 1..]
+    let Some(d2) = after_dot(d1) else {
+        return host;
+    };
+    let last_two = &host[d2 + 1..];
+    if !SUFFIXES.contains(&last_two) {
+        return last_two;
+    }
+    match after_dot(d2) {
+        Some(d3) => &host[d3 + 1..],
+        None => host,
     }
 }
 
@@ -235,6 +262,37 @@ mod tests {
         assert_eq!(link("pakistan.the"), None);
         assert_eq!(link("9.5"), None);
         assert_eq!(link("http://"), None);
+    }
+
+    #[test]
+    fn hosts_and_domains() {
+        for (h, ok) in [
+            ("a.b", true),
+            ("example.com", true),
+            ("9.5", false),
+            ("a..b", false),
+            (".a.b", false),
+            ("a.b.", false),
+            ("ab", false),
+            ("a_b.com", false),
+            ("xn--bcher-kva.example", true),
+        ] {
+            assert_eq!(valid_host(h), ok, "{h}");
+        }
+        assert!(!valid_host(&format!("{}.com", "a".repeat(64))));
+        assert!(valid_host(&format!("{}.com", "a".repeat(63))));
+        for (h, cut, d) in [
+            ("host", false, "host"),
+            ("a.com", false, "a.com"),
+            ("x.y.z", false, "y.z"),
+            ("co.uk", false, "co.uk"),
+            ("a.b.co.uk", false, "b.co.uk"),
+            ("b.co.uk", false, "b.co.uk"),
+            ("x.blogspot.c", true, "x.blogspot"),
+            ("x.y.com", true, "y.com"),
+        ] {
+            assert_eq!(registered_domain(h, cut), d, "{h}");
+        }
     }
 
     #[test]
