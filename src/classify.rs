@@ -31,8 +31,8 @@ use crate::error::{Error, Result};
 use crate::label::{Example, Label};
 use crate::model::{format, softmax_at, Model, HEADS};
 use crate::normalize::{normalize, Normalized};
-use crate::small_str::SmallStr;
 use crate::train::{train, TrainParams};
+use compact_str::CompactString;
 
 /// The default model, trained by `comment-sieve train` from `data/`.
 static DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.csm");
@@ -118,9 +118,10 @@ pub enum Decision {
 /// Why a comment got its label.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
-    /// The token (or word pair) as the model saw it; held inline when
-    /// short, as nearly all are.
-    pub token: SmallStr,
+    /// The token (or word pair) as the model saw it; held inline up to
+    /// 24 bytes (nearly all are shorter), so a verdict allocates no token
+    /// strings.
+    pub token: CompactString,
     /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`.
     /// The standard names are static strings, so a reason allocates
     /// nothing for its head; a head of another name is owned.
@@ -469,7 +470,7 @@ pub(crate) fn verdict(
             continue;
         }
         reasons.push(Reason {
-            token: SmallStr::new(token),
+            token: CompactString::new(token),
             head: head_name.clone(),
             weight: wgt,
             span: norm.original_span(h.span.clone()),

@@ -11,7 +11,6 @@ pub mod label;
 pub mod model;
 pub mod moderate;
 pub mod normalize;
-pub mod small_str;
 pub mod tokenize;
 pub mod train;
 
@@ -19,11 +18,11 @@ pub mod train;
 mod fast_paths;
 
 pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
+pub use compact_str::CompactString;
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
 pub use label::{Example, Label};
 pub use model::{Model, Thresholds};
 pub use normalize::{normalize, Normalized};
-pub use small_str::SmallStr;
 pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
 pub use train::TrainParams;
