@@ -4,8 +4,8 @@
 //! Only words that hold non-ASCII text come here; ASCII is handled by the
 //! caller's fast path.
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Characters that render as nothing and are used to split words invisibly:
 /// zero-width spaces and joiners, bidi controls, soft hyphens, variation
@@ -158,22 +158,129 @@ pub fn normalize_word(word: &str, out: &mut String) {
     fold_mixed_script(out, start);
 }
 
-/// [`normalize_word`] for a word of ASCII letters and digits with invisible
-/// characters only (a word ending in a byte-order mark, as most YouTube
-/// comments do): NFKD, NFC and lookalike folding leave such a word as it
-/// is, so the result is its letters and digits, lower-cased. Returns false,
-/// writing nothing, for any other word.
-pub fn normalize_ascii_word(word: &str, out: &mut String) -> bool {
-    if !word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || is_invisible(c))
+/// [`normalize_word`] for a word that needs no decomposition or
+/// composition: every character is ASCII, invisible, white space, a
+/// control character, or one that [`push_simple`] takes. No mark follows
+/// any of them and none composes with the one before, so the result is
+/// each character's own: lower-cased, invisible characters dropped, white
+/// space runs made one space, then lookalikes folded as [`normalize_word`]
+/// does. One pass, and no table lookup for ASCII, invisible characters and
+/// the [`is_plain_symbol`] ranges (emoji, block elements).
+/// Returns false, leaving `out` as it was, for any other word.
+pub fn normalize_simple_word(word: &str, out: &mut String) -> bool {
+    let start = out.len();
+    let mut last_space = false;
+    let mut non_ascii = false;
+    for c in word.chars() {
+        if c.is_ascii_graphic() {
+            out.push(if c == '`' {
+                '\''
+            } else {
+                c.to_ascii_lowercase()
+            });
+            last_space = false;
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if is_plain_symbol(c) {
+            out.push(c);
+            last_space = false;
+            non_ascii = true;
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            // Every such character decomposes to white space or itself.
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        if !push_simple(c, out) {
+            out.truncate(start);
+            return false;
+        }
+        last_space = false;
+        non_ascii = true;
+    }
+    if non_ascii {
+        fold_mixed_script(out, start);
+    }
+    true
+}
+
+/// Ranges of symbols and pictographs that [`push_simple`] writes out as
+/// they are (checked over every character by a test): box drawing,
+/// block elements, geometric shapes, miscellaneous symbols, dingbats and
+/// the emoji blocks, taken without a table lookup.
+#[inline]
+pub fn is_plain_symbol(c: char) -> bool {
+    matches!(c, '\u{2500}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}')
+}
+
+/// Appends what [`normalize_word`] makes of the non-ASCII character `c`
+/// in a word of characters like it, and returns true, when that needs no
+/// table but the decomposition: `c` is no white space, control, invisible,
+/// format character or mark, composes with nothing before it under NFC,
+/// and either has no compatibility decomposition (then it is written
+/// lower-cased, or as its ASCII punctuation), decomposes to printable
+/// ASCII only (fullwidth letters, ligatures, `…`: written lower-cased), or
+/// is a Hangul syllable (split into jamo by NFKD and joined again by NFC).
+/// Returns false, leaving `out` as it was, for any other character.
+fn push_simple(c: char, out: &mut String) -> bool {
+    if is_invisible(c)
+        || c.is_whitespace()
+        || c.is_control()
+        || unicode_general_format(c)
+        || !starter_alone(c)
     {
         return false;
     }
-    let start = out.len();
-    out.extend(word.chars().filter(char::is_ascii_alphanumeric));
-    out[start..].make_ascii_lowercase();
-    true
+    if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        out.push(c);
+        return true;
+    }
+    let at = out.len();
+    let (mut ascii, mut same, mut n) = (true, true, 0);
+    decompose_compatible(c, |d| {
+        n += 1;
+        same &= d == c;
+        ascii &= d.is_ascii_graphic();
+        if ascii {
+            out.push(if d == '`' {
+                '\''
+            } else {
+                d.to_ascii_lowercase()
+            });
+        }
+    });
+    if ascii {
+        return true;
+    }
+    out.truncate(at);
+    if !(same && n == 1) {
+        return false;
+    }
+    if let Some(p) = ascii_punct(c) {
+        out.push(p);
+        return true;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if l == c || starter_alone(l) => {
+            out.push(l);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether `c` is a starter that does not combine with the character
+/// before it under NFC (quick check "yes", not a mark).
+fn starter_alone(c: char) -> bool {
+    !is_combining_mark(c) && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// Format characters (Unicode category Cf) not listed as invisible: removed.
@@ -216,6 +323,64 @@ mod tests {
         let mut o = String::new();
         normalize_word(s, &mut o);
         o
+    }
+
+    /// [`normalize_simple_word`] gives what [`normalize_word`] gives
+    /// whenever it takes a word, for every character alone, between
+    /// letters, doubled, after a capital and after an invisible character.
+    #[test]
+    fn simple_word_equals_general_on_every_character() {
+        let mut taken = 0usize;
+        let (mut fast, mut general) = (String::new(), String::new());
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if is_plain_symbol(c) {
+                fast.clear();
+                assert!(push_simple(c, &mut fast) && fast == c.to_string(), "{c:?}");
+            }
+            for w in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("{c}{c}"),
+                format!("Z{c}"),
+                format!("\u{200D}{c}\u{00A0}"),
+            ] {
+                fast.clear();
+                if !normalize_simple_word(&w, &mut fast) {
+                    assert!(fast.is_empty());
+                    continue;
+                }
+                taken += 1;
+                general.clear();
+                normalize_word(&w, &mut general);
+                assert_eq!(fast, general, "{w:?}");
+            }
+        }
+        assert!(taken > 4_000_000, "{taken}");
+    }
+
+    #[test]
+    fn simple_word_takes_common_words() {
+        let mut o = String::new();
+        for w in [
+            "VIDEOS\u{feff}",
+            "\u{1f600}\u{1f389}",
+            "\u{2591}\u{2591}x\u{a0}\u{a0}y",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+            "s\u{440}\u{430}m",
+            "\u{ac15}\u{b0a8}",
+            "\u{2764}\u{fe0f}",
+            "don`t",
+            "\u{2019}s\u{2026}",
+            "\u{ff21}\u{ff22}",
+        ] {
+            o.clear();
+            assert!(normalize_simple_word(w, &mut o), "{w:?}");
+            assert_eq!(o, n(w), "{w:?}");
+        }
+        for w in ["caf\u{e9}", "e\u{301}", "\u{130}", "\u{1161}", "\u{2033}"] {
+            o.clear();
+            assert!(!normalize_simple_word(w, &mut o) && o.is_empty(), "{w:?}");
+        }
     }
 
     #[test]
