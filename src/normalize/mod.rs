@@ -149,6 +149,8 @@ struct Spare {
     text: String,
     segs: Vec<(u32, u32, bool)>,
     maps: Vec<OffsetMap>,
+    /// The buffer for one normalized word, handed back by [`Spare::keep_word`].
+    word: String,
 }
 
 const SPARE_MAX: usize = 1 << 16;
@@ -165,6 +167,18 @@ impl Spare {
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default()
+    }
+
+    /// Keeps the word buffer for the next normalization on this thread.
+    fn keep_word(word: String) {
+        if word.capacity() > SPARE_MAX {
+            return;
+        }
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.word = word;
+            }
+        });
     }
 }
 
@@ -189,7 +203,9 @@ impl Drop for Normalized<'_> {
         maps.clear();
         let _ = SPARE.try_with(|s| {
             if let Ok(mut s) = s.try_borrow_mut() {
-                *s = Spare { text, segs, maps };
+                s.text = text;
+                s.segs = segs;
+                s.maps = maps;
             }
         });
     }
@@ -429,7 +445,8 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
         };
     }
     let spare = Spare::take();
-    let (mut out, map, mut again) = normalize_slow(text, fast, spare.text, spare.segs);
+    let mut word = spare.word;
+    let (mut out, map, mut again) = normalize_slow(text, fast, spare.text, spare.segs, &mut word);
     let mut maps = spare.maps;
     maps.clear();
     maps.push(map);
@@ -440,7 +457,7 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
     // ("o&#1100;" gives "o" and a Cyrillic "ь" that, in one word, folds to
     // "ob"): one more pass normalizes that word whole.
     while maps.len() < MAX_PASSES && (again.letters || (again.markup && has_markup(&out))) {
-        let (next, map, a) = normalize_slow(&out, fast, String::new(), Vec::new());
+        let (next, map, a) = normalize_slow(&out, fast, String::new(), Vec::new(), &mut word);
         if next == out {
             // A fixed point: the pass changed nothing, and its map (coarser
             // around non-ASCII words) would only blur the spans.
@@ -450,6 +467,7 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
         again = a;
         maps.push(map);
     }
+    Spare::keep_word(word);
     Normalized {
         text: Cow::Owned(out),
         maps,
@@ -463,7 +481,7 @@ const MAX_PASSES: usize = 16;
 /// shortcut that skips [`has_markup`]).
 #[cfg(test)]
 pub(crate) fn markup_flag_holds(text: &str) -> bool {
-    let (out, _, again) = normalize_slow(text, true, String::new(), Vec::new());
+    let (out, _, again) = normalize_slow(text, true, String::new(), Vec::new(), &mut String::new());
     again.markup == out.contains(['&', '<']) && (again.markup || !has_markup(&out))
 }
 
@@ -504,17 +522,18 @@ struct Again {
     markup: bool,
 }
 
-/// One pass, and whether another may be needed.
+/// One pass, and whether another may be needed. `scratch` is a buffer for
+/// one normalized word.
 fn normalize_slow(
     text: &str,
     fast: bool,
     out: String,
     segs: Vec<(u32, u32, bool)>,
+    scratch: &mut String,
 ) -> (String, OffsetMap, Again) {
     let bytes = text.as_bytes();
     let mut b = Builder::new(text.len(), out, segs);
     let mut i = 0;
-    let mut scratch = String::new();
     while i < bytes.len() {
         let c = bytes[i];
         if fast && is_plain(c) {
@@ -532,10 +551,10 @@ fn normalize_slow(
                         b.space(i);
                         let url = html::decode_entities(url);
                         scratch.clear();
-                        normalize_piece(&url, fast, &mut scratch);
+                        normalize_piece(&url, fast, scratch);
                         // Control characters in the value become spaces:
                         // none may be left at either end.
-                        emit_spaced(&mut b, &scratch, i);
+                        emit_spaced(&mut b, scratch, i);
                         b.space(i + len - 1);
                     }
                     None => b.space(i),
@@ -546,7 +565,7 @@ fn normalize_slow(
         }
         if c == b'&' {
             if let Some((len, decoded)) = html::parse_entity(&text[i..]) {
-                emit_decoded(&mut b, decoded, i, fast, &mut scratch);
+                emit_decoded(&mut b, decoded, i, fast, scratch);
                 i += len;
                 continue;
             }
@@ -586,8 +605,8 @@ fn normalize_slow(
         }
         let piece = &text[start..end];
         scratch.clear();
-        normalize_piece(piece, fast, &mut scratch);
-        emit_spaced(&mut b, &scratch, start);
+        normalize_piece(piece, fast, scratch);
+        emit_spaced(&mut b, scratch, start);
         i = end;
     }
     let letters = b.decoded_letter;
