@@ -1,7 +1,8 @@
 //! Tests that hold the fast paths of the pipeline to its general path.
 //!
-//! Normalization has shortcuts (runs of plain ASCII copied in one go, ASCII
-//! words with invisible characters) and scoring has its own bookkeeping
+//! Normalization has shortcuts (runs of plain ASCII copied in one go, words
+//! that need no decomposition or composition, no markup scan of output
+//! without `&` or `<`) and scoring has its own bookkeeping
 //! (rows marked per comment, no allocation per head); tokens and features
 //! are pinned by a digest. On every comment in `data/` and on hand-written
 //! hard cases (markup, entities, non-ASCII, obfuscations, links), the fast
@@ -88,6 +89,21 @@ fn normalize_fast_path_equals_general_path() {
         assert_eq!(fast.text(), general.text(), "{t:?}");
         assert_eq!(fast.maps(), general.maps(), "{t:?}");
         assert_eq!(fast.is_unchanged(), general.is_unchanged(), "{t:?}");
+    }
+}
+
+#[test]
+fn markup_flag_matches_output() {
+    for t in texts() {
+        assert!(crate::normalize::markup_flag_holds(&t), "{t:?}");
+    }
+    for t in [
+        "\u{ff06}lt;b\u{ff06}gt;",
+        "a &amp;lt; b",
+        "x\u{fe64}b\u{fe65}",
+        "&#38;",
+    ] {
+        assert!(crate::normalize::markup_flag_holds(t), "{t:?}");
     }
 }
 

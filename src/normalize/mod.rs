@@ -149,6 +149,8 @@ struct Spare {
     text: String,
     segs: Vec<(u32, u32, bool)>,
     maps: Vec<OffsetMap>,
+    /// The buffer for one normalized word, handed back by [`Spare::keep_word`].
+    word: String,
 }
 
 const SPARE_MAX: usize = 1 << 16;
@@ -165,6 +167,18 @@ impl Spare {
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default()
+    }
+
+    /// Keeps the word buffer for the next normalization on this thread.
+    fn keep_word(word: String) {
+        if word.capacity() > SPARE_MAX {
+            return;
+        }
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.word = word;
+            }
+        });
     }
 }
 
@@ -189,7 +203,9 @@ impl Drop for Normalized<'_> {
         maps.clear();
         let _ = SPARE.try_with(|s| {
             if let Ok(mut s) = s.try_borrow_mut() {
-                *s = Spare { text, segs, maps };
+                s.text = text;
+                s.segs = segs;
+                s.maps = maps;
             }
         });
     }
@@ -296,6 +312,8 @@ struct Builder {
     decoded_letter: bool,
     /// Any character was decoded from an entity.
     decoded_other: bool,
+    /// A `&` or `<` was written out (then the text may hold markup).
+    wrote_markup_char: bool,
 }
 
 impl Builder {
@@ -313,6 +331,7 @@ impl Builder {
             pending_space: None,
             decoded_letter: false,
             decoded_other: false,
+            wrote_markup_char: false,
         }
     }
 
@@ -337,6 +356,7 @@ impl Builder {
             self.segs.push((self.out.len() as u32, at as u32, true));
             self.copying = true;
         }
+        self.wrote_markup_char |= b == b'&' || b == b'<';
         self.out.push(b.to_ascii_lowercase() as char);
         self.copy_orig = at + 1;
     }
@@ -372,6 +392,7 @@ impl Builder {
             self.flush_space();
         }
         self.segs.push((self.out.len() as u32, at as u32, false));
+        self.wrote_markup_char |= text.bytes().any(|b| b == b'&' || b == b'<');
         self.out.push_str(text);
         self.copying = false;
     }
@@ -414,8 +435,8 @@ pub(crate) fn normalize_reference(text: &str) -> Normalized<'_> {
 }
 
 /// [`normalize`], with (`fast`) or without the shortcuts for runs of plain
-/// ASCII and for ASCII words with invisible characters; both give the same
-/// text and maps.
+/// ASCII and for words that need no decomposition or composition
+/// ([`unicode::normalize_simple_word`]); both give the same text and maps.
 fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
     if is_clean_ascii(text.as_bytes()) {
         return Normalized {
@@ -424,7 +445,8 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
         };
     }
     let spare = Spare::take();
-    let (mut out, map, mut letters) = normalize_slow(text, fast, spare.text, spare.segs);
+    let mut word = spare.word;
+    let (mut out, map, mut again) = normalize_slow(text, fast, spare.text, spare.segs, &mut word);
     let mut maps = spare.maps;
     maps.clear();
     maps.push(map);
@@ -434,17 +456,18 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
     // from an entity was normalized alone, apart from the word it joins
     // ("o&#1100;" gives "o" and a Cyrillic "ь" that, in one word, folds to
     // "ob"): one more pass normalizes that word whole.
-    while maps.len() < MAX_PASSES && (letters || has_markup(&out)) {
-        let (next, map, l) = normalize_slow(&out, fast, String::new(), Vec::new());
+    while maps.len() < MAX_PASSES && (again.letters || (again.markup && has_markup(&out))) {
+        let (next, map, a) = normalize_slow(&out, fast, String::new(), Vec::new(), &mut word);
         if next == out {
             // A fixed point: the pass changed nothing, and its map (coarser
             // around non-ASCII words) would only blur the spans.
             break;
         }
         out = next;
-        letters = l;
+        again = a;
         maps.push(map);
     }
+    Spare::keep_word(word);
     Normalized {
         text: Cow::Owned(out),
         maps,
@@ -452,6 +475,15 @@ fn normalize_with(text: &str, fast: bool) -> Normalized<'_> {
 }
 
 const MAX_PASSES: usize = 16;
+
+/// Whether one pass over `text` (with the shortcuts) reports a `&` or `<`
+/// written out whenever its output holds markup (for the tests of the
+/// shortcut that skips [`has_markup`]).
+#[cfg(test)]
+pub(crate) fn markup_flag_holds(text: &str) -> bool {
+    let (out, _, again) = normalize_slow(text, true, String::new(), Vec::new(), &mut String::new());
+    again.markup == out.contains(['&', '<']) && (again.markup || !has_markup(&out))
+}
 
 /// Whether `s` still holds a tag or an entity that normalization decodes.
 fn has_markup(s: &str) -> bool {
@@ -480,18 +512,28 @@ fn is_clean_ascii(b: &[u8]) -> bool {
     b.last().is_none_or(clean) && b.iter().all(clean) && !b.windows(2).any(|w| w == b"  ")
 }
 
-/// One pass; also tells whether an entity decoded to a character that may
-/// join a word normalized on its own (then one more pass is needed).
+/// What a pass tells about the need for another.
+struct Again {
+    /// An entity decoded to a character that may join a word normalized on
+    /// its own: one more pass is needed.
+    letters: bool,
+    /// The output holds a `&` or `<`: it may hold markup. Without one,
+    /// [`has_markup`] is false and need not scan the text.
+    markup: bool,
+}
+
+/// One pass, and whether another may be needed. `scratch` is a buffer for
+/// one normalized word.
 fn normalize_slow(
     text: &str,
     fast: bool,
     out: String,
     segs: Vec<(u32, u32, bool)>,
-) -> (String, OffsetMap, bool) {
+    scratch: &mut String,
+) -> (String, OffsetMap, Again) {
     let bytes = text.as_bytes();
     let mut b = Builder::new(text.len(), out, segs);
     let mut i = 0;
-    let mut scratch = String::new();
     while i < bytes.len() {
         let c = bytes[i];
         if fast && is_plain(c) {
@@ -509,10 +551,10 @@ fn normalize_slow(
                         b.space(i);
                         let url = html::decode_entities(url);
                         scratch.clear();
-                        unicode::normalize_word(&url, &mut scratch);
+                        normalize_piece(&url, fast, scratch);
                         // Control characters in the value become spaces:
                         // none may be left at either end.
-                        emit_spaced(&mut b, &scratch, i);
+                        emit_spaced(&mut b, scratch, i);
                         b.space(i + len - 1);
                     }
                     None => b.space(i),
@@ -523,7 +565,7 @@ fn normalize_slow(
         }
         if c == b'&' {
             if let Some((len, decoded)) = html::parse_entity(&text[i..]) {
-                emit_decoded(&mut b, decoded, i, &mut scratch);
+                emit_decoded(&mut b, decoded, i, fast, scratch);
                 i += len;
                 continue;
             }
@@ -563,21 +605,20 @@ fn normalize_slow(
         }
         let piece = &text[start..end];
         scratch.clear();
-        if !(fast && unicode::normalize_ascii_word(piece, &mut scratch)) {
-            unicode::normalize_word(piece, &mut scratch);
-        }
-        emit_spaced(&mut b, &scratch, start);
+        normalize_piece(piece, fast, scratch);
+        emit_spaced(&mut b, scratch, start);
         i = end;
     }
     let letters = b.decoded_letter;
     let other = b.decoded_other;
+    let markup = b.wrote_markup_char;
     let (out, map) = b.finish(text.len());
     // Any decoded character can join the words beside it into one word
     // (`Ќ&#39;G` gives a Cyrillic letter, `'` and `g`: one word whose
     // script mix is judged only on the next pass); ASCII text needs no
     // such pass.
-    let again = letters || (other && !out.is_ascii());
-    (out, map, again)
+    let letters = letters || (other && !out.is_ascii());
+    (out, map, Again { letters, markup })
 }
 
 /// Printable ASCII that normalization copies as it is (lower-cased): not
@@ -626,7 +667,16 @@ fn emit_spaced(b: &mut Builder, s: &str, at: usize) {
     }
 }
 
-fn emit_decoded(b: &mut Builder, decoded: char, at: usize, scratch: &mut String) {
+/// Appends the normalized `piece` to `out`: by
+/// [`unicode::normalize_simple_word`] when it takes the piece and `fast`,
+/// else by [`unicode::normalize_word`] (the same text).
+fn normalize_piece(piece: &str, fast: bool, out: &mut String) {
+    if !(fast && unicode::normalize_simple_word(piece, out)) {
+        unicode::normalize_word(piece, out);
+    }
+}
+
+fn emit_decoded(b: &mut Builder, decoded: char, at: usize, fast: bool, scratch: &mut String) {
     if decoded.is_whitespace() || decoded.is_control() {
         b.space(at);
         return;
@@ -635,7 +685,7 @@ fn emit_decoded(b: &mut Builder, decoded: char, at: usize, scratch: &mut String)
     b.decoded_other = true;
     let mut buf = [0u8; 4];
     scratch.clear();
-    unicode::normalize_word(decoded.encode_utf8(&mut buf), scratch);
+    normalize_piece(decoded.encode_utf8(&mut buf), fast, scratch);
     emit_spaced(b, scratch, at);
 }
 

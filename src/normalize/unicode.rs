@@ -1,13 +1,11 @@
 //! Unicode normalization of one word: NFKC-style compatibility folding,
 //! lower-casing, diacritic and invisible-character removal, lookalike folding.
 //!
-//! Words that hold non-ASCII text come here, and text decoded from
-//! entities and tag attributes; runs of plain ASCII are handled by the
-//! caller's fast path. Words of ASCII, invisible characters and emoji take
-//! a short path here that gives the same result as the general one.
+//! Only words that hold non-ASCII text come here; ASCII is handled by the
+//! caller's fast path.
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Characters that render as nothing and are used to split words invisibly:
 /// zero-width spaces and joiners, bidi controls, soft hyphens, variation
@@ -109,60 +107,6 @@ fn strips_marks(base: Option<char>) -> bool {
 /// (NFC), then lookalike folding when the word mixes Latin letters with
 /// lookalikes.
 pub fn normalize_word(word: &str, out: &mut String) {
-    if !normalize_simple(word, out) {
-        normalize_word_general(word, out);
-    }
-}
-
-/// [`normalize_word`] for a word of ASCII, invisible characters, no-break
-/// spaces and [inert symbols](is_inert_symbol) only (a decoded entity such
-/// as `&#39;`, `now.` or a link ending in a byte-order mark, emoji): NFKD
-/// and NFC leave such text as it is but for the no-break space (a space),
-/// and it holds no marks or lookalikes, so what remains is dropping the
-/// invisible characters, lower-casing, the backtick as an apostrophe, and
-/// runs of white space and control characters as one space. Returns false,
-/// writing nothing, for any other word.
-fn normalize_simple(word: &str, out: &mut String) -> bool {
-    let simple = |c: char| c.is_ascii() || c == '\u{A0}' || is_inert_symbol(c) || is_invisible(c);
-    if !word.chars().all(simple) {
-        return false;
-    }
-    let mut last_space = false;
-    for c in word.chars() {
-        if is_invisible(c) {
-            continue;
-        }
-        if c.is_ascii_whitespace() || c.is_ascii_control() || c == '\u{A0}' {
-            if !last_space {
-                out.push(' ');
-                last_space = true;
-            }
-            continue;
-        }
-        last_space = false;
-        out.push(match c {
-            '`' => '\'',
-            c => c.to_ascii_lowercase(),
-        });
-    }
-    true
-}
-
-/// Emoji, pictographs, miscellaneous symbols and dingbats: no
-/// decomposition, no case, combining class 0, part of no composition, not
-/// invisible, not a lookalike, so [`normalize_word`] leaves them as they
-/// are whatever their neighbours (the tests check every one).
-fn is_inert_symbol(c: char) -> bool {
-    matches!(c,
-        '\u{2600}'..='\u{27BF}'
-        | '\u{1F300}'..='\u{1F64F}'
-        | '\u{1F680}'..='\u{1F6FF}'
-        | '\u{1F900}'..='\u{1F9FF}'
-        | '\u{1FA70}'..='\u{1FAFF}')
-}
-
-/// [`normalize_word`] by the general path, for any text.
-fn normalize_word_general(word: &str, out: &mut String) {
     let mut tmp = String::with_capacity(word.len());
     let mut base: Option<char> = None;
     let mut last_space = false;
@@ -214,22 +158,129 @@ fn normalize_word_general(word: &str, out: &mut String) {
     fold_mixed_script(out, start);
 }
 
-/// [`normalize_word`] for a word of ASCII letters and digits with invisible
-/// characters only (a word ending in a byte-order mark, as most YouTube
-/// comments do): NFKD, NFC and lookalike folding leave such a word as it
-/// is, so the result is its letters and digits, lower-cased. Returns false,
-/// writing nothing, for any other word.
-pub fn normalize_ascii_word(word: &str, out: &mut String) -> bool {
-    if !word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || is_invisible(c))
+/// [`normalize_word`] for a word that needs no decomposition or
+/// composition: every character is ASCII, invisible, white space, a
+/// control character, or one that [`push_simple`] takes. No mark follows
+/// any of them and none composes with the one before, so the result is
+/// each character's own: lower-cased, invisible characters dropped, white
+/// space runs made one space, then lookalikes folded as [`normalize_word`]
+/// does. One pass, and no table lookup for ASCII, invisible characters and
+/// the [`is_plain_symbol`] ranges (emoji, block elements).
+/// Returns false, leaving `out` as it was, for any other word.
+pub fn normalize_simple_word(word: &str, out: &mut String) -> bool {
+    let start = out.len();
+    let mut last_space = false;
+    let mut non_ascii = false;
+    for c in word.chars() {
+        if c.is_ascii_graphic() {
+            out.push(if c == '`' {
+                '\''
+            } else {
+                c.to_ascii_lowercase()
+            });
+            last_space = false;
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if is_plain_symbol(c) {
+            out.push(c);
+            last_space = false;
+            non_ascii = true;
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            // Every such character decomposes to white space or itself.
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        if !push_simple(c, out) {
+            out.truncate(start);
+            return false;
+        }
+        last_space = false;
+        non_ascii = true;
+    }
+    if non_ascii {
+        fold_mixed_script(out, start);
+    }
+    true
+}
+
+/// Ranges of symbols and pictographs that [`push_simple`] writes out as
+/// they are (checked over every character by a test): box drawing,
+/// block elements, geometric shapes, miscellaneous symbols, dingbats and
+/// the emoji blocks, taken without a table lookup.
+#[inline]
+pub fn is_plain_symbol(c: char) -> bool {
+    matches!(c, '\u{2500}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}')
+}
+
+/// Appends what [`normalize_word`] makes of the non-ASCII character `c`
+/// in a word of characters like it, and returns true, when that needs no
+/// table but the decomposition: `c` is no white space, control, invisible,
+/// format character or mark, composes with nothing before it under NFC,
+/// and either has no compatibility decomposition (then it is written
+/// lower-cased, or as its ASCII punctuation), decomposes to printable
+/// ASCII only (fullwidth letters, ligatures, `…`: written lower-cased), or
+/// is a Hangul syllable (split into jamo by NFKD and joined again by NFC).
+/// Returns false, leaving `out` as it was, for any other character.
+fn push_simple(c: char, out: &mut String) -> bool {
+    if is_invisible(c)
+        || c.is_whitespace()
+        || c.is_control()
+        || unicode_general_format(c)
+        || !starter_alone(c)
     {
         return false;
     }
-    let start = out.len();
-    out.extend(word.chars().filter(char::is_ascii_alphanumeric));
-    out[start..].make_ascii_lowercase();
-    true
+    if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        out.push(c);
+        return true;
+    }
+    let at = out.len();
+    let (mut ascii, mut same, mut n) = (true, true, 0);
+    decompose_compatible(c, |d| {
+        n += 1;
+        same &= d == c;
+        ascii &= d.is_ascii_graphic();
+        if ascii {
+            out.push(if d == '`' {
+                '\''
+            } else {
+                d.to_ascii_lowercase()
+            });
+        }
+    });
+    if ascii {
+        return true;
+    }
+    out.truncate(at);
+    if !(same && n == 1) {
+        return false;
+    }
+    if let Some(p) = ascii_punct(c) {
+        out.push(p);
+        return true;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if l == c || starter_alone(l) => {
+            out.push(l);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether `c` is a starter that does not combine with the character
+/// before it under NFC (quick check "yes", not a mark).
+fn starter_alone(c: char) -> bool {
+    !is_combining_mark(c) && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// Format characters (Unicode category Cf) not listed as invisible: removed.
@@ -274,100 +325,62 @@ mod tests {
         o
     }
 
-    /// The ASCII path gives what the general path gives, on every ASCII
-    /// character alone, doubled, and between letters.
+    /// [`normalize_simple_word`] gives what [`normalize_word`] gives
+    /// whenever it takes a word, for every character alone, between
+    /// letters, doubled, after a capital and after an invisible character.
     #[test]
-    fn ascii_path_matches_general() {
-        let general = |s: &str| {
-            let mut o = String::from("x");
-            normalize_word_general(s, &mut o);
-            o
-        };
-        for c in 0u8..128 {
-            let c = c as char;
-            for w in [
-                c.to_string(),
-                format!("{c}{c}"),
-                format!("A{c}b"),
-                format!("{c} \t{c}"),
-            ] {
-                let mut o = String::from("x");
-                normalize_word(&w, &mut o);
-                assert_eq!(o, general(&w), "{w:?}");
+    fn simple_word_equals_general_on_every_character() {
+        let mut taken = 0usize;
+        let (mut fast, mut general) = (String::new(), String::new());
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if is_plain_symbol(c) {
+                fast.clear();
+                assert!(push_simple(c, &mut fast) && fast == c.to_string(), "{c:?}");
             }
-        }
-        let mut o = String::new();
-        normalize_word("HTTP://Example.COM/a`b", &mut o);
-        assert_eq!(o, general("HTTP://Example.COM/a`b")[1..]);
-    }
-
-    /// Every inert symbol is what [`is_inert_symbol`] says: its own NFKD,
-    /// its own lower case, combining class 0, not a mark, not invisible,
-    /// no lookalike, and in no character's canonical decomposition (so
-    /// NFC composes it with nothing).
-    #[test]
-    fn inert_symbols_are_inert() {
-        use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
-        let mut in_decomposition = std::collections::HashSet::new();
-        for d in (0..=0x10_FFFF).filter_map(char::from_u32) {
-            let mut parts = Vec::new();
-            decompose_canonical(d, |p| parts.push(p));
-            if parts != [d] {
-                in_decomposition.extend(parts);
-            }
-        }
-        let inert: Vec<char> = (0..=0x10_FFFF)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_inert_symbol(c))
-            .collect();
-        assert_eq!(inert.len(), 1_824);
-        for &c in &inert {
-            let s = c.to_string();
-            assert_eq!(s.nfkd().collect::<String>(), s, "{c:?}");
-            assert_eq!(c.to_lowercase().collect::<String>(), s, "{c:?}");
-            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
-            assert!(!is_combining_mark(c) && !is_invisible(c), "{c:?}");
-            assert!(!unicode_general_format(c) && !c.is_whitespace() && !c.is_control());
-            assert!(ascii_punct(c).is_none() && confusable(c).is_none(), "{c:?}");
-            assert!(!in_decomposition.contains(&c), "{c:?}");
-        }
-    }
-
-    /// The simple path gives what the general path gives: every ASCII
-    /// character, invisible character and inert symbol, alone and beside
-    /// ASCII, invisible characters, no-break spaces and each other.
-    #[test]
-    fn simple_path_matches_general() {
-        let general = |s: &str| {
-            let mut o = String::from("x");
-            normalize_word_general(s, &mut o);
-            o
-        };
-        let chars = (0..=0x10_FFFF)
-            .filter_map(char::from_u32)
-            .filter(|&c| c.is_ascii() || is_inert_symbol(c) || is_invisible(c) || c == '\u{A0}');
-        let mut n = 0;
-        for c in chars {
             for w in [
                 format!("{c}"),
+                format!("a{c}b"),
                 format!("{c}{c}"),
-                format!("A{c}b"),
-                format!("{c} \t{c}\u{A0}\u{A0}"),
-                format!("\u{FEFF}{c}`\u{200B}{c}."),
-                format!("{c}\u{2665}\u{1F600}:{c}"),
+                format!("Z{c}"),
+                format!("\u{200D}{c}\u{00A0}"),
             ] {
-                let mut o = String::from("x");
-                normalize_word(&w, &mut o);
-                assert_eq!(o, general(&w), "{w:?}");
-                n += 1;
+                fast.clear();
+                if !normalize_simple_word(&w, &mut fast) {
+                    assert!(fast.is_empty());
+                    continue;
+                }
+                taken += 1;
+                general.clear();
+                normalize_word(&w, &mut general);
+                assert_eq!(fast, general, "{w:?}");
             }
         }
-        assert!(n > 10_000);
-        let w = "HTTP://Example.COM/a`b\u{FEFF}";
-        let mut o = String::from("x");
-        normalize_word(w, &mut o);
-        assert_eq!(o, general(w));
-        assert_eq!(o, "xhttp://example.com/a'b");
+        assert!(taken > 4_000_000, "{taken}");
+    }
+
+    #[test]
+    fn simple_word_takes_common_words() {
+        let mut o = String::new();
+        for w in [
+            "VIDEOS\u{feff}",
+            "\u{1f600}\u{1f389}",
+            "\u{2591}\u{2591}x\u{a0}\u{a0}y",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+            "s\u{440}\u{430}m",
+            "\u{ac15}\u{b0a8}",
+            "\u{2764}\u{fe0f}",
+            "don`t",
+            "\u{2019}s\u{2026}",
+            "\u{ff21}\u{ff22}",
+        ] {
+            o.clear();
+            assert!(normalize_simple_word(w, &mut o), "{w:?}");
+            assert_eq!(o, n(w), "{w:?}");
+        }
+        for w in ["caf\u{e9}", "e\u{301}", "\u{130}", "\u{1161}", "\u{2033}"] {
+            o.clear();
+            assert!(!normalize_simple_word(w, &mut o) && o.is_empty(), "{w:?}");
+        }
     }
 
     #[test]
