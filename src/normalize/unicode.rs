@@ -160,7 +160,7 @@ pub fn normalize_word(word: &str, out: &mut String) {
 
 /// [`normalize_word`] for a word that needs no decomposition or
 /// composition: every character is ASCII, invisible, white space, a
-/// control character, or one that [`push_simple`] takes. No mark follows
+/// control character, or one that `push_simple` takes. No mark follows
 /// any of them and none composes with the one before, so the result is
 /// each character's own: lower-cased, invisible characters dropped, white
 /// space runs made one space, then lookalikes folded as [`normalize_word`]
@@ -211,7 +211,7 @@ pub fn normalize_simple_word(word: &str, out: &mut String) -> bool {
     true
 }
 
-/// Ranges of symbols and pictographs that [`push_simple`] writes out as
+/// Ranges of symbols and pictographs that `push_simple` writes out as
 /// they are (checked over every character by a test): box drawing,
 /// block elements, geometric shapes, miscellaneous symbols, dingbats and
 /// the emoji blocks, taken without a table lookup.
