@@ -397,6 +397,29 @@ impl Builder {
         self.copying = false;
     }
 
+    /// Makes the last `back` bytes of output, copied from original offset
+    /// `at`, one replace segment: the segments and output of taking them
+    /// back and emitting them again with [`Builder::replace`]. With `back`
+    /// 0, a removal at `at`.
+    fn recast_tail(&mut self, back: usize, at: usize) {
+        if back == 0 {
+            return self.replace("", at);
+        }
+        // Copying, so no space is pending: `replace` would flush none.
+        debug_assert!(self.copying && self.pending_space.is_none());
+        let len = (self.out.len() - back) as u32;
+        // As `trim_segments` after taking the bytes back.
+        while let Some(&(ns, _, copy)) = self.segs.last() {
+            if ns > len || (ns == len && copy) {
+                self.segs.pop();
+            } else {
+                break;
+            }
+        }
+        self.segs.push((len, at as u32, false));
+        self.copying = false;
+    }
+
     /// Notes white space at original offset `at`.
     fn space(&mut self, at: usize) {
         if self.pending_space.is_none() {
@@ -591,6 +614,18 @@ fn normalize_slow(
             i += 1;
             continue;
         }
+        if fast && bytes[i..].starts_with(BOM) && word_end(bytes, i + BOM.len()) == i + BOM.len() {
+            // A byte-order mark ending a word (it ends most YouTube
+            // comments). The piece below would be the ASCII letters and
+            // digits before it, already copied, and the mark, which
+            // normalizes to those letters lower-cased (the mark is
+            // invisible): they stay in place and become the replace
+            // segment the piece would give.
+            let start = word_start(bytes, i, &b);
+            b.recast_tail(i - start, start);
+            i += BOM.len();
+            continue;
+        }
         // A run of non-ASCII text up to the next ASCII white space or markup,
         // together with the ASCII letters attached to it, is normalized as one
         // piece: NFKC and mark removal need a character's neighbours, and
@@ -620,6 +655,9 @@ fn normalize_slow(
     let letters = letters || (other && !out.is_ascii());
     (out, map, Again { letters, markup })
 }
+
+/// U+FEFF ZERO WIDTH NO-BREAK SPACE (byte-order mark), in UTF-8.
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// Printable ASCII that normalization copies as it is (lower-cased): not
 /// white space, not the start of markup.
@@ -739,6 +777,34 @@ mod tests {
 
     fn norm(s: &str) -> String {
         normalize(s).into_text()
+    }
+
+    /// A byte-order mark ending a word, after letters and digits, after
+    /// other text or alone: the shortcut gives the text and maps of the
+    /// general path.
+    #[test]
+    fn trailing_bom_equals_general_path() {
+        let words = [
+            "", "a", "VIDEOS", "Ch4nnel", "0O1lI", "x!", "!", "é", "aé", "&amp;", "<b>x</b>", "a.b",
+        ];
+        let mut n = 0;
+        for w in words {
+            for t in [
+                format!("{w}\u{feff}"),
+                format!("see {w}\u{feff}"),
+                format!("{w}\u{feff} more"),
+                format!("{w}\u{feff}\u{feff}"),
+                format!("{w} \u{feff}\n"),
+                format!("{w}\u{feff}<i>x</i>&lt;"),
+                format!("\u{feff}{w}\u{feff}x"),
+            ] {
+                let (fast, general) = (normalize(&t), normalize_reference(&t));
+                assert_eq!(fast.text(), general.text(), "{t:?}");
+                assert_eq!(fast.maps(), general.maps(), "{t:?}");
+                n += usize::from(!fast.maps().is_empty());
+            }
+        }
+        assert_eq!(n, 84);
     }
 
     #[test]
