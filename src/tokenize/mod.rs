@@ -686,11 +686,12 @@ impl Scan<'_, '_> {
 
     /// "caps" after a word written in capitals (two letters or more).
     ///
-    /// Inlined for the common case, a word inside the copy segment of the
-    /// word before: its original bytes are found by arithmetic, and most
-    /// words start with a lower-case letter there. Other words go to
-    /// [`Scan::caps_shape_lookup`].
-    #[inline]
+    /// Inlined into every word (`#[inline]` alone left it a call, which
+    /// cost more than the test) for the common case, a word inside the
+    /// copy segment of the word before: its original bytes are found by
+    /// arithmetic, and most words start with a lower-case letter there.
+    /// Other words go to [`Scan::caps_shape_lookup`].
+    #[inline(always)]
     fn caps_shape<F: FnMut(TokenRef<'_>)>(&mut self, span: Range<usize>, f: &mut F) {
         if !self.caps_possible {
             return;
