@@ -188,7 +188,31 @@ impl Tokenizer {
     /// Yields the tokens of normalized text `norm` (made from `original`)
     /// to `f`, in text order (shape tokens for a word follow the word; the
     /// link count comes last).
-    pub fn scan<F: FnMut(TokenRef<'_>)>(&self, norm: &Normalized<'_>, original: &str, mut f: F) {
+    pub fn scan<F: FnMut(TokenRef<'_>)>(&self, norm: &Normalized<'_>, original: &str, f: F) {
+        // Unchanged text is lower case already: no word can be in caps.
+        let caps_possible = !norm.is_unchanged() && two_capitals_possible(original.as_bytes());
+        self.scan_with(norm, original, self.config.shapes && caps_possible, f);
+    }
+
+    /// [`Tokenizer::scan`] that tests every word for caps (the general
+    /// path the caps gate is held to by the tests).
+    #[cfg(test)]
+    pub(crate) fn scan_every_word_for_caps<F: FnMut(TokenRef<'_>)>(
+        &self,
+        norm: &Normalized<'_>,
+        original: &str,
+        f: F,
+    ) {
+        self.scan_with(norm, original, self.config.shapes, f);
+    }
+
+    fn scan_with<F: FnMut(TokenRef<'_>)>(
+        &self,
+        norm: &Normalized<'_>,
+        original: &str,
+        caps_possible: bool,
+        mut f: F,
+    ) {
         let mut st = Scan {
             tk: self,
             norm,
@@ -197,8 +221,7 @@ impl Tokenizer {
             buf: String::new(),
             links: 0,
             span_hint: 0,
-            // Unchanged text is lower case already: no word can be in caps.
-            caps_possible: !norm.is_unchanged() && two_capitals_possible(original.as_bytes()),
+            caps_possible,
             run_left: 0,
             copy_seg: None,
         };
@@ -213,6 +236,8 @@ struct Scan<'a, 'n> {
     s: &'a str,
     buf: String,
     links: usize,
+    /// Whether a word may get the shape token "caps": shape tokens are on
+    /// and the comment may hold a word in caps.
     caps_possible: bool,
     /// Single-letter chunks left in the current run, this one included
     /// (0: not in a run).
@@ -660,32 +685,54 @@ impl Scan<'_, '_> {
     }
 
     /// "caps" after a word written in capitals (two letters or more).
+    ///
+    /// Inlined into every word (`#[inline]` alone left it a call, which
+    /// cost more than the test) for the common case, a word inside the
+    /// copy segment of the word before: its original bytes are found by
+    /// arithmetic, and most words start with a lower-case letter there.
+    /// Other words go to [`Scan::caps_shape_lookup`].
+    #[inline(always)]
     fn caps_shape<F: FnMut(TokenRef<'_>)>(&mut self, span: Range<usize>, f: &mut F) {
-        if !self.tk.config.shapes || !self.caps_possible {
+        if !self.caps_possible {
             return;
         }
-        let seg = match self.copy_seg {
-            Some(seg) if seg.holds(&span) => Some(seg),
-            _ => {
-                let seg = self.norm.copied_segment(span.clone(), &mut self.span_hint);
-                self.copy_seg = seg.or(self.copy_seg);
-                seg
+        match self.copy_seg {
+            Some(seg) if seg.holds(&span) => {
+                let o = &self.original.as_bytes()[seg.original_span(span.clone())];
+                if o.first().is_some_and(u8::is_ascii_lowercase) {
+                    return;
+                }
+                self.caps_copied(o, span, f);
             }
-        };
-        if let Some(orig) = seg.map(|seg| seg.original_span(span.clone())) {
-            // Copied ASCII: the same test on bytes.
-            let o = &self.original.as_bytes()[orig];
-            if !o.iter().any(u8::is_ascii_lowercase)
-                && o.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
-            {
-                f(TokenRef {
-                    kind: TokenKind::Shape,
-                    text: "caps",
-                    span,
-                    folded: None,
-                });
-            }
-            return;
+            _ => self.caps_shape_lookup(span, f),
+        }
+    }
+
+    /// [`Scan::caps_shape`] for `o`, the original bytes of `span` copied
+    /// as ASCII: the same test as on characters, on bytes.
+    fn caps_copied<F: FnMut(TokenRef<'_>)>(&mut self, o: &[u8], span: Range<usize>, f: &mut F) {
+        if !o.iter().any(u8::is_ascii_lowercase)
+            && o.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+        {
+            f(TokenRef {
+                kind: TokenKind::Shape,
+                text: "caps",
+                span,
+                folded: None,
+            });
+        }
+    }
+
+    /// [`Scan::caps_shape`] for a word outside the copy segment of the
+    /// word before: finds its copy segment, or maps it back through the
+    /// offset map.
+    #[inline(never)]
+    fn caps_shape_lookup<F: FnMut(TokenRef<'_>)>(&mut self, span: Range<usize>, f: &mut F) {
+        let seg = self.norm.copied_segment(span.clone(), &mut self.span_hint);
+        if let Some(seg) = seg {
+            self.copy_seg = Some(seg);
+            let orig = seg.original_span(span.clone());
+            return self.caps_copied(&self.original.as_bytes()[orig], span, f);
         }
         let orig = self
             .norm
