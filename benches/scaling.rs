@@ -10,7 +10,9 @@
 //! alternating Latin, Cyrillic and Greek letters), `rtl` (a right-to-left
 //! override before every word), `zwj` (a zero-width joiner between every
 //! letter), `entities` (`&amp;amp;amp;…`), `tags` (`<b>` repeated), `spaced`
-//! (single letters and spaces: one long run of spaced-out letters).
+//! (single letters and spaces: one long run of spaced-out letters),
+//! `replaced` (a capital between two U+FFFD, no space: invalid UTF-8
+//! decoded with replacement characters).
 //!
 //! `classify` is `Classifier::classify_text` with the default model;
 //! `dedup` is `check_and_insert` into a detector holding 50 comments.

@@ -4,7 +4,7 @@
 /// The kinds of input, by name.
 pub const KINDS: &[&str] = &[
     "prose", "one_word", "urls", "bangs", "zalgo", "scripts", "rtl", "zwj", "entities", "tags",
-    "spaced",
+    "spaced", "replaced",
 ];
 
 const PROSE: &str = "Pakistan's proxy force, the Haqqani network, is now behind most \
@@ -55,6 +55,9 @@ pub fn input(kind: &str, size: usize) -> String {
                 s.push((b'a' + (i % 26) as u8) as char);
                 s.push(' ');
             }
+            // What decoding invalid UTF-8 with replacement characters
+            // gives: one capital between two U+FFFD, no space.
+            "replaced" => s.push_str("\u{FFFD}\u{FFFD}E"),
             other => panic!("unknown input kind {other}"),
         }
         i += 1;

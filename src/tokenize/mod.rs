@@ -222,6 +222,7 @@ impl Tokenizer {
             links: 0,
             span_hint: 0,
             caps_possible,
+            caps_range: None,
             run_left: 0,
             copy_seg: None,
         };
@@ -247,6 +248,12 @@ struct Scan<'a, 'n> {
     /// The copy segment of the last word mapped back through one, which
     /// usually holds the next words too.
     copy_seg: Option<CopySegment>,
+    /// The last original range tested for caps outside a copy segment and
+    /// whether it is in caps. Words inside one replaced segment all map
+    /// back to the whole segment; without this, a long segment split into
+    /// many words (say 200 KB of symbols and letters) would be rescanned
+    /// once per word, quadratic in its length.
+    caps_range: Option<(Range<usize>, bool)>,
 }
 
 /// Whether `b` may hold two upper-case characters: two ASCII capitals or
@@ -737,19 +744,18 @@ impl Scan<'_, '_> {
         let orig = self
             .norm
             .original_span_from(span.clone(), &mut self.span_hint);
-        let Some(o) = self.original.get(orig) else {
-            return;
+        let caps = match &self.caps_range {
+            Some((r, caps)) if *r == orig => *caps,
+            _ => {
+                let Some(o) = self.original.get(orig.clone()) else {
+                    return;
+                };
+                let caps = in_caps(o);
+                self.caps_range = Some((orig, caps));
+                caps
+            }
         };
-        let mut letters = 0;
-        for c in o.chars() {
-            if c.is_lowercase() {
-                return;
-            }
-            if c.is_uppercase() {
-                letters += 1;
-            }
-        }
-        if letters >= 2 {
+        if caps {
             f(TokenRef {
                 kind: TokenKind::Shape,
                 text: "caps",
@@ -784,6 +790,20 @@ impl Scan<'_, '_> {
             folded: None,
         });
     }
+}
+
+/// Whether `o` holds no lower-case letter and at least two upper-case ones.
+fn in_caps(o: &str) -> bool {
+    let mut letters = 0;
+    for c in o.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_uppercase() {
+            letters += 1;
+        }
+    }
+    letters >= 2
 }
 
 fn digit_class(n: usize, prefix: char) -> &'static str {
