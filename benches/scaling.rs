@@ -12,7 +12,8 @@
 //! letter), `entities` (`&amp;amp;amp;…`), `tags` (`<b>` repeated), `spaced`
 //! (single letters and spaces: one long run of spaced-out letters),
 //! `replaced` (a capital between two U+FFFD, no space: invalid UTF-8
-//! decoded with replacement characters).
+//! decoded with replacement characters), `passes` (words of four scripts
+//! after one nested entity, which takes a second normalization pass).
 //!
 //! `classify` is `Classifier::classify_text` with the default model;
 //! `dedup` is `check_and_insert` into a detector holding 50 comments.

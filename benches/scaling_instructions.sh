@@ -13,7 +13,7 @@ cargo build --release --example scaling_call
 bin=target/release/examples/scaling_call
 kinds=("$@")
 if [ ${#kinds[@]} -eq 0 ]; then
-  kinds=(prose one_word urls bangs zalgo scripts rtl zwj entities tags spaced replaced)
+  kinds=(prose one_word urls bangs zalgo scripts rtl zwj entities tags spaced replaced passes)
 fi
 sizes=(100 10000 1000000 10000000)
 tmp=$(mktemp -d)

@@ -103,9 +103,14 @@ fn fuzz_regressions() {
     // segment (467 KB of it took 77 s while the caps test rescanned the
     // segment for every word; the `replaced` row of the scaling
     // benchmark's instruction table shows it linear now).
+    // A nested entity (a second pass) before many words of several
+    // scripts: spans mapped back through two offset maps were searched
+    // from the first segment each time (1 MB took 6 s; the `passes` row
+    // of the same table).
     .chain([
         "\u{fffd}\u{fffd}E".repeat(300),
         "\u{fffd}E\u{fffd}ab".repeat(300),
+        format!("&amp;amp; {}", "сраm Привет नमस्ते 강남스타일 ".repeat(50)),
     ]) {
         let s = s.as_str();
         let once = comment_sieve::normalize(s).into_text();

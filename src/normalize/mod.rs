@@ -229,7 +229,11 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// The original range for a normalized range.
     pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
-        self.original_span_from(span, &mut 0)
+        // No hint: a hint of 0 would walk from the first segment, linear
+        // in the text for every span (quadratic over a long text mapped
+        // through several passes); past the end, it searches.
+        let mut hint = usize::MAX;
+        self.original_span_from(span, &mut hint)
     }
 
     /// [`OffsetMap::original_span`] starting the segment search at `*hint`
