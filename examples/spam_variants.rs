@@ -25,11 +25,12 @@
 //! probability.
 //!
 //! The grid (environment variables, comma lists): `KIND` (`multi`:
-//! multinomial, `bern`: Bernoulli decision from the same presence counts;
-//! unset: both), `ALPHAS` (0.1,0.25,0.5,1), `PRIOR` (`emp`, `equal`;
-//! unset: both), `MINDFS` (1,2), `TOPK` (0 = every feature; else keep the
-//! k features of highest chi-squared), `XFORM` (`;`-separated list of
-//! transform sets, each a comma list; unset or `none`: no transform).
+//! multinomial, `bern`: Bernoulli decision from the same presence counts,
+//! left out with `BINARY=0`; unset: both), `ALPHAS` (0.1,0.25,0.5,1),
+//! `PRIOR` (`emp`, `equal`; unset: both), `MINDFS` (1,2), `TOPK` (0 =
+//! every feature; else keep the k features of highest chi-squared),
+//! `XFORM` (`;`-separated list of transform sets, each a comma list;
+//! unset or `none`: no transform).
 //! The transforms (Rennie et al. 2003, "Tackling the poor assumptions of
 //! naive Bayes text classifiers"; multinomial only) apply to each
 //! document's feature values (presence, or counts with `BINARY=0`) before
@@ -468,6 +469,7 @@ fn scores(wt: &Weights, te: &[(Doc, bool)]) -> Vec<(f64, bool)> {
                 s[0] += x * wt.w[j][0];
                 s[1] += x * wt.w[j][1];
             }
+            assert!(s[1].is_finite() && s[0].is_finite(), "score {s:?}");
             (s[1] - s[0], *y)
         })
         .collect()
@@ -578,9 +580,11 @@ fn grid() -> Vec<Var> {
     let xforms: Vec<Xform> = std::env::var("XFORM")
         .map(|s| s.split(';').map(Xform::parse).collect())
         .unwrap_or(vec![Xform::default()]);
+    // The Bernoulli decision needs presence features.
+    let counts = std::env::var("BINARY").is_ok_and(|v| v == "0");
     for &xf in &xforms {
         for &bern in &kinds {
-            if bern && !xf.is_none() {
+            if bern && (!xf.is_none() || counts) {
                 continue;
             }
             for &alpha in &alphas {
