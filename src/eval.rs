@@ -276,13 +276,16 @@ impl Evaluation {
 /// The area under the ROC curve of `scores` for the positive examples
 /// (`actual` true) against the negative ones: the probability that a random
 /// positive scores above a random negative, ties counting one half
-/// (the Mann–Whitney statistic). 0.5 when either class is missing.
+/// (the Mann–Whitney statistic). 0.5 when either class is missing. A NaN
+/// score ranks above every number (`f64::total_cmp`) and ties with the
+/// other NaNs.
 ///
 /// ```
 /// use comment_sieve::eval::roc_auc;
 ///
 /// assert_eq!(roc_auc(&[(0.9, true), (0.1, false)]), 1.0);
 /// assert_eq!(roc_auc(&[(0.5, true), (0.5, false)]), 0.5);
+/// assert_eq!(roc_auc(&[(f64::NAN, true), (f64::NAN, false), (0.1, false)]), 0.75);
 /// ```
 pub fn roc_auc(scored: &[(f64, bool)]) -> f64 {
     let mut v: Vec<(f64, bool)> = scored.to_vec();
@@ -297,7 +300,7 @@ pub fn roc_auc(scored: &[(f64, bool)]) -> f64 {
     let mut i = 0;
     while i < v.len() {
         let mut j = i;
-        while j < v.len() && v[j].0 == v[i].0 {
+        while j < v.len() && same_score(v[j].0, v[i].0) {
             j += 1;
         }
         let mean_rank = (i + 1 + j) as f64 / 2.0;
@@ -305,6 +308,13 @@ pub fn roc_auc(scored: &[(f64, bool)]) -> f64 {
         i = j;
     }
     (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+}
+
+/// Whether two scores tie. NaN ties with NaN: with `==` alone, which
+/// never holds for NaN, the loops that group tied scores would not
+/// advance.
+fn same_score(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
 }
 
 /// The Brier score: the mean squared difference between the probability
@@ -389,7 +399,7 @@ pub fn threshold_for_precision(scored: &[(f64, bool)], precision: f64) -> Option
     let mut i = 0;
     while i < v.len() {
         let mut j = i;
-        while j < v.len() && v[j].0 == v[i].0 {
+        while j < v.len() && same_score(v[j].0, v[i].0) {
             tp += u64::from(v[j].1);
             fp += u64::from(!v[j].1);
             j += 1;
@@ -418,7 +428,7 @@ pub fn threshold_for_recall(scored: &[(f64, bool)], recall: f64) -> Option<f64> 
     let mut i = 0;
     while i < v.len() {
         let mut j = i;
-        while j < v.len() && v[j].0 == v[i].0 {
+        while j < v.len() && same_score(v[j].0, v[i].0) {
             tp += f64::from(u8::from(v[j].1));
             j += 1;
         }
@@ -556,6 +566,20 @@ mod tests {
         e.merge(&f);
         assert_eq!(e.spam.total(), 2);
         assert_eq!(e.spam.false_pos, 1);
+    }
+
+    #[test]
+    fn nan_scores_end() {
+        let s = [
+            (f64::NAN, true),
+            (f64::NAN, false),
+            (0.9, true),
+            (0.1, false),
+        ];
+        assert_eq!(roc_auc(&s), 0.625);
+        assert!(threshold_for_precision(&s, 0.9).is_none());
+        assert!(threshold_for_recall(&s, 0.5).unwrap().is_nan());
+        assert_eq!(threshold_for_recall(&s, 1.0), Some(0.9));
     }
 
     #[test]
