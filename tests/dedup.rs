@@ -433,6 +433,14 @@ fn bad_files_are_rejected() {
     let r = reason(DuplicateDetector::from_bytes(&with_crc(v)));
     assert!(r.contains("capacity"), "{r}");
 
+    // A sequence number near the top of u64: inserting would wrap it
+    // around, and the saved index would not load again.
+    let seq_at = 24 + params_len;
+    let mut v = good.clone();
+    v[seq_at..seq_at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let r = reason(DuplicateDetector::from_bytes(&with_crc(v)));
+    assert!(r.contains("sequence number"), "{r}");
+
     // A record pointing outside the arena.
     let mut v = good.clone();
     let rec = 24 + counts_at + 8; // the first record

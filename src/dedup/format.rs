@@ -37,6 +37,10 @@ pub const FORMAT_VERSION: u32 = 1;
 const HEADER_LEN: usize = 24;
 const WHAT: &str = "duplicate index";
 const ENTRY_LEN: usize = 28;
+/// The largest next sequence number a file may hold: far beyond any real
+/// count of insertions (2^62), and far enough from `u64::MAX` that
+/// inserting into a loaded index never wraps the counter around.
+const MAX_NEXT_SEQ: u64 = 1 << 62;
 
 fn invalid(path: Option<&Path>, reason: impl Into<String>) -> Error {
     Error::InvalidFile {
@@ -310,6 +314,11 @@ impl DuplicateDetector {
             .validate()
             .map_err(|e| format!("bad parameters: {e}"))?;
         let next_seq = r.u64("next sequence number")?;
+        if next_seq > MAX_NEXT_SEQ {
+            return Err(format!(
+                "next sequence number {next_seq} out of range (at most {MAX_NEXT_SEQ})"
+            ));
+        }
 
         let n_entries = r.count(ENTRY_LEN, "record count")?;
         let expected = next_seq.min(params.capacity as u64);
