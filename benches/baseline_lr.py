@@ -12,7 +12,9 @@ recall and F1 of the hateful class at probability 0.5.
 
 `--context thread` adds the words of the neighbouring comments (`prev`,
 `succ`) as separate features (prefixed `ctx_`), as the naive Bayes
-`CONTEXT=thread` setting does.
+`CONTEXT=thread` setting does; `--context author` the words of the same
+commenter's other comments under the same article (`CONTEXT=author`);
+`--context thread,author` both.
 """
 
 import json
@@ -27,10 +29,19 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "fox-news-comments" / "dev.jsonl"
 
 
-def doc(r, context):
+def doc(r, context, rows):
     text = r["text"]
-    if context == "thread":
-        ctx = " ".join(str(r.get(k) or "") for k in ("prev", "succ"))
+    parts = []
+    if "thread" in context.split(","):
+        parts += [str(r.get(k) or "") for k in ("prev", "succ")]
+    if "author" in context.split(",") and r.get("user"):
+        parts += [
+            o["text"]
+            for o in rows
+            if o is not r and o.get("user") == r["user"] and o["title"] == r["title"]
+        ]
+    if parts:
+        ctx = " ".join(parts)
         words = CountVectorizer().build_tokenizer()(ctx.lower())
         text += " " + " ".join("ctx_" + w for w in words)
     return text
@@ -49,11 +60,11 @@ def main():
         train = [r for r in rows if r["title"] != title]
         test = [r for r in rows if r["title"] == title]
         vec = CountVectorizer(ngram_range=(1, 2), lowercase=True, binary=True)
-        x_train = vec.fit_transform([doc(r, context) for r in train])
+        x_train = vec.fit_transform([doc(r, context, rows) for r in train])
         y_train = [int(r["label"]) for r in train]
         clf = LogisticRegression(solver="liblinear", C=1.0, class_weight="balanced")
         clf.fit(x_train, y_train)
-        x_test = vec.transform([doc(r, context) for r in test])
+        x_test = vec.transform([doc(r, context, rows) for r in test])
         y_test = [int(r["label"]) for r in test]
         p = clf.predict_proba(x_test)[:, 1]
         pred = [int(v >= 0.5) for v in p]

@@ -19,8 +19,13 @@
 //! Settings (environment variables; unset means the library default):
 //! `ALPHA`, `SPAM_ALPHA`, `ABUSE_ALPHA`, `MIN_DF`, `BINARY` (0/1),
 //! `BIGRAMS` (0/1), `CHAR_NGRAMS` (0/1), `IDENTITY` (0/1: the shared
-//! identity-group feature), `CONTEXT` (`none`, `thread`:
-//! neighbouring comments, `article`: title and lead, `all`), `DAVIDSON`
+//! identity-group feature), `CONTEXT` (`none`, or a comma-separated list
+//! of `thread`: neighbouring comments, `article`: title and lead,
+//! `author`: the commenter's other comments under the same article; `all`
+//! is `article,thread`), `AUTHOR_TEXT` (0/1: append the commenter's other
+//! comments to the comment's own text instead), `AUTHOR_MIX` (a weight:
+//! average each Fox News score, in log-odds, with those of the commenter's
+//! other comments under the article), `DAVIDSON`
 //! (0/1: add all Davidson tweets to the Fox News folds' training data),
 //! `SEEDS` (0/1: add the seed comments to it), `REJECT_PRECISION` (0.99)
 //! and `HOLD_RECALL` (0.95) for `hold`.
@@ -314,19 +319,67 @@ fn davidson(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
     Ok(())
 }
 
-/// The context of a Fox News comment for `which` (`thread`, `article`, `all`).
-fn fox_context(c: &datasets::FoxComment, which: &str) -> String {
+/// The context of a Fox News comment for `which`, a comma-separated list
+/// of `thread` (neighbouring comments), `article` (title and lead), `author`
+/// (the same commenter's other comments under the same article); `all` is
+/// `article,thread`.
+fn fox_context(all: &[datasets::FoxComment], i: usize, which: &str) -> String {
+    let c = &all[i];
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let has = |w: &str| {
+        which
+            .split(',')
+            .any(|x| x == w || (x == "all" && w != "author"))
+    };
     let mut parts = Vec::new();
-    if which == "article" || which == "all" {
+    if has("article") {
         parts.push(c.title.clone());
         parts.push(c.meta.clone());
     }
-    if which == "thread" || which == "all" {
+    if has("thread") {
         parts.push(text(&c.prev));
         parts.push(text(&c.succ));
     }
+    if has("author") && !c.user.is_empty() {
+        for (j, o) in all.iter().enumerate() {
+            if j != i && o.user == c.user && o.title == c.title {
+                parts.push(o.text.clone());
+            }
+        }
+    }
     parts.join("\n")
+}
+
+/// With `AUTHOR_MIX` = w > 0, each score is averaged (in log-odds) with
+/// the mean log-odds of the same commenter's other comments under the same
+/// article, weighted w; no labels are used.
+fn author_mix(all: &[datasets::FoxComment], idx: &[usize], scored: Scored) -> Scored {
+    let w: f64 = std::env::var("AUTHOR_MIX")
+        .ok()
+        .map(|v| v.parse().expect("AUTHOR_MIX"))
+        .unwrap_or(0.0);
+    if w <= 0.0 {
+        return scored;
+    }
+    let logit = |p: f64| {
+        let p = p.clamp(1e-12, 1.0 - 1e-12);
+        (p / (1.0 - p)).ln()
+    };
+    (0..idx.len())
+        .map(|a| {
+            let c = &all[idx[a]];
+            let others: Vec<f64> = (0..idx.len())
+                .filter(|&b| b != a && !c.user.is_empty() && all[idx[b]].user == c.user)
+                .map(|b| logit(scored[b].0))
+                .collect();
+            if others.is_empty() {
+                return scored[a];
+            }
+            let m = others.iter().sum::<f64>() / others.len() as f64;
+            let z = (logit(scored[a].0) + w * m) / (1.0 + w);
+            (1.0 / (1.0 + (-z).exp()), scored[a].1)
+        })
+        .collect()
 }
 
 /// Five folds grouped by article, articles in title order; returns the
@@ -338,13 +391,20 @@ fn fox(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
     titles.dedup();
     let examples: Vec<Example> = comments
         .iter()
-        .map(|c| {
-            let e = Example::abuse(c.text.clone(), c.hateful().unwrap_or(false))
-                .in_group(c.title.clone());
+        .enumerate()
+        .map(|(i, c)| {
+            let mut text = c.text.clone();
+            if std::env::var("AUTHOR_TEXT").is_ok_and(|v| v == "1") {
+                let ctx = fox_context(&comments, i, "author");
+                if !ctx.is_empty() {
+                    text = format!("{text}\n{ctx}");
+                }
+            }
+            let e = Example::abuse(text, c.hateful().unwrap_or(false)).in_group(c.title.clone());
             if s.context == "none" {
                 e
             } else {
-                e.with_context(fox_context(c, &s.context))
+                e.with_context(fox_context(&comments, i, &s.context))
             }
         })
         .collect();
@@ -375,10 +435,10 @@ fn fox(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
             .cloned()
             .collect();
         tr.extend(extra.iter().cloned());
-        let te: Vec<&Example> = examples
-            .iter()
-            .filter(|e| e.group.as_deref() == Some(title))
+        let te_idx: Vec<usize> = (0..examples.len())
+            .filter(|&i| examples[i].group.as_deref() == Some(title))
             .collect();
+        let te: Vec<&Example> = te_idx.iter().map(|&i| &examples[i]).collect();
         let clf = Classifier::new(train::train(&s.params, &tr, vec![])?);
         let scored: Scored = te
             .iter()
@@ -390,6 +450,7 @@ fn fox(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
                 (v.scores.abuse, is_abuse(e))
             })
             .collect();
+        let scored = author_mix(&comments, &te_idx, scored);
         let c = counts_at(&scored, 0.5);
         let auc = roc_auc(&scored);
         aucs.push(auc);

@@ -143,6 +143,9 @@ pub struct FoxComment {
     /// The next comment of the thread.
     #[serde(default)]
     pub succ: serde_json::Value,
+    /// The commenter's screen name.
+    #[serde(default)]
+    pub user: String,
 }
 
 impl FoxComment {
