@@ -57,8 +57,8 @@
 //! inner score per unit.
 //!
 //! Features under test, fixed for a run: `BIGRAMS=1`, `BINARY=0`
-//! (counts), `CHAR_NGRAMS=1`, `IDENTITY=0`, `CONTEXT` (`fox` only:
-//! `thread`, `article`, `all`, as `evaluate`); `AUG` (comma list)
+//! (counts), `CHAR_NGRAMS=1`, `IDENTITY=0`, `CONTEXT` (`fox` only: a
+//! comma list of `thread`, `article`, `author`, or `all`, as `evaluate`); `AUG` (comma list)
 //! appends marker words to every comment: `len` (word-count bucket: ≤3,
 //! ≤7, ≤15, ≤30, more), `len2` (≤5 or >20 words), `my` ("my" followed
 //! within three words by channel, video, song and the like), `checkout`
@@ -653,22 +653,35 @@ fn fox_examples(data: &Path) -> (Vec<Example>, Vec<String>) {
     titles.dedup();
     let which = context_setting();
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let has = |w: &str| {
+        which
+            .split(',')
+            .any(|x| x == w || (x == "all" && w != "author"))
+    };
     let ex = comments
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let e = Example::abuse(c.text.clone(), c.hateful().unwrap_or(false))
                 .in_group(c.title.clone());
             if which == "none" {
                 return e;
             }
             let mut parts = Vec::new();
-            if which == "article" || which == "all" {
+            if has("article") {
                 parts.push(c.title.clone());
                 parts.push(c.meta.clone());
             }
-            if which == "thread" || which == "all" {
+            if has("thread") {
                 parts.push(text(&c.prev));
                 parts.push(text(&c.succ));
+            }
+            if has("author") && !c.user.is_empty() {
+                for (j, o) in comments.iter().enumerate() {
+                    if j != i && o.user == c.user && o.title == c.title {
+                        parts.push(o.text.clone());
+                    }
+                }
             }
             e.with_context(parts.join("\n"))
         })
