@@ -322,6 +322,25 @@ fn a_context_model_sees_the_authors_earlier_comments() {
                     (m.moderate(&comment).scores.abuse, c.hateful().unwrap())
                 })
                 .collect();
+            if with_authors {
+                // Closing the article forgets its authors' comments: the
+                // last comment then scores as it does with no history.
+                let (i, c) = fox
+                    .iter()
+                    .enumerate()
+                    .rfind(|(_, c)| c.title == *title)
+                    .unwrap();
+                let mut comment = Comment::new(format!("again{i}"), c.text.clone());
+                comment.article_id = Some("article".into());
+                comment.author = Some(c.user.clone());
+                m.close_article("article");
+                let fresh = Moderator::new(classifier.clone(), Policy::default())
+                    .unwrap()
+                    .moderate(&comment)
+                    .scores
+                    .abuse;
+                assert_eq!(m.moderate(&comment).scores.abuse, fresh);
+            }
             roc_auc(&scored)
         };
         let (with, without) = (run(true), run(false));

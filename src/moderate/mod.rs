@@ -36,9 +36,12 @@
 //! assert_eq!(m.moderate(&c).action, Action::Approve);
 //! ```
 
+mod history;
 pub mod relevance;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+pub use history::{AUTHOR_HISTORY, AUTHOR_HISTORY_BUDGET, AUTHOR_HISTORY_BYTES};
+
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -60,13 +63,6 @@ use relevance::{content_words, ArticleProfile};
 /// an unseen word is not taken as rare: an ordinary word an article uses
 /// once ("past", "month") is then weak evidence, not strong.
 const BACKGROUND_PRIOR: f64 = 5.0;
-
-/// How many of a commenter's latest comments under one article a context
-/// model sees with the next one, and how many bytes of each: enough for a
-/// thread's worth of comments while the memory per author stays bounded.
-pub const AUTHOR_HISTORY: usize = 8;
-/// See [`AUTHOR_HISTORY`].
-pub const AUTHOR_HISTORY_BYTES: usize = 2048;
 
 /// What to do with a comment (the classifier's [`Decision`]).
 pub type Action = Decision;
@@ -330,9 +326,9 @@ pub struct Moderator {
     site: ArticleProfile,
     /// Each article's approved comments.
     threads: HashMap<String, Thread>,
-    /// Each commenter's latest comments under each article (article id,
-    /// author), kept only for a model trained with context features.
-    authors: HashMap<(String, String), VecDeque<String>>,
+    /// Each commenter's latest comments under each article, kept only for
+    /// a model trained with context features.
+    authors: history::AuthorHistory,
     detector: DuplicateDetector,
     hold_words: HashSet<String>,
     block_words: HashSet<String>,
@@ -376,7 +372,7 @@ impl Moderator {
             articles: HashMap::new(),
             site: ArticleProfile::default(),
             threads: HashMap::new(),
-            authors: HashMap::new(),
+            authors: history::AuthorHistory::default(),
             detector,
         })
     }
@@ -405,6 +401,21 @@ impl Moderator {
         } else {
             self.site.absorb(&self.articles[id]);
         }
+    }
+
+    /// Forgets article `id` once its comments are closed: its profile, its
+    /// thread and its authors' remembered comments. Comments still posted
+    /// under it are then judged as comments without a known article. The
+    /// duplicate detector keeps what it has indexed.
+    pub fn close_article(&mut self, id: &str) {
+        if self.articles.remove(id).is_some() {
+            self.site = ArticleProfile::default();
+            for a in self.articles.values() {
+                self.site.absorb(a);
+            }
+        }
+        self.threads.remove(id);
+        self.authors.remove_article(id);
     }
 
     /// Relevance of `text` to article `article_id` in (0, 1): 0.5 where the
@@ -651,33 +662,20 @@ impl Moderator {
         }
         let mut parts: Vec<&str> = parent.into_iter().collect();
         if let (Some(a), Some(t)) = (&comment.author, &comment.article_id) {
-            if let Some(h) = self.authors.get(&(t.clone(), a.clone())) {
-                parts.extend(h.iter().map(String::as_str));
-            }
+            parts.extend(self.authors.get(t, a));
         }
         (!parts.is_empty()).then(|| parts.join("\n"))
     }
 
-    /// Keeps the start of `comment` ([`AUTHOR_HISTORY_BYTES`]) as context
-    /// for its author's later comments under the same article, the latest
-    /// [`AUTHOR_HISTORY`] of them.
+    /// Keeps `comment` as context for its author's later comments under the
+    /// same article ([`AUTHOR_HISTORY`]).
     fn remember_author(&mut self, comment: &Comment) {
         if !self.classifier.model().features.context {
             return;
         }
-        let (Some(a), Some(t)) = (&comment.author, &comment.article_id) else {
-            return;
-        };
-        let text = &comment.text;
-        let mut end = text.len().min(AUTHOR_HISTORY_BYTES);
-        while !text.is_char_boundary(end) {
-            end -= 1;
+        if let (Some(a), Some(t)) = (&comment.author, &comment.article_id) {
+            self.authors.push(t, a, &comment.text);
         }
-        let h = self.authors.entry((t.clone(), a.clone())).or_default();
-        if h.len() == AUTHOR_HISTORY {
-            h.pop_front();
-        }
-        h.push_back(text[..end].to_string());
     }
 
     fn check_duplicate(&mut self, comment: &Comment) -> Option<Duplicate> {
