@@ -308,14 +308,86 @@ fn label_with_articles_adds_the_action() {
     let recs = records(&out.stdout);
     assert_eq!(recs.len(), 25);
     for r in &recs {
-        assert_labeled(r);
-        let action = r["action"].as_str().expect("action");
-        assert!(["approve", "hold", "reject"].contains(&action));
+        assert_moderated(r);
         // Spam is never approved.
         if r["label"] == "spam" {
-            assert_ne!(action, "approve", "{}", r["id"]);
+            assert_ne!(r["action"], "approve", "{}", r["id"]);
         }
     }
     let dups = recs.iter().filter(|r| !r["duplicate_of"].is_null()).count();
     assert_eq!(dups, 3);
+    // The verdicts of the moderation table in the README.
+    let by_id = |id: &str| recs.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(by_id("time-2012-0001")["label"], "off_topic");
+    assert_eq!(by_id("time-2012-0001")["action"], "hold");
+    assert_eq!(by_id("time-2012-0002")["action"], "reject");
+    assert_eq!(by_id("time-2012-0005")["action"], "approve");
+}
+
+/// With `--articles` the fields are the moderator's verdict.
+fn assert_moderated(r: &Value) {
+    let label = r["label"].as_str().expect("label");
+    assert!(["spam", "abuse", "off_topic", "on_topic"].contains(&label));
+    for s in ["spam", "abuse", "off_topic", "duplicate"] {
+        let p = r["scores"][s].as_f64().expect("score");
+        assert!((0.0..=1.0).contains(&p), "{s} = {p}");
+    }
+    let action = r["action"].as_str().expect("action");
+    assert!(["approve", "hold", "reject"].contains(&action));
+    let reasons = r["reasons"].as_array().expect("reasons");
+    for reason in reasons {
+        assert!(reason["rule"].is_string(), "{reason}");
+        assert!(reason["detail"].is_string(), "{reason}");
+        assert!(reason["weight"].is_number(), "{reason}");
+        assert!(reason["span"].is_null() || reason["span"].as_array().unwrap().len() == 2);
+    }
+    // Nothing is held or rejected without a reason, and an off-topic
+    // label is the relevance rule's (or the classifier's) call, shown.
+    if action != "approve" {
+        assert!(!reasons.is_empty(), "{r}");
+    }
+    if label == "off_topic" {
+        assert!(reasons.iter().any(|x| x["rule"] == "off_topic"), "{r}");
+        assert_ne!(action, "approve", "{r}");
+    }
+}
+
+/// Comments about something else under a registered article: the label
+/// says off-topic wherever the moderator holds them for it.
+#[test]
+fn label_with_articles_reports_off_topic_comments() {
+    let dir = std::env::temp_dir().join(format!("cs-offtopic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.jsonl");
+    let comments = [
+        "i think about 100 millions of the views come from people who only wanted to check the views",
+        "now its 1,884,034,783 views! pls. comment the view count the next time you visit",
+        "My favourite dance video ever, the choreography and the beat are amazing",
+    ];
+    let lines: Vec<String> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            serde_json::json!({"id": i.to_string(), "text": t, "article_id": "000_b5ea25637c67dd16"})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out = run(&[
+        "label",
+        "-q",
+        input.to_str().unwrap(),
+        "--articles",
+        data("seed_articles.jsonl").to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 3);
+    for r in &recs {
+        assert_moderated(r);
+        assert_eq!(r["label"], "off_topic", "{r}");
+        assert_eq!(r["action"], "hold", "{r}");
+        assert!(r["scores"]["off_topic"].as_f64().unwrap() > 0.5, "{r}");
+    }
 }

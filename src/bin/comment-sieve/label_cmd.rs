@@ -71,8 +71,9 @@ pub struct LabelArgs {
     #[arg(long, value_enum, default_value_t = DedupScope::Site)]
     pub dedup_scope: DedupScope,
     /// Articles (JSONL: `id`, `title`, `body`) to judge comments against by
-    /// their `article_id`; adds the moderation `action` (approve, hold,
-    /// reject) to every record.
+    /// their `article_id`; every record then gets the moderator's verdict:
+    /// its `label`, `scores` and `reasons` (`rule`, `detail`, `weight`,
+    /// `span`), and the `action` (approve, hold, reject).
     #[arg(long, value_name = "FILE")]
     pub articles: Option<PathBuf>,
 }
@@ -144,9 +145,10 @@ fn duplicate_of(detector: &mut DuplicateDetector, comment: &Comment) -> Option<s
 /// A record after the parallel stage.
 enum Outcome {
     /// Classified: the output record without `duplicate_of` and its
-    /// closing brace.
+    /// closing brace; the classifier's fields start at `verdict_at`.
     Good {
         out: Vec<u8>,
+        verdict_at: usize,
         comment: Comment,
         label: Label,
     },
@@ -194,9 +196,11 @@ impl Parser<'_> {
             Ok((out, comment)) => {
                 let v = self.clf.classify(&comment);
                 let mut out = out;
+                let verdict_at = out.len();
                 output::verdict(&mut out, &v);
                 Outcome::Good {
                     out,
+                    verdict_at,
                     comment,
                     label: v.label,
                 }
@@ -449,15 +453,18 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                     match outcome {
                         Outcome::Good {
                             mut out,
+                            verdict_at,
                             comment,
-                            label,
+                            mut label,
                         } => {
                             let dup = if let Some(m) = moderator.as_mut() {
-                                // The moderator runs its own duplicate check.
+                                // The moderator runs its own duplicate check;
+                                // its verdict replaces the classifier's
+                                // fields.
                                 let v = m.moderate(&comment);
-                                out.extend_from_slice(b",\"action\":");
-                                serde_json::to_writer(&mut out, &v.action)
-                                    .expect("writing to a Vec cannot fail");
+                                out.truncate(verdict_at);
+                                output::moderated(&mut out, &v);
+                                label = v.label;
                                 v.duplicate_of
                                     .filter(|_| !args.no_dedup)
                                     .map(|d| serde_json::to_value(d).expect("serializable"))

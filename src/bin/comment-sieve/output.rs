@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use comment_sieve::moderate::Verdict;
 use comment_sieve::{Classification, Error, Result};
 
 /// Where output records go.
@@ -99,32 +100,82 @@ pub fn key(out: &mut Vec<u8>, k: &str) {
     out.push(b':');
 }
 
+/// Appends `"label":…,"scores":{…},"reasons":[` with these scores.
+fn label_and_scores(out: &mut Vec<u8>, label: &str, scores: &[(&str, f64)]) {
+    use std::io::Write as _;
+    let _ = write!(out, "\"label\":\"{label}\",\"scores\":{{");
+    for (i, (name, x)) in scores.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(out, "{sep}\"{name}\":{}", num(*x));
+    }
+    out.extend_from_slice(b"},\"reasons\":[");
+}
+
+/// Appends `,"weight":…,"span":` with the weight rounded to 3 decimals.
+fn weight_and_span_key(out: &mut Vec<u8>, weight: f64) {
+    use std::io::Write as _;
+    let _ = write!(
+        out,
+        ",\"weight\":{},\"span\":",
+        num((weight * 1000.0).round() / 1000.0)
+    );
+}
+
+/// Appends `"key":` and `value` as a JSON string.
+fn string_field(out: &mut Vec<u8>, key: &str, value: &str) {
+    use std::io::Write as _;
+    let _ = write!(out, "\"{key}\":");
+    serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+}
+
 /// Appends the verdict's fields (`"label":…,"scores":{…},"reasons":[…]`).
 pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
     use std::io::Write as _;
-    let _ = write!(out, "\"label\":\"{}\",\"scores\":{{", v.label.as_str());
-    let _ = write!(
-        out,
-        "\"spam\":{},\"abuse\":{},\"off_topic\":{}}},\"reasons\":[",
-        num(v.scores.spam),
-        num(v.scores.abuse),
-        num(v.scores.off_topic)
-    );
+    let s = &v.scores;
+    let scores = [
+        ("spam", s.spam),
+        ("abuse", s.abuse),
+        ("off_topic", s.off_topic),
+    ];
+    label_and_scores(out, v.label.as_str(), &scores);
     for (i, r) in v.reasons.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"token\":");
-        serde_json::to_writer(&mut *out, &r.token).expect("writing to a Vec cannot fail");
-        let _ = write!(
-            out,
-            ",\"weight\":{},\"span\":[{},{}]}}",
-            num((r.weight * 1000.0).round() / 1000.0),
-            r.span.start,
-            r.span.end
-        );
+        out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
+        string_field(out, "token", &r.token);
+        weight_and_span_key(out, r.weight);
+        let _ = write!(out, "[{},{}]}}", r.span.start, r.span.end);
     }
     out.push(b']');
+}
+
+/// Appends a moderator's verdict as the record's fields:
+/// `"label":…,"scores":{spam, abuse, off_topic, duplicate},"reasons":[{rule,
+/// detail, weight, span}],"action":…` (`span` is `null` where a reason has
+/// none).
+pub fn moderated(out: &mut Vec<u8>, v: &Verdict) {
+    use std::io::Write as _;
+    let s = &v.scores;
+    let scores = [
+        ("spam", s.spam),
+        ("abuse", s.abuse),
+        ("off_topic", s.off_topic),
+        ("duplicate", s.duplicate),
+    ];
+    label_and_scores(out, v.label.as_str(), &scores);
+    for (i, r) in v.reasons.iter().enumerate() {
+        out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
+        string_field(out, "rule", &r.rule);
+        out.push(b',');
+        string_field(out, "detail", &r.detail);
+        weight_and_span_key(out, r.weight);
+        match &r.span {
+            Some(span) => {
+                let _ = write!(out, "[{},{}]}}", span.start, span.end);
+            }
+            None => out.extend_from_slice(b"null}"),
+        }
+    }
+    out.extend_from_slice(b"],\"action\":");
+    serde_json::to_writer(&mut *out, &v.action).expect("writing to a Vec cannot fail");
 }
 
 /// A finite number as JSON (non-finite numbers, which the classifier does
