@@ -22,6 +22,8 @@
 //! each class, spread evenly over the class; `MODE=neither`: k tweets of
 //! the neither class only. `PRIOR=news`: the abuse head's class counts
 //! leave the added tweets out, so its prior stays the news comments'.
+//! `ABUSE_ALPHA`, `MIN_DF`: the abuse head's smoothing, the minimum
+//! document frequency.
 
 use std::path::Path;
 
@@ -89,7 +91,14 @@ fn main() -> comment_sieve::Result<()> {
         .filter(|e| e.spam == Some(false))
         .filter(|e| e.group.as_deref().is_some_and(|g| g.starts_with("Youtube")))
         .collect();
-    let params = TrainParams::default();
+    let mut params = TrainParams::default();
+    let num = |n: &str| std::env::var(n).ok().map(|v| v.parse::<f64>().expect(n));
+    if let Some(a) = num("ABUSE_ALPHA") {
+        params = params.head_alpha("abuse", a);
+    }
+    if let Some(m) = num("MIN_DF") {
+        params = params.min_df(m as u32);
+    }
     let every: Vec<usize> = std::env::var("EVERY")
         .map(|v| v.split(',').map(|x| x.parse().expect("EVERY")).collect())
         .unwrap_or_else(|_| vec![0, 64, 16, 4, 1]);
