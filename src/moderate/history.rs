@@ -78,12 +78,17 @@ impl AuthorHistory {
             };
             self.forget(seq, &key);
         }
-        // Entries of comments already dropped by the per-author limit:
-        // keep the log from growing past the live comments.
-        while self.log.len() > 2 * self.live + 16 {
-            if let Some((seq, key)) = self.log.pop_front() {
-                self.forget(seq, &key);
-            }
+        // Entries of comments already dropped by the per-author limit pile
+        // up in the log: rebuild it from the live comments once they are
+        // as many as those (amortized constant time per comment).
+        if self.log.len() > 2 * self.live + 16 {
+            let mut live: Vec<(u64, Key)> = self
+                .by_key
+                .iter()
+                .flat_map(|(k, h)| h.iter().map(move |(s, _)| (*s, k.clone())))
+                .collect();
+            live.sort_unstable_by_key(|(s, _)| *s);
+            self.log = live.into();
         }
     }
 
@@ -189,5 +194,52 @@ mod tests {
             .map(|(k, v)| v.iter().map(|(_, t)| cost(k, t)).sum::<usize>())
             .sum();
         assert_eq!(live, h.bytes());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any sequence of comments and closed articles keeps what a plain
+        /// list of each key's latest comments keeps, with exact byte and
+        /// comment counts and a bounded log.
+        #[test]
+        fn matches_a_plain_model(
+            ops in proptest::collection::vec((0u8..2, 0u8..3, 0usize..3000, 0u8..40), 0..300)
+        ) {
+            let mut h = AuthorHistory::default();
+            let mut model: HashMap<Key, Vec<String>> = HashMap::new();
+            for (i, (article, author, len, close)) in ops.into_iter().enumerate() {
+                let a = format!("article{article}");
+                if close == 0 {
+                    h.remove_article(&a);
+                    model.retain(|k, _| k.0 != a);
+                    continue;
+                }
+                let u = format!("author{author}");
+                let text = if i % 2 == 0 { "x" } else { "é" }.repeat(len);
+                h.push(&a, &u, &text);
+                let mut end = text.len().min(AUTHOR_HISTORY_BYTES);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let v = model.entry((a.clone(), u.clone())).or_default();
+                v.push(text[..end].to_string());
+                if v.len() > AUTHOR_HISTORY {
+                    v.remove(0);
+                }
+                let mut bytes = 0;
+                let mut live = 0;
+                for (k, v) in &model {
+                    let got: Vec<&str> = h.get(&k.0, &k.1).collect();
+                    let want: Vec<&str> = v.iter().map(String::as_str).collect();
+                    proptest::prop_assert_eq!(got, want);
+                    bytes += v.iter().map(|t| cost(k, t)).sum::<usize>();
+                    live += v.len();
+                }
+                proptest::prop_assert_eq!(h.bytes(), bytes);
+                proptest::prop_assert_eq!(h.live, live);
+                proptest::prop_assert!(h.log.len() <= 2 * h.live + 16);
+            }
+        }
     }
 }
