@@ -218,13 +218,19 @@ fn write_corpus(rng: &mut Rng, seeds: &[String], index: &[u8]) {
 
 /// Runs the labeler on `input` as a JSONL file and as a CSV file: it must
 /// exit 0 or 1 (never a panic or a signal) and, for JSONL, write one
-/// output line per input line.
+/// output line per input line. Every other input runs with the seed
+/// articles registered (`--articles`), through the moderator.
 fn run_label(bin: &Path, dir: &Path, input: &[u8], n: u64) {
+    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seed_articles.jsonl");
     for ext in ["jsonl", "csv"] {
         let path = dir.join(format!("in{}.{ext}", n % 4));
         std::fs::write(&path, input).unwrap();
-        let out = std::process::Command::new(bin)
-            .args(["label", "--quiet", "--threads", "1"])
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(["label", "--quiet", "--threads", "1"]);
+        if n % 2 == 1 {
+            cmd.arg("--articles").arg(&articles);
+        }
+        let out = cmd
             .arg(&path)
             .output()
             .expect("run the comment-sieve binary (cargo build --release first)");

@@ -457,7 +457,17 @@ pub fn records_file(rng: &mut Rng, seeds: &[String], csv: bool) -> Vec<u8> {
             let q = text.replace('"', "\"\"");
             format!("id{i},a,2013-11-07,\"{q}\",1\n").into_bytes()
         } else {
-            let j = serde_json::json!({"id": format!("id{i}"), "text": text, "n": i});
+            // Articles of `data/seed_articles.jsonl` and an unknown one,
+            // for runs with `--articles`; no draw from `rng`, so the texts
+            // stay those of earlier runs with the same seed.
+            let article = ["000_b5ea25637c67dd16", "001_8fa3ad66786a9f88", "none"][i % 3];
+            let j = serde_json::json!({
+                "id": format!("id{i}"),
+                "text": text,
+                "n": i,
+                "author": format!("reader{}", i % 4),
+                "article_id": article,
+            });
             let mut v = serde_json::to_vec(&j).unwrap();
             v.push(b'\n');
             v
