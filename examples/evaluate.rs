@@ -21,7 +21,8 @@
 //! `BIGRAMS` (0/1), `CHAR_NGRAMS` (0/1), `IDENTITY` (0/1: the shared
 //! identity-group feature), `CONTEXT` (`none`, or a comma-separated list
 //! of `thread`: neighbouring comments, `article`: title and lead,
-//! `author`: the commenter's other comments under the same article; `all`
+//! `author`: the commenter's other comments under the same article,
+//! `mention`: the comments there of the screen names it mentions; `all`
 //! is `article,thread`), `AUTHOR_TEXT` (0/1: append the commenter's other
 //! comments to the comment's own text instead), `AUTHOR_MIX` (a weight:
 //! average each Fox News score, in log-odds, with those of the commenter's
@@ -321,7 +322,8 @@ fn davidson(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
 
 /// The context of a Fox News comment for `which`, a comma-separated list
 /// of `thread` (neighbouring comments), `article` (title and lead), `author`
-/// (the same commenter's other comments under the same article); `all` is
+/// (the same commenter's other comments under the same article), `mention`
+/// (the comments there of the screen names it mentions); `all` is
 /// `article,thread`.
 fn fox_context(all: &[datasets::FoxComment], i: usize, which: &str) -> String {
     let c = &all[i];
@@ -329,7 +331,7 @@ fn fox_context(all: &[datasets::FoxComment], i: usize, which: &str) -> String {
     let has = |w: &str| {
         which
             .split(',')
-            .any(|x| x == w || (x == "all" && w != "author"))
+            .any(|x| x == w || (x == "all" && (w == "thread" || w == "article")))
     };
     let mut parts = Vec::new();
     if has("article") {
@@ -339,6 +341,19 @@ fn fox_context(all: &[datasets::FoxComment], i: usize, which: &str) -> String {
     if has("thread") {
         parts.push(text(&c.prev));
         parts.push(text(&c.succ));
+    }
+    if has("mention") {
+        let names: Vec<&str> = c
+            .mentions
+            .split_whitespace()
+            .map(|m| m.trim_start_matches('@'))
+            .filter(|m| !m.is_empty())
+            .collect();
+        for (j, o) in all.iter().enumerate() {
+            if j != i && o.title == c.title && names.contains(&o.user.as_str()) {
+                parts.push(o.text.clone());
+            }
+        }
     }
     if has("author") && !c.user.is_empty() {
         for (j, o) in all.iter().enumerate() {

@@ -146,6 +146,9 @@ pub struct FoxComment {
     /// The commenter's screen name.
     #[serde(default)]
     pub user: String,
+    /// Screen names the comment mentions (`@name`, space-separated).
+    #[serde(default)]
+    pub mentions: String,
 }
 
 impl FoxComment {
