@@ -30,16 +30,7 @@ use std::path::Path;
 use comment_sieve::eval::{counts_at, roc_auc};
 use comment_sieve::{datasets, train, Classifier, Example, Model, TrainParams};
 
-fn split(ex: &[Example]) -> (Vec<Example>, Vec<Example>) {
-    let (mut tr, mut te) = (Vec::new(), Vec::new());
-    for class in [true, false] {
-        let of: Vec<&Example> = ex.iter().filter(|e| e.abuse == Some(class)).collect();
-        let cut = (of.len() as f64 * 0.8).floor() as usize;
-        tr.extend(of[..cut].iter().map(|e| (*e).clone()));
-        te.extend(of[cut..].iter().map(|e| (*e).clone()));
-    }
-    (tr, te)
-}
+mod eval_support;
 
 /// With `PRIOR=news`, the abuse head's prior counts leave the added tweets
 /// out: they teach words, not how common abuse is.
@@ -78,7 +69,9 @@ fn main() -> comment_sieve::Result<()> {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let (base, _) = datasets::all_examples(&data)?;
     let davidson = datasets::davidson(&data.join("davidson-hate-offensive/labeled_data.csv"))?;
-    let (dav_tr, dav_te) = split(&davidson);
+    // Abusive tweets first, then the others (the class `false` comes
+    // first): the order `EVERY` steps through.
+    let (dav_tr, dav_te) = eval_support::split(&davidson, 0.8, |e| e.abuse != Some(true));
     let fox_titles: Vec<String> = {
         let fox = datasets::fox_comments(&data.join("fox-news-comments/dev.jsonl"))?;
         let mut t: Vec<String> = fox.into_iter().map(|c| c.title).collect();

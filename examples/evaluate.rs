@@ -38,6 +38,9 @@ use comment_sieve::eval::{
     threshold_for_recall, BinaryCounts,
 };
 use comment_sieve::{datasets, train, Classifier, Example, TrainParams};
+use eval_support::{fox_context, split};
+
+mod eval_support;
 
 /// Scores of one attribute with the truth: `(score, positive)`.
 type Scored = Vec<(f64, bool)>;
@@ -149,27 +152,6 @@ fn main() -> comment_sieve::Result<()> {
         }
     }
     Ok(())
-}
-
-/// First `frac` of each class (by `class`), in file order, to train; the rest to test.
-fn split(
-    ex: &[Example],
-    frac: f64,
-    class: impl Fn(&Example) -> bool,
-) -> (Vec<Example>, Vec<Example>) {
-    let (mut tr, mut te) = (Vec::new(), Vec::new());
-    for c in [false, true] {
-        let of: Vec<&Example> = ex.iter().filter(|e| class(e) == c).collect();
-        let n = (of.len() as f64 * frac).round() as usize;
-        for (i, e) in of.into_iter().enumerate() {
-            if i < n {
-                tr.push(e.clone())
-            } else {
-                te.push(e.clone())
-            }
-        }
-    }
-    (tr, te)
 }
 
 fn is_spam(e: &Example) -> bool {
@@ -318,51 +300,6 @@ fn davidson(data: &Path, s: &Setup) -> comment_sieve::Result<()> {
         row(&c, roc_auc(&scored))
     );
     Ok(())
-}
-
-/// The context of a Fox News comment for `which`, a comma-separated list
-/// of `thread` (neighbouring comments), `article` (title and lead), `author`
-/// (the same commenter's other comments under the same article), `mention`
-/// (the comments there of the screen names it mentions); `all` is
-/// `article,thread`.
-fn fox_context(all: &[datasets::FoxComment], i: usize, which: &str) -> String {
-    let c = &all[i];
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-    let has = |w: &str| {
-        which
-            .split(',')
-            .any(|x| x == w || (x == "all" && (w == "thread" || w == "article")))
-    };
-    let mut parts = Vec::new();
-    if has("article") {
-        parts.push(c.title.clone());
-        parts.push(c.meta.clone());
-    }
-    if has("thread") {
-        parts.push(text(&c.prev));
-        parts.push(text(&c.succ));
-    }
-    if has("mention") {
-        let names: Vec<&str> = c
-            .mentions
-            .split_whitespace()
-            .map(|m| m.trim_start_matches('@'))
-            .filter(|m| !m.is_empty())
-            .collect();
-        for (j, o) in all.iter().enumerate() {
-            if j != i && o.title == c.title && names.contains(&o.user.as_str()) {
-                parts.push(o.text.clone());
-            }
-        }
-    }
-    if has("author") && !c.user.is_empty() {
-        for (j, o) in all.iter().enumerate() {
-            if j != i && o.user == c.user && o.title == c.title {
-                parts.push(o.text.clone());
-            }
-        }
-    }
-    parts.join("\n")
 }
 
 /// With `AUTHOR_MIX` = w > 0, each score is averaged (in log-odds) with

@@ -58,7 +58,8 @@
 //!
 //! Features under test, fixed for a run: `BIGRAMS=1`, `BINARY=0`
 //! (counts), `CHAR_NGRAMS=1`, `IDENTITY=0`, `CONTEXT` (`fox` only: a
-//! comma list of `thread`, `article`, `author`, or `all`, as `evaluate`); `AUG` (comma list)
+//! comma list of `thread`, `article`, `author`, `mention`, or `all`, as
+//! `evaluate`); `AUG` (comma list)
 //! appends marker words to every comment: `len` (word-count bucket: ≤3,
 //! ≤7, ≤15, ≤30, more), `len2` (≤5 or >20 words), `my` ("my" followed
 //! within three words by channel, video, song and the like), `checkout`
@@ -77,6 +78,8 @@ use std::path::Path;
 use comment_sieve::eval::{brier, roc_auc};
 use comment_sieve::model::Model;
 use comment_sieve::{datasets, train, Example, TrainParams};
+
+mod eval_support;
 
 /// A set of transforms of the feature values (see the module doc).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -495,20 +498,9 @@ fn mcc_at(s: &[(f64, bool)], t: f64) -> f64 {
     }
 }
 
+/// The first `frac` of each class (spam or not) in file order, and the rest.
 fn split(ex: &[Example], frac: f64) -> (Vec<Example>, Vec<Example>) {
-    let (mut tr, mut te) = (Vec::new(), Vec::new());
-    for c in [false, true] {
-        let of: Vec<&Example> = ex.iter().filter(|e| (e.spam == Some(true)) == c).collect();
-        let n = (of.len() as f64 * frac).round() as usize;
-        for (i, e) in of.into_iter().enumerate() {
-            if i < n {
-                tr.push(e.clone())
-            } else {
-                te.push(e.clone())
-            }
-        }
-    }
-    (tr, te)
+    eval_support::split(ex, frac, |e| e.spam == Some(true))
 }
 
 /// 10 folds, contiguous within each class.
@@ -652,12 +644,6 @@ fn fox_examples(data: &Path) -> (Vec<Example>, Vec<String>) {
     titles.sort_unstable();
     titles.dedup();
     let which = context_setting();
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-    let has = |w: &str| {
-        which
-            .split(',')
-            .any(|x| x == w || (x == "all" && w != "author"))
-    };
     let ex = comments
         .iter()
         .enumerate()
@@ -665,25 +651,10 @@ fn fox_examples(data: &Path) -> (Vec<Example>, Vec<String>) {
             let e = Example::abuse(c.text.clone(), c.hateful().unwrap_or(false))
                 .in_group(c.title.clone());
             if which == "none" {
-                return e;
+                e
+            } else {
+                e.with_context(eval_support::fox_context(&comments, i, &which))
             }
-            let mut parts = Vec::new();
-            if has("article") {
-                parts.push(c.title.clone());
-                parts.push(c.meta.clone());
-            }
-            if has("thread") {
-                parts.push(text(&c.prev));
-                parts.push(text(&c.succ));
-            }
-            if has("author") && !c.user.is_empty() {
-                for (j, o) in comments.iter().enumerate() {
-                    if j != i && o.user == c.user && o.title == c.title {
-                        parts.push(o.text.clone());
-                    }
-                }
-            }
-            e.with_context(parts.join("\n"))
         })
         .collect();
     (ex, titles)

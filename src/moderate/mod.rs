@@ -394,10 +394,7 @@ impl Moderator {
         let profile = ArticleProfile::new(tk, title, body);
         if self.articles.insert(id.to_string(), profile).is_some() {
             // Re-registered: the site is rebuilt from the current articles.
-            self.site = ArticleProfile::default();
-            for a in self.articles.values() {
-                self.site.absorb(a);
-            }
+            self.rebuild_site();
         } else {
             self.site.absorb(&self.articles[id]);
         }
@@ -409,13 +406,18 @@ impl Moderator {
     /// duplicate detector keeps what it has indexed.
     pub fn close_article(&mut self, id: &str) {
         if self.articles.remove(id).is_some() {
-            self.site = ArticleProfile::default();
-            for a in self.articles.values() {
-                self.site.absorb(a);
-            }
+            self.rebuild_site();
         }
         self.threads.remove(id);
         self.authors.remove_article(id);
+    }
+
+    /// The site's profile from the registered articles.
+    fn rebuild_site(&mut self) {
+        self.site = ArticleProfile::default();
+        for a in self.articles.values() {
+            self.site.absorb(a);
+        }
     }
 
     /// Relevance of `text` to article `article_id` in (0, 1): 0.5 where the

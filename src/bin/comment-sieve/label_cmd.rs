@@ -144,13 +144,13 @@ fn duplicate_of(detector: &mut DuplicateDetector, comment: &Comment) -> Option<s
 
 /// A record after the parallel stage.
 enum Outcome {
-    /// Classified: the output record without `duplicate_of` and its
-    /// closing brace; the classifier's fields start at `verdict_at`.
+    /// Parsed: the output record without `duplicate_of` and its closing
+    /// brace, and the label; classified unless a moderator is to do it
+    /// (then the record has only its input fields and `label` is `None`).
     Good {
         out: Vec<u8>,
-        verdict_at: usize,
         comment: Comment,
-        label: Label,
+        label: Option<Label>,
     },
     /// Unusable, with a message naming the problem.
     Bad(String),
@@ -167,7 +167,8 @@ struct CsvColumns {
 
 /// Parses and classifies records of one input.
 struct Parser<'a> {
-    clf: &'a Classifier,
+    /// `None` when a moderator classifies the records, in input order.
+    clf: Option<&'a Classifier>,
     text_field: Option<&'a str>,
     id_field: Option<&'a str>,
     csv: Option<CsvColumns>,
@@ -193,16 +194,16 @@ impl Parser<'_> {
             RawData::Csv(r) => self.csv(rec.line, r),
         };
         match res {
-            Ok((out, comment)) => {
-                let v = self.clf.classify(&comment);
-                let mut out = out;
-                let verdict_at = out.len();
-                output::verdict(&mut out, &v);
+            Ok((mut out, comment)) => {
+                let label = self.clf.map(|clf| {
+                    let v = clf.classify(&comment);
+                    output::verdict(&mut out, &v);
+                    v.label
+                });
                 Outcome::Good {
                     out,
-                    verdict_at,
                     comment,
-                    label: v.label,
+                    label,
                 }
             }
             Err(m) => Outcome::Bad(m),
@@ -432,7 +433,11 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     let res = (|| -> Result<()> {
         for (input, (mut reader, csv)) in inputs.iter().zip(readers) {
             let parser = Parser {
-                clf: &clf,
+                clf: if moderator.is_some() {
+                    None
+                } else {
+                    Some(&clf)
+                },
                 text_field: args.text_field.as_deref(),
                 id_field: args.id_field.as_deref(),
                 csv,
@@ -453,25 +458,25 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                     match outcome {
                         Outcome::Good {
                             mut out,
-                            verdict_at,
                             comment,
-                            mut label,
+                            label,
                         } => {
-                            let dup = if let Some(m) = moderator.as_mut() {
-                                // The moderator runs its own duplicate check;
-                                // its verdict replaces the classifier's
-                                // fields.
-                                let v = m.moderate(&comment);
-                                out.truncate(verdict_at);
-                                output::moderated(&mut out, &v);
-                                label = v.label;
-                                v.duplicate_of
-                                    .filter(|_| !args.no_dedup)
-                                    .map(|d| serde_json::to_value(d).expect("serializable"))
-                            } else if args.no_dedup {
-                                None
-                            } else {
-                                duplicate_of(&mut detector, &comment)
+                            let (label, dup) = match (moderator.as_mut(), label) {
+                                // The moderator classifies and runs its own
+                                // duplicate check.
+                                (Some(m), _) => {
+                                    let v = m.moderate(&comment);
+                                    output::moderated(&mut out, &v);
+                                    let dup = v.duplicate_of.filter(|_| !args.no_dedup);
+                                    let dup =
+                                        dup.map(|d| serde_json::to_value(d).expect("serializable"));
+                                    (v.label, dup)
+                                }
+                                (None, Some(label)) if args.no_dedup => (label, None),
+                                (None, Some(label)) => {
+                                    (label, duplicate_of(&mut detector, &comment))
+                                }
+                                (None, None) => unreachable!("classified without a moderator"),
                             };
                             out.extend_from_slice(b",\"duplicate_of\":");
                             match &dup {

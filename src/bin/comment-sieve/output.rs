@@ -102,7 +102,6 @@ pub fn key(out: &mut Vec<u8>, k: &str) {
 
 /// Appends `"label":…,"scores":{…},"reasons":[` with these scores.
 fn label_and_scores(out: &mut Vec<u8>, label: &str, scores: &[(&str, f64)]) {
-    use std::io::Write as _;
     let _ = write!(out, "\"label\":\"{label}\",\"scores\":{{");
     for (i, (name, x)) in scores.iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
@@ -113,7 +112,6 @@ fn label_and_scores(out: &mut Vec<u8>, label: &str, scores: &[(&str, f64)]) {
 
 /// Appends `,"weight":…,"span":` with the weight rounded to 3 decimals.
 fn weight_and_span_key(out: &mut Vec<u8>, weight: f64) {
-    use std::io::Write as _;
     let _ = write!(
         out,
         ",\"weight\":{},\"span\":",
@@ -123,14 +121,12 @@ fn weight_and_span_key(out: &mut Vec<u8>, weight: f64) {
 
 /// Appends `"key":` and `value` as a JSON string.
 fn string_field(out: &mut Vec<u8>, key: &str, value: &str) {
-    use std::io::Write as _;
     let _ = write!(out, "\"{key}\":");
     serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
 }
 
 /// Appends the verdict's fields (`"label":…,"scores":{…},"reasons":[…]`).
 pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
-    use std::io::Write as _;
     let s = &v.scores;
     let scores = [
         ("spam", s.spam),
@@ -152,7 +148,6 @@ pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
 /// detail, weight, span}],"action":…` (`span` is `null` where a reason has
 /// none).
 pub fn moderated(out: &mut Vec<u8>, v: &Verdict) {
-    use std::io::Write as _;
     let s = &v.scores;
     let scores = [
         ("spam", s.spam),
