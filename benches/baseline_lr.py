@@ -14,7 +14,11 @@ recall and F1 of the hateful class at probability 0.5.
 `succ`) as separate features (prefixed `ctx_`), as the naive Bayes
 `CONTEXT=thread` setting does; `--context author` the words of the same
 commenter's other comments under the same article (`CONTEXT=author`);
-`--context thread,author` both.
+`--context thread,author` both. `structure` in the list adds one feature
+for the comment's place in its thread, reply (it has a previous comment or
+mentions another commenter) or top-level, as the naive Bayes thread-structure
+feature (on by default there): `--context structure`,
+`--context thread,author,structure`.
 """
 
 import json
@@ -44,6 +48,9 @@ def doc(r, context, rows):
         ctx = " ".join(parts)
         words = CountVectorizer().build_tokenizer()(ctx.lower())
         text += " " + " ".join("ctx_" + w for w in words)
+    if "structure" in context.split(","):
+        reply = bool(str(r.get("prev") or "").strip()) or bool(r.get("mentions", "").strip())
+        text += " thread_reply" if reply else " thread_top_level"
     return text
 
 

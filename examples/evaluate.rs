@@ -50,6 +50,9 @@ struct Setup {
     context: String,
     davidson: bool,
     seeds: bool,
+    /// Classify the test comments by their text alone, without context or
+    /// place in the thread (a model used where neither is at hand).
+    text_only_test: bool,
 }
 
 fn env_flag(name: &str) -> Option<bool> {
@@ -84,6 +87,9 @@ fn setup() -> Setup {
     if let Some(b) = env_flag("IDENTITY") {
         f.identity = b;
     }
+    if let Some(b) = env_flag("STRUCTURE") {
+        f.structure = b;
+    }
     let context = std::env::var("CONTEXT").unwrap_or_else(|_| "none".into());
     f.context = context != "none";
     params = params.features(f);
@@ -92,6 +98,7 @@ fn setup() -> Setup {
         context,
         davidson: env_flag("DAVIDSON").unwrap_or(false),
         seeds: env_flag("SEEDS").unwrap_or(false),
+        text_only_test: env_flag("TEXT_ONLY_TEST").unwrap_or(false),
     }
 }
 
@@ -99,13 +106,14 @@ fn settings(s: &Setup) -> String {
     let p = &s.params;
     let f = p.get_features();
     format!(
-        "alpha spam {} / abuse {}, min_df default 2 unless MIN_DF, {} features, bigrams {}, char 3-5-grams {}, identity-group feature {}, context {}",
+        "alpha spam {} / abuse {}, min_df default 2 unless MIN_DF, {} features, bigrams {}, char 3-5-grams {}, identity-group feature {}, thread-structure feature {}, context {}",
         p.get_head_alpha("spam"),
         p.get_head_alpha("abuse"),
         if f.binary { "presence" } else { "count" },
         on(f.bigrams),
         on(f.char_ngrams),
         on(f.identity),
+        on(f.structure),
         s.context
     )
 }
@@ -352,7 +360,9 @@ fn fox(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
                     text = format!("{text}\n{ctx}");
                 }
             }
-            let e = Example::abuse(text, c.hateful().unwrap_or(false)).in_group(c.title.clone());
+            let e = Example::abuse(text, c.hateful().unwrap_or(false))
+                .in_group(c.title.clone())
+                .replying(c.reply());
             if s.context == "none" {
                 e
             } else {
@@ -395,9 +405,10 @@ fn fox(data: &Path, s: &Setup, print: bool) -> comment_sieve::Result<Scored> {
         let scored: Scored = te
             .iter()
             .map(|e| {
-                let v = match &e.context {
-                    Some(c) => clf.classify_in_context(&e.text, c),
-                    None => clf.classify_text(&e.text),
+                let v = if s.text_only_test {
+                    clf.classify_text(&e.text)
+                } else {
+                    clf.classify_in_thread(&e.text, e.context.as_deref(), e.reply)
                 };
                 (v.scores.abuse, is_abuse(e))
             })

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::features::structure_key;
 use crate::label::{Example, Label};
 use crate::model::{format, softmax_at, Model, HEADS};
 use crate::normalize::{normalize, Normalized};
@@ -50,6 +51,11 @@ pub struct Comment {
     /// The article (or thread) it was posted under, if known.
     #[serde(default)]
     pub article_id: Option<String>,
+    /// Whether it replies to another comment (`Some(false)`: it starts a
+    /// thread), if known. Counts when the model was trained with the
+    /// structure feature ([`FeatureConfig::structure`](crate::features::FeatureConfig::structure)).
+    #[serde(default)]
+    pub reply: Option<bool>,
 }
 
 impl Comment {
@@ -285,7 +291,7 @@ impl Classifier {
     /// Classifies one comment. Never fails: empty text gets `off_topic`
     /// with the rule `empty comment` as its reason.
     pub fn classify(&self, comment: &Comment) -> Classification {
-        self.classify_text(&comment.text)
+        self.classify_in_thread(&comment.text, None, comment.reply)
     }
 
     /// The moderation decision for a verdict, under the model's thresholds.
@@ -297,7 +303,21 @@ impl Classifier {
     /// neighbouring comments). The context counts only when the model was
     /// trained with context features; it never supplies reasons.
     pub fn classify_in_context(&self, text: &str, context: &str) -> Classification {
-        SCRATCH.with(|scratch| self.classify_with(text, Some(context), &mut scratch.borrow_mut()))
+        self.classify_in_thread(text, Some(context), None)
+    }
+
+    /// Classifies a text with what is known of its thread: its context (as
+    /// [`classify_in_context`](Self::classify_in_context)) and whether it
+    /// replies to another comment or starts a thread. The place in the
+    /// thread counts only when the model was trained with the structure
+    /// feature; like the context, it never supplies reasons.
+    pub fn classify_in_thread(
+        &self,
+        text: &str,
+        context: Option<&str>,
+        reply: Option<bool>,
+    ) -> Classification {
+        SCRATCH.with(|scratch| self.classify_with(text, context, reply, &mut scratch.borrow_mut()))
     }
 
     /// Classifies many comments (in order, on this thread).
@@ -307,13 +327,14 @@ impl Classifier {
 
     /// Classifies a text.
     pub fn classify_text(&self, text: &str) -> Classification {
-        SCRATCH.with(|scratch| self.classify_with(text, None, &mut scratch.borrow_mut()))
+        SCRATCH.with(|scratch| self.classify_with(text, None, None, &mut scratch.borrow_mut()))
     }
 
     fn classify_with(
         &self,
         text: &str,
         context: Option<&str>,
+        reply: Option<bool>,
         scratch: &mut Scratch,
     ) -> Classification {
         let m = &*self.model;
@@ -350,6 +371,11 @@ impl Classifier {
                 folded,
             });
         });
+        if let Some(reply) = reply.filter(|_| m.features.structure) {
+            if let Some(row) = table.row(structure_key(reply)) {
+                add_row(&mut sums, row);
+            }
+        }
         if let Some(c) = context.filter(|_| m.features.context) {
             for k in m.extractor.context_keys(c) {
                 if let Some(row) = table.row(k) {

@@ -161,6 +161,13 @@ impl FoxComment {
             _ => None,
         }
     }
+
+    /// Whether it replies to another comment: it has a previous comment in
+    /// its thread or mentions another commenter (top-level comments have
+    /// neither).
+    pub fn reply(&self) -> bool {
+        self.prev.as_str().is_some_and(|p| !p.trim().is_empty()) || !self.mentions.trim().is_empty()
+    }
 }
 
 /// Gao & Huang's Fox News comments (JSONL), with their context.
@@ -185,13 +192,15 @@ pub fn fox_comments(path: &Path) -> Result<Vec<FoxComment>> {
     Ok(out)
 }
 
-/// The Fox News comments as abuse examples grouped by article.
+/// The Fox News comments as abuse examples grouped by article, with their
+/// place in the thread (reply or top-level).
 pub fn fox(path: &Path) -> Result<Vec<Example>> {
     Ok(fox_comments(path)?
         .into_iter()
         .map(|c| {
             let h = c.hateful().unwrap_or(false);
-            Example::abuse(c.text, h).in_group(c.title)
+            let reply = c.reply();
+            Example::abuse(c.text, h).in_group(c.title).replying(reply)
         })
         .collect())
 }

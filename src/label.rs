@@ -84,6 +84,10 @@ pub struct Example {
     /// comments), used when the features say so.
     #[serde(default)]
     pub context: Option<String>,
+    /// Whether the comment replies to another (`false`: it starts a
+    /// thread), when known; used when the features say so.
+    #[serde(default)]
+    pub reply: Option<bool>,
 }
 
 impl Example {
@@ -99,6 +103,7 @@ impl Example {
             },
             group: None,
             context: None,
+            reply: None,
         }
     }
 
@@ -123,6 +128,13 @@ impl Example {
     /// Sets the context.
     pub fn with_context(mut self, context: impl Into<String>) -> Self {
         self.context = Some(context.into());
+        self
+    }
+
+    /// Sets whether it replies to another comment (`false`: it starts a
+    /// thread).
+    pub fn replying(mut self, reply: bool) -> Self {
+        self.reply = Some(reply);
         self
     }
 

@@ -212,14 +212,25 @@ impl TrainParams {
 /// A document's features: (key, count), sorted by key.
 type Doc = Vec<(u64, f32)>;
 
+/// An example's features: its words' (with its context's, when the
+/// features use context) and, apart, its thread structure's.
+struct Docs {
+    text: Doc,
+    structure: Doc,
+}
+
 fn doc_features(
     ex: &Extractor,
-    text: &str,
-    context: Option<&str>,
+    example: &Example,
     words: Option<&mut HashMap<u64, String>>,
-) -> Doc {
+) -> Docs {
+    let text = example.text.as_str();
     let norm = normalize(text);
-    let mut keys = ex.context_keys(context.unwrap_or(""));
+    let mut keys = ex.context_keys(example.context.as_deref().unwrap_or(""));
+    let structure = match example.reply.filter(|_| ex.config.structure) {
+        Some(reply) => vec![(crate::features::structure_key(reply), 1.0)],
+        None => Vec::new(),
+    };
     let mut words = words;
     ex.scan(&norm, text, |feat, tok| {
         keys.push(feat.key);
@@ -233,6 +244,14 @@ fn doc_features(
             }
         }
     });
+    Docs {
+        text: to_doc(ex, keys),
+        structure,
+    }
+}
+
+/// Counts keys into a document (each once when the features are binary).
+fn to_doc(ex: &Extractor, mut keys: Vec<u64>) -> Doc {
     keys.sort_unstable();
     let mut doc: Doc = Vec::with_capacity(keys.len());
     for k in keys {
@@ -248,25 +267,67 @@ fn doc_features(
     doc
 }
 
-/// Fits one head with linfa-bayes on `(document, class index)` rows.
+/// Fits one head with linfa-bayes on `(documents, class index)` rows: the
+/// word features, then, apart, the structure features (normalized on
+/// their own; see [`Head::structure_log_probs`]).
 fn fit_head(
+    name: &str,
+    classes: &[&str],
+    rows: &[(&Docs, usize)],
+    params: &TrainParams,
+) -> Result<Head> {
+    let mut head = Head {
+        name: name.to_string(),
+        classes: classes.iter().map(|s| s.to_string()).collect(),
+        class_counts: vec![0; classes.len()],
+        alpha: params.get_head_alpha(name),
+        keys: Vec::new(),
+        counts: Vec::new(),
+        structure_keys: Vec::new(),
+        structure_counts: Vec::new(),
+    };
+    if rows.is_empty() {
+        // No example labels this head's attribute: an untrained head, which
+        // the classifier ignores.
+        return Ok(head);
+    }
+    let text: Vec<(&Doc, usize)> = rows.iter().map(|&(d, y)| (&d.text, y)).collect();
+    let (class_counts, keys, counts) =
+        fit_space(name, classes, &text, params)?.ok_or_else(|| {
+            Error::Training(format!(
+                "head `{name}`: no feature occurs in {} or more examples",
+                params.min_df
+            ))
+        })?;
+    (head.class_counts, head.keys, head.counts) = (class_counts, keys, counts);
+    // Only the examples whose place in their thread is known.
+    let structure: Vec<(&Doc, usize)> = rows
+        .iter()
+        .filter(|(d, _)| !d.structure.is_empty())
+        .map(|&(d, y)| (&d.structure, y))
+        .collect();
+    let first = structure.first().map(|&(_, y)| y);
+    if structure.iter().any(|&(_, y)| Some(y) != first) {
+        if let Some((_, keys, counts)) = fit_space(name, classes, &structure, params)? {
+            (head.structure_keys, head.structure_counts) = (keys, counts);
+        }
+    }
+    Ok(head)
+}
+
+/// What one feature space fits to: class counts, vocabulary (sorted keys)
+/// and feature counts (keys × classes).
+type Fitted = (Vec<u64>, Vec<u64>, Vec<f32>);
+
+/// Class counts, vocabulary and feature counts of one feature space (the
+/// words' or the thread structure's) fitted by linfa-bayes; `None` when no feature
+/// reaches `min_df`.
+fn fit_space(
     name: &str,
     classes: &[&str],
     rows: &[(&Doc, usize)],
     params: &TrainParams,
-) -> Result<Head> {
-    if rows.is_empty() {
-        // No example labels this head's attribute: an untrained head, which
-        // the classifier ignores.
-        return Ok(Head {
-            name: name.to_string(),
-            classes: classes.iter().map(|s| s.to_string()).collect(),
-            class_counts: vec![0; classes.len()],
-            alpha: params.get_head_alpha(name),
-            keys: Vec::new(),
-            counts: Vec::new(),
-        });
-    }
+) -> Result<Option<Fitted>> {
     let mut class_n = vec![0u64; classes.len()];
     for &(_, y) in rows {
         class_n[y] += 1;
@@ -299,10 +360,7 @@ fn fit_head(
         .collect();
     keys.sort_unstable();
     if keys.is_empty() {
-        return Err(Error::Training(format!(
-            "head `{name}`: no feature occurs in {} or more examples",
-            params.min_df
-        )));
+        return Ok(None);
     }
     let index: HashMap<u64, usize> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
     let width = keys.len();
@@ -327,14 +385,7 @@ fn fit_head(
     let model = model.ok_or_else(|| Error::Training(format!("head `{name}`: no examples")))?;
     let (class_counts, counts) = read_counts(&model, classes.len(), width)
         .map_err(|e| Error::Training(format!("head `{name}`: reading linfa-bayes state: {e}")))?;
-    Ok(Head {
-        name: name.to_string(),
-        classes: classes.iter().map(|s| s.to_string()).collect(),
-        class_counts,
-        alpha,
-        keys,
-        counts,
-    })
+    Ok(Some((class_counts, keys, counts)))
 }
 
 /// Reads class counts and feature counts out of linfa-bayes's serialized
@@ -375,7 +426,7 @@ pub(crate) fn read_counts(
     Ok((class_counts, counts))
 }
 
-fn head_rows<'d>(name: &str, examples: &[Example], docs: &'d [Doc]) -> Vec<(&'d Doc, usize)> {
+fn head_rows<'d>(name: &str, examples: &[Example], docs: &'d [Docs]) -> Vec<(&'d Docs, usize)> {
     examples
         .iter()
         .zip(docs)
@@ -390,7 +441,7 @@ fn head_rows<'d>(name: &str, examples: &[Example], docs: &'d [Doc]) -> Vec<(&'d 
         .collect()
 }
 
-fn fit_heads(params: &TrainParams, examples: &[Example], docs: &[Doc]) -> Result<Vec<Head>> {
+fn fit_heads(params: &TrainParams, examples: &[Example], docs: &[Docs]) -> Result<Vec<Head>> {
     HEADS
         .iter()
         .map(|(name, classes)| fit_head(name, classes, &head_rows(name, examples, docs), params))
@@ -427,9 +478,9 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
         config: params.features.clone(),
     };
     let mut words = HashMap::new();
-    let mut docs: Vec<Doc> = examples
+    let mut docs: Vec<Docs> = examples
         .iter()
-        .map(|ex| doc_features(&plain, &ex.text, ex.context.as_deref(), Some(&mut words)))
+        .map(|ex| doc_features(&plain, ex, Some(&mut words)))
         .collect();
     let mut lexicon = Lexicon::default();
     if params.tokenizer.fold {
@@ -442,7 +493,7 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
             };
             docs = examples
                 .iter()
-                .map(|ex| doc_features(&folding, &ex.text, ex.context.as_deref(), None))
+                .map(|ex| doc_features(&folding, ex, None))
                 .collect();
         }
     }

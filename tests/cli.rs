@@ -391,3 +391,50 @@ fn label_with_articles_reports_off_topic_comments() {
         assert!(r["scores"]["off_topic"].as_f64().unwrap() > 0.5, "{r}");
     }
 }
+
+#[test]
+fn parent_id_gives_the_place_in_the_thread() {
+    let dir = scratch("parent");
+    let text = "These people should all be sent back where they came from.";
+    let rec = |id: &str, parent: Option<&str>| {
+        let mut v = serde_json::json!({"id": id, "text": text, "article_id": "a1"});
+        if let Some(p) = parent {
+            v["parent_id"] = serde_json::from_str(p).unwrap();
+        }
+        v.to_string()
+    };
+    let lines = [
+        rec("unknown", None),
+        rec("starter", Some("null")),
+        rec("starter-empty", Some("\"\"")),
+        rec("reply", Some("\"c7\"")),
+        rec("reply-number", Some("7")),
+    ];
+    let p = dir.join("thread.jsonl");
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let out = run(&["label", "-q", "--no-dedup", p.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&out.stdout);
+    let abuse = |i: usize| recs[i]["scores"]["abuse"].as_f64().unwrap();
+    // The same text: starting a thread raises the abuse score, replying
+    // lowers it, and no `parent_id` leaves the text alone.
+    assert!(abuse(1) > abuse(0) && abuse(0) > abuse(3), "{recs:?}");
+    assert_eq!(abuse(1), abuse(2));
+    assert_eq!(abuse(3), abuse(4));
+    // CSV: an empty `parent_id` starts a thread.
+    let csv = dir.join("thread.csv");
+    std::fs::write(
+        &csv,
+        format!("id,text,parent_id\ns,\"{text}\",\nr,\"{text}\",c7\n"),
+    )
+    .unwrap();
+    let out = run(&["label", "-q", "--no-dedup", csv.to_str().unwrap()]);
+    let c = records(&out.stdout);
+    assert_eq!(c[0]["scores"]["abuse"].as_f64().unwrap(), abuse(1));
+    assert_eq!(c[1]["scores"]["abuse"].as_f64().unwrap(), abuse(3));
+}

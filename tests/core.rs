@@ -182,8 +182,9 @@ fn damaged_model_files_are_errors() {
     assert!(reason(Classifier::from_bytes(b"").unwrap_err()).contains("too short"));
     // Another version.
     let mut b = good.clone();
-    b[8..12].copy_from_slice(&2u32.to_le_bytes());
-    assert!(reason(Classifier::from_bytes(&b).unwrap_err()).contains("format version 2"));
+    b[8..12].copy_from_slice(&(format::VERSION + 1).to_le_bytes());
+    let next = format!("format version {}", format::VERSION + 1);
+    assert!(reason(Classifier::from_bytes(&b).unwrap_err()).contains(&next));
     // Truncated.
     assert!(
         reason(Classifier::from_bytes(&good[..good.len() - 7]).unwrap_err()).contains("truncated")
@@ -223,6 +224,61 @@ fn damaged_model_files_are_errors() {
         Err(Error::Io { .. })
     ));
     assert_eq!(format::MAGIC, b"CSIEVEMD");
+}
+
+/// The header and body of a model file, re-assembled with a fresh prefix.
+fn assemble(version: u32, header: &str, body: &[u8]) -> Vec<u8> {
+    let mut b = format::MAGIC.to_vec();
+    b.extend_from_slice(&version.to_le_bytes());
+    b.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    b.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    b.extend_from_slice(&[0; 4]);
+    b.extend_from_slice(header.as_bytes());
+    b.extend_from_slice(body);
+    fix_crc(&mut b);
+    b
+}
+
+#[test]
+fn version_1_model_files_still_load() {
+    // A model without structure features, written as version 1 wrote it:
+    // no `structure_features` in the header, nothing after each head.
+    let mut model = (**Classifier::default().model()).clone();
+    for h in &mut model.heads {
+        h.structure_keys.clear();
+        h.structure_counts.clear();
+    }
+    let clf = Classifier::new(model);
+    let v2 = clf.to_bytes();
+    let hlen = u32::from_le_bytes(v2[12..16].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&v2[28..28 + hlen]).unwrap();
+    let v1_header = header.replace(",\"structure_features\":0", "");
+    assert_eq!(
+        header.matches("structure_features").count(),
+        HEADS.len(),
+        "one per head"
+    );
+    assert!(!v1_header.contains("structure_features"));
+    let v1 = assemble(1, &v1_header, &v2[28 + hlen..]);
+    let loaded = Classifier::from_bytes(&v1).unwrap();
+    let c = Comment::new("x", "Check out my channel and subscribe!");
+    assert_eq!(loaded.classify(&c), clf.classify(&c));
+    // Version 1 has no structure features: declaring some is an error.
+    let bad = assemble(1, header, &v2[28 + hlen..]);
+    assert!(
+        Classifier::from_bytes(&bad).is_ok(),
+        "zero declared is fine"
+    );
+    let n = clf.model().heads[1].keys.len();
+    let with = header.replacen(
+        &format!("\"features\":{n},\"structure_features\":0"),
+        &format!("\"features\":{n},\"structure_features\":1"),
+        1,
+    );
+    assert_ne!(with, header);
+    let bad = assemble(1, &with, &v2[28 + hlen..]);
+    assert!(reason(Classifier::from_bytes(&bad).unwrap_err())
+        .contains("structure features, which format version 1 does not have"));
 }
 
 #[test]
@@ -315,4 +371,73 @@ fn default_model_on_the_seed_comments() {
     // The fifth is a copy of another comment with one link: the duplicate
     // detector's case, not the content model's.
     assert!(spam_found >= 4, "{spam_found}/5 spam comments found");
+}
+
+/// Abuse log-odds of a classification.
+fn abuse_log_odds(c: &comment_sieve::Classification) -> f64 {
+    (c.scores.abuse / (1.0 - c.scores.abuse)).ln()
+}
+
+#[test]
+fn thread_structure_counts_only_when_known() {
+    let clf = Classifier::default();
+    assert!(clf.model().features.structure);
+    let texts = [
+        "These people should all be sent back where they came from.",
+        "I agree with the court, the ruling makes sense to me.",
+        "Check out my channel and subscribe!",
+        "",
+    ];
+    for t in texts {
+        // Unknown place: exactly the text alone.
+        assert_eq!(clf.classify_in_thread(t, None, None), clf.classify_text(t));
+    }
+    // The shift in abuse log-odds is the structure feature's log-ratio,
+    // from the Fox News comments' counts (the only abuse examples whose
+    // place is known), smoothed with the default alpha 0.5 over the two keys.
+    let fox = datasets::fox(&data().join("fox-news-comments/dev.jsonl")).unwrap();
+    let count = |abuse: bool, reply: bool| {
+        fox.iter()
+            .filter(|e| e.abuse == Some(abuse) && e.reply == Some(reply))
+            .count() as f64
+    };
+    let log_ratio = |reply: bool| {
+        let p = |abuse: bool| {
+            (count(abuse, reply) + 0.5) / (count(abuse, true) + count(abuse, false) + 1.0)
+        };
+        (p(true) / p(false)).ln()
+    };
+    // Starting a thread is evidence of abuse here; replying, against.
+    assert!(log_ratio(false) > 0.5 && log_ratio(true) < -0.5);
+    let t = texts[1];
+    let base = abuse_log_odds(&clf.classify_text(t));
+    for reply in [false, true] {
+        let c = clf.classify_in_thread(t, None, Some(reply));
+        let shift = abuse_log_odds(&c) - base;
+        assert!(
+            (shift - log_ratio(reply)).abs() < 1e-5,
+            "reply {reply}: shift {shift}, expected {}",
+            log_ratio(reply)
+        );
+        // Through `Comment` too.
+        let mut comment = Comment::new("x", t);
+        comment.reply = Some(reply);
+        assert_eq!(clf.classify(&comment), c);
+    }
+    // A model trained without the feature ignores the place.
+    let mut params = TrainParams::default();
+    let mut f = params.get_features().clone();
+    f.structure = false;
+    params = params.features(f);
+    let small: Vec<Example> = fox.into_iter().step_by(2).collect();
+    let off = Classifier::new(train::train(&params, &small, vec![]).unwrap());
+    assert!(off
+        .model()
+        .heads
+        .iter()
+        .all(|h| h.structure_keys.is_empty()));
+    assert_eq!(
+        off.classify_in_thread(t, None, Some(false)),
+        off.classify_text(t)
+    );
 }

@@ -3,7 +3,7 @@
 //! ```text
 //! offset  size  field
 //! 0       8     magic "CSIEVEMD"
-//! 8       4     format version (u32 LE), currently 1
+//! 8       4     format version (u32 LE), currently 2 (1 is read too)
 //! 12      4     header length H (u32 LE)
 //! 16      8     body length B (u64 LE)
 //! 24      4     CRC-32 of header and body (u32 LE)
@@ -11,7 +11,8 @@
 //!               class counts, smoothing and feature count, thresholds,
 //!               provenance)
 //! 28+H    B     body: per head, its keys (u64 LE) then its counts
-//!               (f32 LE, keys × classes)
+//!               (f32 LE, keys × classes), then its structure keys and
+//!               counts likewise (version 2; none in version 1)
 //! ```
 //!
 //! Loading checks every length against the bytes actually present before
@@ -28,7 +29,11 @@ use crate::tokenize::{Lexicon, TokenizerConfig};
 /// The file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"CSIEVEMD";
 /// The format version this build reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The oldest format version this build still reads (version 1 has no
+/// structure features).
+pub const OLDEST_VERSION: u32 = 1;
 const PREFIX: usize = 28;
 
 #[derive(Serialize, Deserialize)]
@@ -49,6 +54,8 @@ struct HeadHeader {
     class_counts: Vec<u64>,
     alpha: f64,
     features: u64,
+    #[serde(default)]
+    structure_features: u64,
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -75,6 +82,7 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
                 class_counts: h.class_counts.clone(),
                 alpha: h.alpha,
                 features: h.keys.len() as u64,
+                structure_features: h.structure_keys.len() as u64,
             })
             .collect(),
         thresholds: model.thresholds,
@@ -87,6 +95,12 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
             body.extend_from_slice(&k.to_le_bytes());
         }
         for c in &h.counts {
+            body.extend_from_slice(&c.to_le_bytes());
+        }
+        for k in &h.structure_keys {
+            body.extend_from_slice(&k.to_le_bytes());
+        }
+        for c in &h.structure_counts {
             body.extend_from_slice(&c.to_le_bytes());
         }
     }
@@ -119,9 +133,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
     }
     let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
     let version = u32_at(8);
-    if version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
         return Err(invalid(format!(
-            "format version {version}; this build reads version {VERSION}: retrain the model with this build or load it with a matching release"
+            "format version {version}; this build reads versions {OLDEST_VERSION} to {VERSION}: retrain the model with this build or load it with a matching release"
         )));
     }
     let header_len = u32_at(12) as u64;
@@ -164,38 +178,21 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
                 h.name, h.alpha
             )));
         }
-        let need = h
-            .features
-            .checked_mul(8 + 4 * c as u64)
-            .filter(|&n| n <= (body.len() - at) as u64)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "head `{}` declares {} features, more than the body holds",
-                    h.name, h.features
-                ))
-            })? as usize;
-        let n = h.features as usize;
-        let keys: Vec<u64> = body[at..at + 8 * n]
-            .chunks_exact(8)
-            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
-            .collect();
-        let counts: Vec<f32> = body[at + 8 * n..at + need]
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .collect();
-        at += need;
-        if keys.windows(2).any(|w| w[0] >= w[1]) || keys.first() == Some(&0) {
+        if version < 2 && h.structure_features > 0 {
             return Err(invalid(format!(
-                "head `{}`: keys are not sorted and unique",
+                "head `{}` declares structure features, which format version {version} does not have",
                 h.name
             )));
         }
-        if counts.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
-            return Err(invalid(format!(
-                "head `{}`: a feature count is negative or not finite",
-                h.name
-            )));
-        }
+        let (keys, counts) = read_space(body, &mut at, &h.name, h.features, c, "")?;
+        let (structure_keys, structure_counts) = read_space(
+            body,
+            &mut at,
+            &h.name,
+            h.structure_features,
+            c,
+            "structure ",
+        )?;
         heads.push(Head {
             name: h.name,
             classes: h.classes,
@@ -203,6 +200,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
             alpha: h.alpha,
             keys,
             counts,
+            structure_keys,
+            structure_counts,
         });
     }
     if at != body.len() {
@@ -255,4 +254,47 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
         header.thresholds,
         header.provenance,
     ))
+}
+
+/// Reads `n` keys and their counts (`c` classes) of one feature space from
+/// `body` at `at`, checking lengths before allocating; `what` names the
+/// space in errors.
+fn read_space(
+    body: &[u8],
+    at: &mut usize,
+    head: &str,
+    n: u64,
+    c: usize,
+    what: &str,
+) -> Result<(Vec<u64>, Vec<f32>)> {
+    let need = n
+        .checked_mul(8 + 4 * c as u64)
+        .filter(|&need| need <= (body.len() - *at) as u64)
+        .ok_or_else(|| {
+            invalid(format!(
+                "head `{head}` declares {n} {what}features, more than the body holds"
+            ))
+        })? as usize;
+    let n = n as usize;
+    let start = *at;
+    let keys: Vec<u64> = body[start..start + 8 * n]
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+        .collect();
+    let counts: Vec<f32> = body[start + 8 * n..start + need]
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+        .collect();
+    *at += need;
+    if keys.windows(2).any(|w| w[0] >= w[1]) || keys.first() == Some(&0) {
+        return Err(invalid(format!(
+            "head `{head}`: {what}keys are not sorted and unique"
+        )));
+    }
+    if counts.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
+        return Err(invalid(format!(
+            "head `{head}`: a {what}feature count is negative or not finite"
+        )));
+    }
+    Ok((keys, counts))
 }

@@ -50,6 +50,12 @@ pub struct Head {
     pub keys: Vec<u64>,
     /// Feature counts, `keys.len() × classes.len()`, row-major by key.
     pub counts: Vec<f32>,
+    /// The thread-structure feature keys, sorted (empty unless the model
+    /// was trained with [`FeatureConfig::structure`] on examples whose place
+    /// in their thread is known).
+    pub structure_keys: Vec<u64>,
+    /// Structure feature counts, `structure_keys.len() × classes.len()`.
+    pub structure_counts: Vec<f32>,
 }
 
 impl Head {
@@ -81,23 +87,35 @@ impl Head {
     /// `ln P(feature | class)` for every key (row-major), computed as
     /// linfa-bayes does: `ln(count + α) − ln Σ(count + α)`.
     pub fn log_probs(&self) -> Vec<f64> {
-        let c = self.n_classes();
-        let n = self.keys.len();
-        let mut totals = vec![0f64; c];
-        for row in self.counts.chunks_exact(c.max(1)) {
-            for (t, &x) in totals.iter_mut().zip(row) {
-                *t += x as f64 + self.alpha;
-            }
-        }
-        let ln_tot: Vec<f64> = totals.iter().map(|t| t.ln()).collect();
-        let mut out = Vec::with_capacity(n * c);
-        for row in self.counts.chunks_exact(c.max(1)) {
-            for (k, &x) in row.iter().enumerate() {
-                out.push((x as f64 + self.alpha).ln() - ln_tot[k]);
-            }
-        }
-        out
+        log_probs(&self.counts, self.n_classes(), self.alpha)
     }
+
+    /// `ln P(structure feature | class)` for every structure key,
+    /// normalized over the structure features alone: a comment's place in
+    /// its thread is one categorical feature (one key per example), apart
+    /// from its words, so a comment whose place is not known is scored
+    /// exactly as by a model trained without structure.
+    pub fn structure_log_probs(&self) -> Vec<f64> {
+        log_probs(&self.structure_counts, self.n_classes(), self.alpha)
+    }
+}
+
+/// `ln(count + α) − ln Σ(count + α)` per class, row-major by key.
+fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
+    let mut totals = vec![0f64; c];
+    for row in counts.chunks_exact(c.max(1)) {
+        for (t, &x) in totals.iter_mut().zip(row) {
+            *t += x as f64 + alpha;
+        }
+    }
+    let ln_tot: Vec<f64> = totals.iter().map(|t| t.ln()).collect();
+    let mut out = Vec::with_capacity(counts.len());
+    for row in counts.chunks_exact(c.max(1)) {
+        for (k, &x) in row.iter().enumerate() {
+            out.push((x as f64 + alpha).ln() - ln_tot[k]);
+        }
+    }
+    out
 }
 
 /// Decision thresholds applied to head probabilities.
@@ -308,17 +326,24 @@ impl Table {
             log_priors.extend(h.log_priors());
         }
         // Union of keys, in sorted order for a deterministic layout.
-        let mut all: Vec<u64> = heads.iter().flat_map(|h| h.keys.iter().copied()).collect();
+        let mut all: Vec<u64> = heads
+            .iter()
+            .flat_map(|h| h.keys.iter().chain(&h.structure_keys).copied())
+            .collect();
         all.sort_unstable();
         all.dedup();
         let mut values = vec![0f32; all.len() * width];
         for (hi, h) in heads.iter().enumerate() {
-            let lp = h.log_probs();
             let c = h.n_classes();
-            for (i, k) in h.keys.iter().enumerate() {
-                let r = all.binary_search(k).expect("key of a head is in the union");
-                for j in 0..c {
-                    values[r * width + offsets[hi] + j] = lp[i * c + j] as f32;
+            for (keys, lp) in [
+                (&h.keys, h.log_probs()),
+                (&h.structure_keys, h.structure_log_probs()),
+            ] {
+                for (i, k) in keys.iter().enumerate() {
+                    let r = all.binary_search(k).expect("key of a head is in the union");
+                    for j in 0..c {
+                        values[r * width + offsets[hi] + j] = lp[i * c + j] as f32;
+                    }
                 }
             }
         }

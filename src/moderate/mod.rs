@@ -551,10 +551,13 @@ impl Moderator {
                 };
             }
         }
-        let c = match self.context(comment, parent) {
-            Some(ctx) => self.classifier.classify_in_context(&comment.text, &ctx),
-            None => self.classifier.classify(comment),
-        };
+        // A comment moderated as a reply to `parent` is a reply, whatever
+        // its own `reply` says.
+        let reply = comment.reply.or(parent.map(|_| true));
+        let ctx = self.context(comment, parent);
+        let c = self
+            .classifier
+            .classify_in_thread(&comment.text, ctx.as_deref(), reply);
         self.remember_author(comment);
         let relevance = comment
             .article_id

@@ -22,6 +22,10 @@ use crate::input::{
 };
 use crate::output::{self, Sink, ADDED_FIELDS};
 
+/// The field naming the comment a record replies to (null or empty: it
+/// starts a thread).
+const PARENT_FIELD: &str = "parent_id";
+
 /// Records read, classified and written at a time.
 const BATCH: usize = 4096;
 
@@ -163,6 +167,7 @@ struct CsvColumns {
     id: Option<usize>,
     author: Option<usize>,
     article: Option<usize>,
+    parent: Option<usize>,
 }
 
 /// Parses and classifies records of one input.
@@ -253,11 +258,17 @@ impl Parser<'_> {
             out.extend_from_slice(v.get().as_bytes());
             out.push(b',');
         }
+        // A `parent_id` field says the comment's place in its thread: a
+        // reply when it names a parent, top-level when null or empty.
+        let reply = fields
+            .get(PARENT_FIELD)
+            .map(|_| as_string(PARENT_FIELD).is_some_and(|p| !p.is_empty()));
         let comment = Comment {
             id,
             text,
             author: as_string("author"),
             article_id: as_string("article_id"),
+            reply,
         };
         Ok((out, comment))
     }
@@ -304,6 +315,7 @@ impl Parser<'_> {
             text: values[cols.text].to_string(),
             author: get(cols.author),
             article_id: get(cols.article),
+            reply: cols.parent.map(|i| !values[i].trim().is_empty()),
         };
         Ok((out, comment))
     }
@@ -348,6 +360,7 @@ fn csv_columns(
         id,
         author: find("author").or_else(|| find("AUTHOR")),
         article: find("article_id"),
+        parent: find(PARENT_FIELD),
     })
 }
 
