@@ -461,13 +461,27 @@ pub fn records_file(rng: &mut Rng, seeds: &[String], csv: bool) -> Vec<u8> {
             // for runs with `--articles`; no draw from `rng`, so the texts
             // stay those of earlier runs with the same seed.
             let article = ["000_b5ea25637c67dd16", "001_8fa3ad66786a9f88", "none"][i % 3];
-            let j = serde_json::json!({
+            let mut j = serde_json::json!({
                 "id": format!("id{i}"),
                 "text": text,
                 "n": i,
                 "author": format!("reader{}", i % 4),
                 "article_id": article,
             });
+            // The place in the thread, in every form it takes: absent, null,
+            // empty, a parent's id (string or number), and nonsense.
+            let parent = [
+                None,
+                Some(serde_json::Value::Null),
+                Some("".into()),
+                Some(format!("id{}", i / 2).into()),
+                Some(i.into()),
+                Some(serde_json::json!({"x": [1]})),
+            ][i % 6]
+                .clone();
+            if let Some(p) = parent {
+                j["parent_id"] = p;
+            }
             let mut v = serde_json::to_vec(&j).unwrap();
             v.push(b'\n');
             v
