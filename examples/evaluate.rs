@@ -19,7 +19,10 @@
 //! Settings (environment variables; unset means the library default):
 //! `ALPHA`, `SPAM_ALPHA`, `ABUSE_ALPHA`, `MIN_DF`, `BINARY` (0/1),
 //! `BIGRAMS` (0/1), `CHAR_NGRAMS` (0/1), `IDENTITY` (0/1: the shared
-//! identity-group feature), `CONTEXT` (`none`, or a comma-separated list
+//! identity-group feature), `STRUCTURE` (0/1: the thread-structure
+//! feature, reply or thread starter), `TEXT_ONLY_TEST` (0/1: classify the
+//! Fox News test comments by their text alone, without context or place
+//! in the thread), `CONTEXT` (`none`, or a comma-separated list
 //! of `thread`: neighbouring comments, `article`: title and lead,
 //! `author`: the commenter's other comments under the same article,
 //! `mention`: the comments there of the screen names it mentions; `all`
