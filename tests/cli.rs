@@ -438,3 +438,47 @@ fn parent_id_gives_the_place_in_the_thread() {
     assert_eq!(c[0]["scores"]["abuse"].as_f64().unwrap(), abuse(1));
     assert_eq!(c[1]["scores"]["abuse"].as_f64().unwrap(), abuse(3));
 }
+
+#[test]
+fn train_reads_parent_id_from_labeled_files() {
+    let dir = scratch("train-parent");
+    let mut lines = Vec::new();
+    for i in 0..12 {
+        // Abuse starts threads, on-topic comments reply: the place in the
+        // thread is learned only from `parent_id`.
+        let (label, parent, text) = match i % 3 {
+            0 => ("abuse", "null", format!("you people are vermin number {i}")),
+            1 => (
+                "on_topic",
+                "\"c0\"",
+                format!("the agency report {i} says otherwise"),
+            ),
+            _ => ("spam", "\"\"", format!("buy cheap pills at example{i}.com")),
+        };
+        lines.push(format!(
+            r#"{{"id": "c{i}", "text": "{text}", "label": "{label}", "parent_id": {parent}}}"#
+        ));
+    }
+    let data = dir.join("history.jsonl");
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let model = dir.join("m.csm");
+    let out = run(&[
+        "train",
+        data.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clf = comment_sieve::Classifier::load(&model).unwrap();
+    let abuse = clf.model().head("abuse").unwrap();
+    assert_eq!(abuse.structure_keys.len(), 2, "reply and thread starter");
+    let t = "a comment about the report";
+    let starter = clf.classify_in_thread(t, None, Some(false)).scores.abuse;
+    let reply = clf.classify_in_thread(t, None, Some(true)).scores.abuse;
+    assert!(starter > reply, "{starter} vs {reply}");
+}

@@ -6,7 +6,9 @@
 //! - JSONL whose first record has `title` and a numeric `label`: Gao &
 //!   Huang's Fox News comments (abusive or not);
 //! - otherwise JSONL or CSV with a content label field (`spam`, `abuse`,
-//!   `off_topic`, `on_topic`) and a text field.
+//!   `off_topic`, `on_topic`) and a text field; optional `article_id`
+//!   (the group) and `parent_id` (the place in the thread: a reply when
+//!   it names a parent, a thread starter when null or empty).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -87,6 +89,7 @@ fn load_csv(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example>)
     })?;
     let text = text_column(path, &headers, fields)?;
     let group = col("article_id");
+    let parent = col("parent_id");
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| csv_err(path, e))?;
@@ -99,6 +102,9 @@ fn load_csv(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example>)
         let mut ex = Example::labeled(rec.get(text).unwrap_or_default(), l);
         if let Some(g) = group.and_then(|g| rec.get(g)) {
             ex = ex.in_group(g);
+        }
+        if let Some(p) = parent.and_then(|p| rec.get(p)) {
+            ex = ex.replying(!p.trim().is_empty());
         }
         out.push(ex);
     }
@@ -173,6 +179,16 @@ fn load_jsonl(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example
         let mut ex = Example::labeled(text, label);
         if let Some(g) = obj.get("article_id").and_then(|g| g.as_str()) {
             ex = ex.in_group(g);
+        }
+        // As in `label` input: a parent named, a reply; null or empty, a
+        // thread starter; no field, not known.
+        if let Some(p) = obj.get("parent_id") {
+            let reply = match p {
+                serde_json::Value::Null => false,
+                serde_json::Value::String(s) => !s.is_empty(),
+                _ => true,
+            };
+            ex = ex.replying(reply);
         }
         out.push(ex);
     }
