@@ -39,11 +39,12 @@ pub struct EvalArgs {
     pub text_field: Option<String>,
 }
 
-/// Classifies `test` with `clf` and counts the outcomes.
+/// Classifies `test` with `clf` (with what each example knows of its
+/// thread) and counts the outcomes.
 fn evaluate(clf: &Classifier, test: &[&Example]) -> Evaluation {
     let verdicts: Vec<_> = test
         .par_iter()
-        .map(|e| clf.classify_text(&e.text))
+        .map(|e| clf.classify_in_thread(&e.text, e.context.as_deref(), e.reply))
         .collect();
     let t = clf.model().thresholds;
     let mut ev = Evaluation::default();
