@@ -5,7 +5,9 @@
 //! `fit_with` over dense chunks of rows sized to stay under `chunk_bytes`,
 //! so memory stays bounded whatever the number of examples. The fitted
 //! counts are read back from linfa-bayes's serialized state and kept
-//! sparse in the [`Model`].
+//! sparse in the [`Model`]. The thread-structure feature (one key per
+//! example whose place in its thread is known) is a second, two-key
+//! feature space of each head, fitted the same way on those examples.
 //!
 //! Folding obfuscated spellings needs a lexicon of the words that matter;
 //! training builds it from the data in two passes: a first fit without a

@@ -10,7 +10,9 @@
 //! | `label` | `spam`, `abuse`, `off_topic`, `on_topic` | hand-labeled comments |
 //!
 //! A head keeps, per class, its example count and its per-feature counts,
-//! over the features (keys) it was trained on. From those the model
+//! over the features (keys) it was trained on; apart from them, the counts
+//! of the thread-structure keys (reply, thread starter) over the examples
+//! whose place in their thread was known, normalized on their own. From those the model
 //! compiles one lookup table: for each known key, the log-probability of
 //! the feature under every class of every head (zero for heads that do not
 //! know the key, so they ignore it, as a fixed vocabulary does). Scoring a
