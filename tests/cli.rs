@@ -482,3 +482,30 @@ fn train_reads_parent_id_from_labeled_files() {
     let reply = clf.classify_in_thread(t, None, Some(true)).scores.abuse;
     assert!(starter > reply, "{starter} vs {reply}");
 }
+
+#[test]
+fn check_takes_the_place_in_the_thread() {
+    let text = "These people should all be sent back where they came from.";
+    let p_abuse = |extra: &[&str]| -> f64 {
+        let mut args = vec!["check", text];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0));
+        let s = String::from_utf8(out.stdout).unwrap();
+        let after = s.split("abuse ").nth(1).expect("an abuse probability");
+        after.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let (unknown, starter, reply) = (
+        p_abuse(&[]),
+        p_abuse(&["--thread", "starter"]),
+        p_abuse(&["--thread", "reply"]),
+    );
+    assert!(
+        starter > unknown && unknown > reply,
+        "{starter} {unknown} {reply}"
+    );
+    assert_eq!(
+        run(&["check", text, "--thread", "sideways"]).status.code(),
+        Some(2)
+    );
+}

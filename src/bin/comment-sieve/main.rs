@@ -86,7 +86,19 @@ enum Command {
         /// A model file (default: the embedded model).
         #[arg(long)]
         model: Option<PathBuf>,
+        /// The comment's place in its thread, when known.
+        #[arg(long, value_enum)]
+        thread: Option<Place>,
     },
+}
+
+/// A comment's place in its thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Place {
+    /// It starts a thread.
+    Starter,
+    /// It replies to another comment.
+    Reply,
 }
 
 fn main() -> ExitCode {
@@ -162,12 +174,18 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
             clf.save(&output)?;
             eprintln!("wrote {}", output.display());
         }
-        Command::Check { text, model } => {
+        Command::Check {
+            text,
+            model,
+            thread,
+        } => {
             let clf = match model {
                 Some(p) => Classifier::load(p)?,
                 None => Classifier::default(),
             };
-            let v = clf.classify(&Comment::new("-", text));
+            let mut comment = Comment::new("-", text);
+            comment.reply = thread.map(|p| p == Place::Reply);
+            let v = clf.classify(&comment);
             println!("{}", v.label);
             let p = v.probabilities;
             println!(
