@@ -139,6 +139,21 @@ pub struct Reason {
     pub span: Range<usize>,
 }
 
+/// The token of the reason that a comment starts a thread (see
+/// [`Classifier::classify_in_thread`]); brackets keep it apart from words.
+pub const STARTER_REASON: &str = "[thread starter]";
+
+/// The token of the reason that a comment replies to another.
+pub const REPLY_REASON: &str = "[reply]";
+
+fn structure_token(reply: bool) -> &'static str {
+    if reply {
+        REPLY_REASON
+    } else {
+        STARTER_REASON
+    }
+}
+
 /// The verdict on one comment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
@@ -310,7 +325,9 @@ impl Classifier {
     /// [`classify_in_context`](Self::classify_in_context)) and whether it
     /// replies to another comment or starts a thread. The place in the
     /// thread counts only when the model was trained with the structure
-    /// feature; like the context, it never supplies reasons.
+    /// feature; when it pushes toward the label it is a reason like a
+    /// token's, named [`STARTER_REASON`] or [`REPLY_REASON`], with an empty
+    /// span (0..0). The context never supplies reasons.
     pub fn classify_in_thread(
         &self,
         text: &str,
@@ -372,8 +389,15 @@ impl Classifier {
             });
         });
         if let Some(reply) = reply.filter(|_| m.features.structure) {
-            if let Some(row) = table.row(structure_key(reply)) {
+            if let Some((r, row)) = table.row_indexed(structure_key(reply)) {
                 add_row(&mut sums, row);
+                // A reason like any token's, with an empty span: it is
+                // nowhere in the text.
+                hits.push(Hit {
+                    row: r,
+                    span: 0..0,
+                    folded: Some(structure_token(reply).to_string()),
+                });
             }
         }
         if let Some(c) = context.filter(|_| m.features.context) {

@@ -419,11 +419,38 @@ fn thread_structure_counts_only_when_known() {
             "reply {reply}: shift {shift}, expected {}",
             log_ratio(reply)
         );
+        // A reason when it pushes toward the label, with an empty span.
+        let token = if reply {
+            comment_sieve::classify::REPLY_REASON
+        } else {
+            comment_sieve::classify::STARTER_REASON
+        };
+        let toward = match c.label {
+            Label::Abuse => log_ratio(reply) > 0.0,
+            _ => false,
+        };
+        let r = c.reasons.iter().find(|r| r.token == token);
+        if let Some(r) = r {
+            assert_eq!((r.span.clone(), r.head.as_ref()), (0..0, "abuse"));
+            assert!((r.weight - log_ratio(reply)).abs() < 1e-5);
+        }
+        if toward {
+            assert!(r.is_some(), "{:?}", c.reasons);
+        }
         // Through `Comment` too.
         let mut comment = Comment::new("x", t);
         comment.reply = Some(reply);
         assert_eq!(clf.classify(&comment), c);
     }
+    // An abusive thread starter: the place is among its reasons.
+    let c = clf.classify_in_thread(texts[0], None, Some(false));
+    assert_eq!(c.label, Label::Abuse);
+    let r = c
+        .reasons
+        .iter()
+        .find(|r| r.token == comment_sieve::classify::STARTER_REASON)
+        .expect("the thread-starter reason");
+    assert!((r.weight - log_ratio(false)).abs() < 1e-5 && r.span == (0..0));
     // A model trained without the feature ignores the place.
     let mut params = TrainParams::default();
     let mut f = params.get_features().clone();

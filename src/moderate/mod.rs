@@ -829,7 +829,8 @@ fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, head
             rule: head.to_string(),
             detail: r.token.to_string(),
             weight: r.weight,
-            span: Some(r.span.clone()),
+            // The place in the thread is nowhere in the text.
+            span: (!r.span.is_empty()).then(|| r.span.clone()),
         });
     }
 }
