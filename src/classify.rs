@@ -67,6 +67,37 @@ impl Comment {
             ..Default::default()
         }
     }
+
+    /// Sets the author.
+    pub fn with_author(mut self, author: impl Into<String>) -> Self {
+        self.author = Some(author.into());
+        self
+    }
+
+    /// Sets the article (or thread) it was posted under.
+    pub fn in_article(mut self, article_id: impl Into<String>) -> Self {
+        self.article_id = Some(article_id.into());
+        self
+    }
+
+    /// Sets whether it replies to another comment (`false`: it starts a
+    /// thread).
+    ///
+    /// ```
+    /// use comment_sieve::{Classifier, Comment};
+    ///
+    /// let clf = Classifier::default();
+    /// let text = "These people should all be sent back where they came from.";
+    /// let starter = Comment::new("c1", text).in_article("a1").replying(false);
+    /// let reply = Comment::new("c2", text).in_article("a1").replying(true);
+    /// // On the news comments it learned from, thread starters are more
+    /// // often abusive than replies.
+    /// assert!(clf.classify(&starter).scores.abuse > clf.classify(&reply).scores.abuse);
+    /// ```
+    pub fn replying(mut self, reply: bool) -> Self {
+        self.reply = Some(reply);
+        self
+    }
 }
 
 /// Probabilities of the four labels; they sum to one.
