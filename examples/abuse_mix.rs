@@ -8,7 +8,8 @@
 //! `k`-th tweet of the first 80% of each Davidson class in file order:
 //!
 //! * Fox News: five folds by article (the test article's comments left out
-//!   of training); mean ROC-AUC of `scores.abuse`.
+//!   of training); mean ROC-AUC of `scores.abuse`, each comment scored
+//!   with its place in the thread (reply or thread starter).
 //! * Davidson: the last 20% of each class; ROC-AUC, precision, recall and
 //!   F1 of abusive at P(abuse) >= 0.5.
 //! * YouTube: share of the 552 comments labeled ham (not spam) whose
@@ -130,8 +131,10 @@ fn main() -> comment_sieve::Result<()> {
                 .iter()
                 .filter(|e| e.group.as_deref() == Some(t))
                 .map(|e| {
+                    // With its place in the thread, as the default model
+                    // scores a comment whose place is given.
                     (
-                        clf.classify_text(&e.text).scores.abuse,
+                        clf.classify_in_thread(&e.text, None, e.reply).scores.abuse,
                         e.abuse == Some(true),
                     )
                 })
