@@ -334,6 +334,18 @@ impl Classifier {
         Arc::make_mut(&mut self.model).learn(head, text, class)
     }
 
+    /// [`Classifier::learn`] with the comment's place in its thread, when
+    /// known ([`Model::learn_in_thread`]).
+    pub fn learn_in_thread(
+        &mut self,
+        head: usize,
+        text: &str,
+        reply: Option<bool>,
+        class: usize,
+    ) -> usize {
+        Arc::make_mut(&mut self.model).learn_in_thread(head, text, reply, class)
+    }
+
     /// Classifies one comment. Never fails: empty text gets `off_topic`
     /// with the rule `empty comment` as its reason.
     pub fn classify(&self, comment: &Comment) -> Classification {

@@ -364,3 +364,49 @@ fn a_context_model_sees_the_authors_earlier_comments() {
     second.author = Some("reader".into());
     assert_eq!(a.moderate(&second).scores, plain.scores);
 }
+
+/// Corrections with the comment's place in its thread also move the
+/// structure counts, and by exactly one per correction.
+#[test]
+fn learning_counts_the_place_in_the_thread() {
+    let mut clf = Classifier::default();
+    let abuse = 1;
+    let before = clf.model().heads[abuse].clone();
+    assert_eq!(before.structure_keys.len(), 2);
+    let text = "I agree with the court, the ruling makes sense to me.";
+    let p = |clf: &Classifier| clf.classify_in_thread(text, None, Some(true)).scores.abuse;
+    let p0 = p(&clf);
+    for _ in 0..5 {
+        clf.learn_in_thread(abuse, text, Some(true), 1);
+    }
+    let after = &clf.model().heads[abuse];
+    let c = after.n_classes();
+    let reply = after
+        .structure_keys
+        .binary_search(&comment_sieve::features::structure_key(true))
+        .unwrap();
+    assert_eq!(
+        after.structure_counts[reply * c + 1],
+        before.structure_counts[reply * c + 1] + 5.0
+    );
+    assert_eq!(after.class_counts[1], before.class_counts[1] + 5);
+    assert!(p(&clf) > p0);
+    // Without a known place, only the words learn.
+    let mut words_only = Classifier::default();
+    for _ in 0..5 {
+        words_only.learn_in_thread(abuse, text, None, 1);
+    }
+    assert_eq!(
+        words_only.model().heads[abuse].structure_counts,
+        before.structure_counts
+    );
+    // Through the moderator: a correction of a reply counts the reply.
+    let mut m = Moderator::new(Classifier::default(), Policy::default()).unwrap();
+    let comment = Comment::new("r1", text).in_article("a1").replying(true);
+    m.submit_abuse(&comment);
+    let h = &m.classifier().model().heads[abuse];
+    assert_eq!(
+        h.structure_counts[reply * c + 1],
+        before.structure_counts[reply * c + 1] + 1.0
+    );
+}

@@ -448,6 +448,22 @@ impl Model {
     /// Cost: one pass over the comment plus recompiling the lookup table
     /// (linear in the model's features).
     pub fn learn(&mut self, head: usize, text: &str, class: usize) -> usize {
+        self.learn_in_thread(head, text, None, class)
+    }
+
+    /// [`Model::learn`] for a comment whose place in its thread may be
+    /// known (`reply`: it replies to another comment; `Some(false)`: it
+    /// starts a thread). When the head has the structure feature, that
+    /// place's count joins the class's too, so a site's corrections also
+    /// move the weight of replying or starting a thread. The structure key
+    /// is not counted in the returned number.
+    pub fn learn_in_thread(
+        &mut self,
+        head: usize,
+        text: &str,
+        reply: Option<bool>,
+        class: usize,
+    ) -> usize {
         let Some(h) = self.heads.get_mut(head) else {
             return 0;
         };
@@ -460,6 +476,12 @@ impl Model {
             if let Ok(i) = h.keys.binary_search(&k) {
                 h.counts[i * c + class] += 1.0;
                 known += 1;
+            }
+        }
+        if let Some(reply) = reply.filter(|_| self.features.structure) {
+            let key = crate::features::structure_key(reply);
+            if let Ok(i) = h.structure_keys.binary_search(&key) {
+                h.structure_counts[i * c + class] += 1.0;
             }
         }
         h.class_counts[class] += 1;

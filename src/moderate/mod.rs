@@ -743,7 +743,8 @@ impl Moderator {
                 return false;
             }
         }
-        self.classifier.learn(head, &comment.text, class);
+        self.classifier
+            .learn_in_thread(head, &comment.text, comment.reply, class);
         true
     }
 
