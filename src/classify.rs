@@ -229,8 +229,9 @@ pub(crate) struct Hit {
     /// Its span in the normalized text.
     pub(crate) span: Range<usize>,
     /// The token's text when it differs from the normalized text at `span`
-    /// (a folded word); `None` in the common case, which allocates nothing.
-    pub(crate) folded: Option<String>,
+    /// (a folded word, or the place in the thread, a static name); `None` in
+    /// the common case, which allocates nothing.
+    pub(crate) folded: Option<Cow<'static, str>>,
 }
 
 /// Rows of the lookup table already counted in the current comment (for
@@ -387,7 +388,7 @@ impl Classifier {
 
     /// Classifies a text.
     pub fn classify_text(&self, text: &str) -> Classification {
-        SCRATCH.with(|scratch| self.classify_with(text, None, None, &mut scratch.borrow_mut()))
+        self.classify_in_thread(text, None, None)
     }
 
     fn classify_with(
@@ -424,7 +425,7 @@ impl Classifier {
                 let at = &norm.text()[tok.span.clone()];
                 !std::ptr::eq(tok.text, at) && tok.text != at
             })
-            .then(|| tok.text.to_string());
+            .then(|| Cow::Owned(tok.text.to_string()));
             hits.push(Hit {
                 row: r,
                 span: feat.span.clone(),
@@ -439,7 +440,7 @@ impl Classifier {
                 hits.push(Hit {
                     row: r,
                     span: 0..0,
-                    folded: Some(structure_token(reply).to_string()),
+                    folded: Some(Cow::Borrowed(structure_token(reply))),
                 });
             }
         }

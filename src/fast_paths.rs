@@ -208,7 +208,7 @@ mod reference {
                     *s += v as f64;
                 }
                 let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
-                    .then(|| tok.text.to_string());
+                    .then(|| tok.text.to_string().into());
                 hits.push(Hit {
                     row: r,
                     span: feat.span.clone(),

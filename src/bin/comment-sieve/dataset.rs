@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use comment_sieve::{datasets, Error, Example, Label, Result};
 
-use crate::input::{Format, TEXT_FIELDS};
+use crate::input::{Format, PARENT_FIELD, TEXT_FIELDS};
 
 /// How to read generic labeled files.
 #[derive(Debug, Clone)]
@@ -89,7 +89,7 @@ fn load_csv(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example>)
     })?;
     let text = text_column(path, &headers, fields)?;
     let group = col("article_id");
-    let parent = col("parent_id");
+    let parent = col(PARENT_FIELD);
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| csv_err(path, e))?;
@@ -182,7 +182,7 @@ fn load_jsonl(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example
         }
         // As in `label` input: a parent named, a reply; null or empty, a
         // thread starter; no field, not known.
-        if let Some(p) = obj.get("parent_id") {
+        if let Some(p) = obj.get(PARENT_FIELD) {
             let reply = match p {
                 serde_json::Value::Null => false,
                 serde_json::Value::String(s) => !s.is_empty(),

@@ -14,6 +14,9 @@ use serde_json::value::RawValue;
 pub const TEXT_FIELDS: [&str; 6] = ["text", "CONTENT", "content", "comment", "body", "tweet"];
 /// Field names tried, in order, for a comment's id.
 pub const ID_FIELDS: [&str; 3] = ["id", "COMMENT_ID", "comment_id"];
+/// The field naming the comment a record replies to: a reply when it names
+/// a parent, a thread starter when null or empty, not known when absent.
+pub const PARENT_FIELD: &str = "parent_id";
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,13 +18,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::input::{
-    open_reader, shorten, Fields, Format, Input, RawData, RawRecord, ID_FIELDS, TEXT_FIELDS,
+    open_reader, shorten, Fields, Format, Input, RawData, RawRecord, ID_FIELDS, PARENT_FIELD,
+    TEXT_FIELDS,
 };
 use crate::output::{self, Sink, ADDED_FIELDS};
-
-/// The field naming the comment a record replies to (null or empty: it
-/// starts a thread).
-const PARENT_FIELD: &str = "parent_id";
 
 /// Records read, classified and written at a time.
 const BATCH: usize = 4096;
@@ -446,11 +443,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     let res = (|| -> Result<()> {
         for (input, (mut reader, csv)) in inputs.iter().zip(readers) {
             let parser = Parser {
-                clf: if moderator.is_some() {
-                    None
-                } else {
-                    Some(&clf)
-                },
+                clf: moderator.is_none().then_some(&clf),
                 text_field: args.text_field.as_deref(),
                 id_field: args.id_field.as_deref(),
                 csv,
