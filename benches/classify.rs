@@ -9,6 +9,14 @@
 //! (feature extraction, a dense row per comment, `predict`). Correctness is
 //! asserted before timing: both agree on the spam decision wherever the
 //! two classes' likelihoods differ.
+//!
+//! A third case, `lookup-floor`, is a bound rather than a classifier: bytes
+//! lowercased as ASCII and split at every byte that is not a letter or
+//! digit, each word hashed (FNV-1a) and looked up in an open-addressing
+//! table holding every word of these comments with 8 `f32` columns (the
+//! default model's width), the rows summed, three softmaxes. No Unicode
+//! normalization, markup, links, shapes, folding, bigrams, spans or
+//! reasons: what per-word lookup and summing alone cost on this machine.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -46,6 +54,96 @@ fn dense_rows(clf: &Classifier, keys: &[u64], texts: &[String]) -> Array2<f64> {
         }
     }
     x
+}
+
+/// The lookup floor's table: open addressing, FNV-1a keys, 8 columns.
+struct Floor {
+    mask: usize,
+    slots: Vec<(u64, u32)>,
+    values: Vec<[f32; 8]>,
+}
+
+fn fnv(word: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in word {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | 1
+}
+
+/// Calls `f` with each ASCII-lowercased word of `text` (runs of ASCII
+/// letters and digits, and of bytes above 127).
+fn floor_words(text: &str, mut f: impl FnMut(&[u8])) {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for &b in text.as_bytes().iter().chain(std::iter::once(&b' ')) {
+        if b.is_ascii_alphanumeric() || b >= 128 {
+            if n < buf.len() {
+                buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+        } else if n > 0 {
+            f(&buf[..n]);
+            n = 0;
+        }
+    }
+}
+
+impl Floor {
+    fn new(texts: &[String]) -> Floor {
+        let mut keys: Vec<u64> = Vec::new();
+        for t in texts {
+            floor_words(t, |w| keys.push(fnv(w)));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let cap = (keys.len() * 2).next_power_of_two();
+        let mut slots = vec![(0u64, 0u32); cap];
+        let mut values = Vec::with_capacity(keys.len());
+        for (r, &k) in keys.iter().enumerate() {
+            let mut i = (k as usize) & (cap - 1);
+            while slots[i].0 != 0 {
+                i = (i + 1) & (cap - 1);
+            }
+            slots[i] = (k, r as u32);
+            let v = (k >> 40) as f32 / (1u64 << 24) as f32;
+            values.push([-v, -1.0 - v, -v * 0.5, -2.0, -v, -3.0 + v, -1.0, -v]);
+        }
+        Floor {
+            mask: cap - 1,
+            slots,
+            values,
+        }
+    }
+
+    /// P(spam), P(abuse) and P(off-topic) of `text`.
+    fn score(&self, text: &str) -> [f64; 3] {
+        let mut sums = [0f64; 8];
+        floor_words(text, |w| {
+            let k = fnv(w);
+            let mut i = (k as usize) & self.mask;
+            loop {
+                let (key, r) = self.slots[i];
+                if key == k {
+                    for (s, &v) in sums.iter_mut().zip(&self.values[r as usize]) {
+                        *s += f64::from(v);
+                    }
+                    break;
+                }
+                if key == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
+            }
+        });
+        let p = |a: f64, b: f64| 1.0 / (1.0 + (a - b).exp());
+        [
+            p(sums[0], sums[1]),
+            p(sums[2], sums[3]),
+            p(sums[6], sums[7]),
+        ]
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -97,6 +195,18 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     for t in &texts {
                         black_box(clf.classify_text(black_box(t)));
+                    }
+                })
+            },
+        );
+        let floor = Floor::new(&texts);
+        assert!(texts.iter().all(|t| floor.score(t)[0].is_finite()));
+        g.bench_function(
+            format!("{name}/{}_comments/{bytes}_bytes/lookup-floor", texts.len()),
+            |b| {
+                b.iter(|| {
+                    for t in &texts {
+                        black_box(floor.score(black_box(t)));
                     }
                 })
             },
