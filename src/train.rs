@@ -294,14 +294,13 @@ fn fit_head(
         return Ok(head);
     }
     let text: Vec<(&Doc, usize)> = rows.iter().map(|&(d, y)| (&d.text, y)).collect();
-    let (class_counts, keys, counts) =
-        fit_space(name, classes, &text, params)?.ok_or_else(|| {
+    (head.class_counts, head.keys, head.counts) = fit_space(name, classes, &text, params)?
+        .ok_or_else(|| {
             Error::Training(format!(
                 "head `{name}`: no feature occurs in {} or more examples",
                 params.min_df
             ))
         })?;
-    (head.class_counts, head.keys, head.counts) = (class_counts, keys, counts);
     // Only the examples whose place in their thread is known.
     let structure: Vec<(&Doc, usize)> = rows
         .iter()

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use comment_sieve::{datasets, Error, Example, Label, Result};
 
-use crate::input::{Format, PARENT_FIELD, TEXT_FIELDS};
+use crate::input::{cell_names_parent, json_names_parent, Format, PARENT_FIELD, TEXT_FIELDS};
 
 /// How to read generic labeled files.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ fn load_csv(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example>)
             ex = ex.in_group(g);
         }
         if let Some(p) = parent.and_then(|p| rec.get(p)) {
-            ex = ex.replying(!p.trim().is_empty());
+            ex = ex.replying(cell_names_parent(p));
         }
         out.push(ex);
     }
@@ -183,12 +183,7 @@ fn load_jsonl(path: &Path, fields: &Fields) -> Result<(&'static str, Vec<Example
         // As in `label` input: a parent named, a reply; null or empty, a
         // thread starter; no field, not known.
         if let Some(p) = obj.get(PARENT_FIELD) {
-            let reply = match p {
-                serde_json::Value::Null => false,
-                serde_json::Value::String(s) => !s.is_empty(),
-                _ => true,
-            };
-            ex = ex.replying(reply);
+            ex = ex.replying(json_names_parent(&p.to_string()));
         }
         out.push(ex);
     }

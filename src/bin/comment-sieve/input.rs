@@ -18,6 +18,21 @@ pub const ID_FIELDS: [&str; 3] = ["id", "COMMENT_ID", "comment_id"];
 /// a parent, a thread starter when null or empty, not known when absent.
 pub const PARENT_FIELD: &str = "parent_id";
 
+/// Whether a JSON `parent_id` value (its JSON text) names a parent, which
+/// makes the comment a reply: any value but null and the empty string.
+pub fn json_names_parent(json: &str) -> bool {
+    match serde_json::from_str::<Option<String>>(json) {
+        Ok(parent) => parent.is_some_and(|p| !p.is_empty()),
+        // A number or anything else that is not a string or null.
+        Err(_) => true,
+    }
+}
+
+/// Whether a CSV `parent_id` cell names a parent: it is not blank.
+pub fn cell_names_parent(cell: &str) -> bool {
+    !cell.trim().is_empty()
+}
+
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

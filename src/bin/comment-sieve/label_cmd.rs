@@ -18,8 +18,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::input::{
-    open_reader, shorten, Fields, Format, Input, RawData, RawRecord, ID_FIELDS, PARENT_FIELD,
-    TEXT_FIELDS,
+    cell_names_parent, json_names_parent, open_reader, shorten, Fields, Format, Input, RawData,
+    RawRecord, ID_FIELDS, PARENT_FIELD, TEXT_FIELDS,
 };
 use crate::output::{self, Sink, ADDED_FIELDS};
 
@@ -257,9 +257,7 @@ impl Parser<'_> {
         }
         // A `parent_id` field says the comment's place in its thread: a
         // reply when it names a parent, top-level when null or empty.
-        let reply = fields
-            .get(PARENT_FIELD)
-            .map(|_| as_string(PARENT_FIELD).is_some_and(|p| !p.is_empty()));
+        let reply = fields.get(PARENT_FIELD).map(|p| json_names_parent(p.get()));
         let comment = Comment {
             id,
             text,
@@ -312,7 +310,7 @@ impl Parser<'_> {
             text: values[cols.text].to_string(),
             author: get(cols.author),
             article_id: get(cols.article),
-            reply: cols.parent.map(|i| !values[i].trim().is_empty()),
+            reply: cols.parent.map(|i| cell_names_parent(values[i])),
         };
         Ok((out, comment))
     }
