@@ -1,23 +1,27 @@
 //! The verdict: the last step of the pipeline.
 //!
 //! A [`Classifier`] scores a [`Comment`] with every head of its
-//! [`Model`] and combines them in the labels' priority order:
+//! [`Model`]: calibrated attribute scores `spam`, `toxicity` and
+//! `identity_attack`; `abuse`, the policy's abusive score, is the larger of
+//! the last two. They combine in the labels' priority order:
 //!
 //! ```text
-//! P(spam)      = P_spam-head(spam)
-//! P(abuse)     = (1 − P(spam)) · P_abuse-head(abuse)
-//! P(off_topic) = (1 − P(spam)) · (1 − P_abuse-head(abuse)) · q
-//! P(on_topic)  = (1 − P(spam)) · (1 − P_abuse-head(abuse)) · (1 − q)
+//! P(spam)      = spam
+//! P(abuse)     = (1 − spam) · abuse
+//! P(off_topic) = (1 − spam) · (1 − abuse) · q
+//! P(on_topic)  = (1 − spam) · (1 − abuse) · (1 − q)
 //! ```
 //!
 //! where `q` is the label head's off-topic share among off- and on-topic.
-//! The label is `spam` when P(spam) reaches its threshold, else `abuse`
-//! when the abuse head's probability reaches its threshold, else
-//! `off_topic` when `q` reaches its threshold, else `on_topic`. The four
-//! probabilities sum to one.
+//! The label is `spam` when the spam score reaches its threshold, else
+//! `abuse` when the abuse score reaches its threshold, else `off_topic`
+//! when `q` reaches its threshold, else `on_topic`. The four probabilities
+//! sum to one.
 //!
-//! Reasons name the tokens that pushed hardest toward the label, with their
-//! weights (log-probability ratios) and byte spans in the comment.
+//! Reasons name the words (and word pairs) that pushed hardest toward the
+//! label, with their weights and byte spans in the comment. An abusive
+//! comment also gets its toxic spans: the character ranges, in code
+//! points, of the words that make it abusive.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -30,8 +34,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::features::structure_key;
 use crate::label::{Example, Label};
-use crate::model::{format, softmax_at, Model, HEADS};
+use crate::model::{format, softmax_at, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY};
 use crate::normalize::{normalize, Normalized};
+use crate::tokenize::TokenKind;
 use crate::train::{train, TrainParams};
 use compact_str::CompactString;
 
@@ -87,12 +92,13 @@ impl Comment {
     /// use comment_sieve::{Classifier, Comment};
     ///
     /// let clf = Classifier::default();
-    /// let text = "These people should all be sent back where they came from.";
+    /// let text = "I agree with the court, the ruling makes sense to me.";
     /// let starter = Comment::new("c1", text).in_article("a1").replying(false);
     /// let reply = Comment::new("c2", text).in_article("a1").replying(true);
-    /// // On the news comments it learned from, thread starters are more
-    /// // often abusive than replies.
-    /// assert!(clf.classify(&starter).scores.abuse > clf.classify(&reply).scores.abuse);
+    /// // The place in the thread counts only for a label head trained on
+    /// // comments whose place was known; the attribute scores are the
+    /// // text's, and the default model's seed comments have no place.
+    /// assert_eq!(clf.classify(&starter).scores, clf.classify(&reply).scores);
     /// ```
     pub fn replying(mut self, reply: bool) -> Self {
         self.reply = Some(reply);
@@ -125,16 +131,23 @@ impl Probabilities {
     }
 }
 
-/// Attribute scores: each head's own probability, usable as a score for
-/// ranking and ROC curves.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Attribute scores: each head's own calibrated probability, usable as a
+/// score for ranking and ROC curves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     /// P(spam) from the spam head.
     pub spam: f64,
-    /// P(abuse) from the abuse head.
+    /// The policy's abusive score: the larger of `toxicity` and
+    /// `identity_attack`.
     pub abuse: f64,
     /// P(off topic | neither spam nor abuse) from the label head.
     pub off_topic: f64,
+    /// P(toxic): insults, profanity at people, threats, plain rudeness.
+    #[serde(default)]
+    pub toxicity: f64,
+    /// P(identity attack): an attack on a group for who they are.
+    #[serde(default)]
+    pub identity_attack: f64,
 }
 
 /// What to do with a comment: publish it, hold it for a moderator, or
@@ -197,6 +210,11 @@ pub struct Classification {
     /// The strongest evidence for the label, strongest first (at most 5);
     /// or a rule (`empty comment`) with no span.
     pub reasons: Vec<Reason>,
+    /// The character ranges `[start, end)` of the text that make it
+    /// abusive, in Unicode code points (what Python and JavaScript index),
+    /// in text order; empty unless the comment is labeled abusive.
+    #[serde(default)]
+    pub toxic_spans: Vec<Range<usize>>,
 }
 
 /// Classifies comments with a trained [`Model`]. Cheap to clone.
@@ -205,8 +223,12 @@ pub struct Classification {
 /// use comment_sieve::{Classifier, Comment, Label};
 ///
 /// let clf = Classifier::default();
-/// let v = clf.classify(&Comment::new("c1", "Make $8586 a month from home, see http://LazyCash49.com"));
+/// let v = clf.classify(&Comment::new("c1", "Check out my channel and subscribe!"));
 /// assert_eq!(v.label, Label::Spam);
+/// let v = clf.classify(&Comment::new("c2", "You are a complete idiot and a moron."));
+/// assert_eq!(v.label, Label::Abuse);
+/// // The characters that make it abusive, in code points: "idiot", "moron".
+/// assert_eq!(v.toxic_spans, vec![19..24, 31..36]);
 /// let sum: f64 = [Label::Spam, Label::Abuse, Label::OffTopic, Label::OnTopic]
 ///     .iter().map(|&l| v.probabilities.get(l)).sum();
 /// assert!((sum - 1.0).abs() < 1e-9);
@@ -232,6 +254,8 @@ pub(crate) struct Hit {
     /// (a folded word, or the place in the thread, a static name); `None` in
     /// the common case, which allocates nothing.
     pub(crate) folded: Option<Cow<'static, str>>,
+    /// Whether it is a word's own key (not an n-gram, pair or shape).
+    pub(crate) word: bool,
 }
 
 /// Rows of the lookup table already counted in the current comment (for
@@ -410,15 +434,21 @@ impl Classifier {
         let w = table.width;
         let mut sums = [0f64; 16];
         let binary = m.features.binary;
+        let vocab_rows = table.vocab_rows;
+        // Distinct vocabulary features: the length the attribute heads
+        // normalise by.
+        let mut n = 0usize;
         m.extractor.scan(&norm, text, |feat, tok| {
             // A key the model does not know adds nothing, repeated or not:
             // look it up first, then drop repeats of known ones.
             let Some((r, row)) = table.row_indexed(feat.key) else {
                 return;
             };
-            if binary && !seen.insert(r) {
+            let new = seen.insert(r);
+            if binary && !new {
                 return;
             }
+            n += usize::from(new && r < vocab_rows);
             add_row(&mut sums, row);
             let folded = (feat.span == tok.span && {
                 // Most tokens are the normalized text itself, not a copy.
@@ -430,6 +460,7 @@ impl Classifier {
                 row: r,
                 span: feat.span.clone(),
                 folded,
+                word: tok.kind == TokenKind::Word && feat.span == tok.span,
             });
         });
         if let Some(reply) = reply.filter(|_| m.features.structure) {
@@ -441,27 +472,32 @@ impl Classifier {
                     row: r,
                     span: 0..0,
                     folded: Some(Cow::Borrowed(structure_token(reply))),
+                    word: false,
                 });
             }
         }
         if let Some(c) = context.filter(|_| m.features.context) {
             for k in m.extractor.context_keys(c) {
-                if let Some(row) = table.row(k) {
-                    add_row(&mut sums, row);
+                if let Some((r, row)) = table.row_indexed(k) {
+                    if seen.insert(r) {
+                        n += usize::from(r < vocab_rows);
+                        add_row(&mut sums, row);
+                    }
                 }
             }
         }
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, &norm, &sums, hits, scored)
+        verdict(m, text, &norm, &sums, n, hits, scored)
     }
 }
 
 /// Adds a row of the lookup table to the per-column sums. Each column gets
 /// the same addition whatever the path; a row of 8 columns (the default
-/// heads: 2 + 2 + 4 classes) is added as a fixed-size array, which the
-/// compiler turns into a few vector instructions.
+/// heads: 1 + 1 + 1 + 4, and the toxic-span weight) is added as a
+/// fixed-size array, which the compiler turns into a few vector
+/// instructions.
 #[inline]
 pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
     if let (Ok(r), Some(s)) = (<&[f32; 8]>::try_from(row), sums.first_chunk_mut::<8>()) {
@@ -475,34 +511,29 @@ pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
     }
 }
 
-/// The classification of a comment from the log-likelihoods summed over
-/// its known features (`sums`, in table order, priors included) and the
-/// features it hit: the label, the probabilities and scores, and the
-/// strongest features toward the label as reasons (`scored` is a buffer).
+/// The classification of a comment from the weights summed over its known
+/// features (`sums`, in table order, label priors included), its number
+/// of distinct vocabulary features `n` and the features it hit: the
+/// label, the probabilities and scores, the strongest features toward the
+/// label as reasons, and the toxic spans (`scored` is a buffer).
 pub(crate) fn verdict(
     m: &Model,
+    original: &str,
     norm: &Normalized<'_>,
     sums: &[f64],
+    n: usize,
     hits: &[Hit],
     scored: &mut Vec<(f64, usize)>,
 ) -> Classification {
     let table = &m.table;
     let col = |head: usize| table.offsets[head];
-    // Heads are in HEADS order: spam, abuse, label.
-    // An untrained head has no say: its attribute's probability is 0.
-    let trained = |h: usize| m.heads[h].is_trained();
-    let p_spam = if trained(0) {
-        softmax_at(&sums[col(0)..col(0) + 2], 1)
-    } else {
-        0.0
-    };
-    let p_abuse = if trained(1) {
-        softmax_at(&sums[col(1)..col(1) + 2], 1)
-    } else {
-        0.0
-    };
-    let lab = &sums[col(2)..col(2) + 4];
-    let q = if trained(2) {
+    let p_spam = m.heads[SPAM].probability(sums[col(SPAM)], n);
+    let p_tox = m.heads[TOXICITY].probability(sums[col(TOXICITY)], n);
+    let p_ia = m.heads[IDENTITY_ATTACK].probability(sums[col(IDENTITY_ATTACK)], n);
+    let p_abuse = p_tox.max(p_ia);
+    let lab = &sums[col(LABEL)..col(LABEL) + 4];
+    // An untrained head has no say.
+    let q = if m.heads[LABEL].is_trained() {
         softmax_at(&lab[2..4], 0)
     } else {
         0.0
@@ -524,22 +555,47 @@ pub(crate) fn verdict(
         off_topic: rest * q,
         on_topic: rest * (1.0 - q),
     };
-    // Weight of a feature toward the label: its log-probability ratio
-    // in the head that decided.
-    let (head, pos, neg) = match label {
-        Label::Spam => (0, col(0) + 1, col(0)),
-        Label::Abuse => (1, col(1) + 1, col(1)),
-        Label::OffTopic => (2, col(2) + 2, col(2) + 3),
-        Label::OnTopic => (2, col(2) + 3, col(2) + 2),
+    // Weight of a feature toward the label: its share of the log odds of
+    // the attribute head that decided, or its log-probability ratio in the
+    // label head.
+    let abuse_head = if p_tox >= p_ia {
+        TOXICITY
+    } else {
+        IDENTITY_ATTACK
     };
+    let norm_len = 1.0 / (n.max(1) as f64).sqrt();
+    let (head, pos, neg) = match label {
+        Label::Spam => (SPAM, col(SPAM), None),
+        Label::Abuse => (abuse_head, col(abuse_head), None),
+        Label::OffTopic => (LABEL, col(LABEL) + 2, Some(col(LABEL) + 3)),
+        Label::OnTopic => (LABEL, col(LABEL) + 3, Some(col(LABEL) + 2)),
+    };
+    let weight_of = |row: &[f32]| match neg {
+        Some(neg) => (row[pos] - row[neg]) as f64,
+        None => row[pos] as f64 * norm_len,
+    };
+    // One weight per span: a word's key, its n-grams and its group feature
+    // come one after another with the word's span, and sum to the word's
+    // weight.
     scored.clear();
-    for (i, h) in hits.iter().enumerate() {
-        let row = table.row_at(h.row);
-        let wgt = (row[pos] - row[neg]) as f64;
+    let mut i = 0;
+    while i < hits.len() {
+        let mut wgt = weight_of(table.row_at(hits[i].row));
+        let mut j = i + 1;
+        while j < hits.len() && hits[j].span == hits[i].span && !hits[i].span.is_empty() {
+            wgt += weight_of(table.row_at(hits[j].row));
+            j += 1;
+        }
         if wgt > 0.0 {
             scored.push((wgt, i));
         }
+        i = j;
     }
+    let toxic_spans = if label == Label::Abuse {
+        toxic_spans(m, original, norm, hits, scored)
+    } else {
+        Vec::new()
+    };
     // Strongest first, ties in text order: a strict total order, so any
     // way of sorting gives the same sequence. Usually only its first few
     // are read (until MAX_REASONS distinct tokens): those are picked out
@@ -553,11 +609,11 @@ pub(crate) fn verdict(
     let head_name = static_name(&m.heads[head].name);
     // No allocation at all when nothing pushed toward the label.
     let mut reasons: Vec<Reason> = Vec::with_capacity(MAX_REASONS.min(scored.len()));
-    for n in 0..scored.len() {
-        if n == head_len {
+    for k in 0..scored.len() {
+        if k == head_len {
             scored[head_len..].sort_unstable_by(order);
         }
-        let (wgt, i) = scored[n];
+        let (wgt, i) = scored[k];
         let h = &hits[i];
         let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
         if reasons.iter().any(|r| r.token == token) {
@@ -580,9 +636,90 @@ pub(crate) fn verdict(
             spam: p_spam,
             abuse: p_abuse,
             off_topic: q,
+            toxicity: p_tox,
+            identity_attack: p_ia,
         },
         reasons,
+        toxic_spans,
     }
+}
+
+/// The toxic spans of an abusive comment, in code points of the original
+/// text: the words the toxic-span weights mark (inside annotators' toxic
+/// spans more often than outside), or, when they mark none, the word that
+/// pushed hardest toward abuse (`scored`: the words' and pairs' weights
+/// toward abuse, unsorted, by first hit). Words separated only by white
+/// space join one span.
+fn toxic_spans(
+    m: &Model,
+    original: &str,
+    norm: &Normalized<'_>,
+    hits: &[Hit],
+    scored: &[(f64, usize)],
+) -> Vec<Range<usize>> {
+    let table = &m.table;
+    let mut marked: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < hits.len() {
+        let span = &hits[i].span;
+        let mut j = i;
+        let mut weight = 0.0f32;
+        let mut word = false;
+        while j < hits.len() && hits[j].span == *span {
+            weight += table.row_at(hits[j].row)[table.span_col];
+            word |= hits[j].word;
+            j += 1;
+        }
+        if word && weight > 0.0 && !span.is_empty() {
+            marked.push(span.clone());
+        }
+        i = j.max(i + 1);
+    }
+    if marked.is_empty() {
+        if let Some(&(_, i)) = scored
+            .iter()
+            .filter(|&&(_, i)| hits[i].word)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        {
+            marked.push(hits[i].span.clone());
+        }
+    }
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(marked.len());
+    let mut bytes: Vec<Range<usize>> = marked
+        .into_iter()
+        .map(|s| norm.original_span(s))
+        .filter(|s| s.start < s.end)
+        .collect();
+    bytes.sort_unstable_by_key(|s| (s.start, s.end));
+    let mut last: Option<Range<usize>> = None;
+    for s in bytes {
+        match &mut last {
+            Some(l) if s.start <= l.end || original[l.end..s.start].trim().is_empty() => {
+                l.end = l.end.max(s.end);
+            }
+            _ => {
+                if let Some(l) = last.replace(s) {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    out.extend(last);
+    // Byte offsets to code points, in one pass over the text.
+    let mut cp = 0;
+    let mut at = 0;
+    let mut to_cp = |b: usize| {
+        cp += original[at..b].chars().count();
+        at = b;
+        cp
+    };
+    out.into_iter()
+        .map(|r| {
+            let start = to_cp(r.start);
+            let end = to_cp(r.end);
+            start..end
+        })
+        .collect()
 }
 
 /// A head's name as a static string when it is one of the standard
@@ -604,9 +741,8 @@ pub(crate) fn empty_verdict() -> Classification {
             on_topic: 0.0,
         },
         scores: Scores {
-            spam: 0.0,
-            abuse: 0.0,
             off_topic: 1.0,
+            ..Default::default()
         },
         reasons: vec![Reason {
             token: "empty comment".into(),
@@ -614,6 +750,7 @@ pub(crate) fn empty_verdict() -> Classification {
             weight: 0.0,
             span: 0..0,
         }],
+        toxic_spans: Vec::new(),
     }
 }
 
@@ -650,7 +787,7 @@ mod tests {
     #[test]
     fn verdict_json_round_trips() {
         let clf = Classifier::default();
-        let v = clf.classify_text("Make $8586 a month from home, see http://LazyCash49.com");
+        let v = clf.classify_text("Check out my channel and subscribe!");
         assert!(matches!(v.reasons[0].head, Cow::Borrowed("spam")));
         let json = serde_json::to_string(&v).unwrap();
         assert!(json.contains(r#""head":"spam""#), "{json}");

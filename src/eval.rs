@@ -227,8 +227,8 @@ impl ConfusionMatrix {
 
 /// What a set of labeled examples says about a classifier: the content
 /// label confusion matrix (over examples with a full label, classes in
-/// [`Label::ALL`] order) and the spam and abuse attributes (over examples
-/// that know them).
+/// [`Label::ALL`] order) and the spam, toxicity and identity-attack
+/// attributes (over examples that know them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
     /// Content labels: rows actual, columns predicted, in [`Label::ALL`] order.
@@ -236,9 +236,12 @@ pub struct Evaluation {
     /// Spam or not: predicted spam when `scores.spam` reaches the spam threshold
     /// (that is, when the label is `spam`).
     pub spam: BinaryCounts,
-    /// Abusive or not: predicted abusive when `scores.abuse` reaches the
+    /// Toxic or not: predicted toxic when `scores.toxicity` reaches the
     /// abuse threshold.
-    pub abuse: BinaryCounts,
+    pub toxicity: BinaryCounts,
+    /// Identity attack or not: predicted when `scores.identity_attack`
+    /// reaches the abuse threshold.
+    pub identity_attack: BinaryCounts,
 }
 
 impl Default for Evaluation {
@@ -246,7 +249,8 @@ impl Default for Evaluation {
         Evaluation {
             labels: ConfusionMatrix::new(Label::ALL.len()),
             spam: BinaryCounts::default(),
-            abuse: BinaryCounts::default(),
+            toxicity: BinaryCounts::default(),
+            identity_attack: BinaryCounts::default(),
         }
     }
 }
@@ -260,8 +264,13 @@ impl Evaluation {
         if let Some(s) = example.spam {
             self.spam.add(s, verdict.scores.spam >= thresholds.spam);
         }
-        if let Some(a) = example.abuse {
-            self.abuse.add(a, verdict.scores.abuse >= thresholds.abuse);
+        if let Some(a) = example.toxicity {
+            self.toxicity
+                .add(a, verdict.scores.toxicity >= thresholds.abuse);
+        }
+        if let Some(a) = example.identity_attack {
+            self.identity_attack
+                .add(a, verdict.scores.identity_attack >= thresholds.abuse);
         }
     }
 
@@ -269,7 +278,8 @@ impl Evaluation {
     pub fn merge(&mut self, other: &Evaluation) {
         self.labels.merge(&other.labels);
         self.spam.merge(&other.spam);
-        self.abuse.merge(&other.abuse);
+        self.toxicity.merge(&other.toxicity);
+        self.identity_attack.merge(&other.identity_attack);
     }
 }
 

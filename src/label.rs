@@ -64,9 +64,10 @@ impl FromStr for Label {
 
 /// A labeled training or evaluation example.
 ///
-/// Public data sets label one attribute only: a YouTube comment is spam or
-/// not, a tweet abusive or not. An example says what it knows and nothing
-/// more; each head trains on the examples that label its attribute.
+/// Public data sets label one or two attributes only: a YouTube comment is
+/// spam or not, a tweet toxic or not. An example says what it knows and
+/// nothing more (`None`: not labeled); each head trains on the examples
+/// that label its attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Example {
     /// The comment text.
@@ -75,8 +76,16 @@ pub struct Example {
     pub label: Option<Label>,
     /// Whether it is spam, when known.
     pub spam: Option<bool>,
-    /// Whether it is abusive, when known.
-    pub abuse: Option<bool>,
+    /// Whether it is toxic (insults, profanity at people, threats, plain
+    /// rudeness), when known.
+    pub toxicity: Option<bool>,
+    /// Whether it attacks a group for who they are, when known.
+    #[serde(default)]
+    pub identity_attack: Option<bool>,
+    /// The data set it comes from (the unit left out by cross-source
+    /// validation).
+    #[serde(default)]
+    pub source: Option<String>,
     /// A group (video, article) for grouped splits.
     #[serde(default)]
     pub group: Option<String>,
@@ -91,19 +100,23 @@ pub struct Example {
 }
 
 impl Example {
-    /// An example with a full content label (which also tells spam and abuse).
+    /// An example with a full content label, which also tells spam and
+    /// toxicity (an `abuse` label is toxic; whether it attacks a group is
+    /// not said).
     pub fn labeled(text: impl Into<String>, label: Label) -> Self {
         Example {
             text: text.into(),
             label: Some(label),
             spam: Some(label == Label::Spam),
-            abuse: match label {
+            toxicity: match label {
                 Label::Spam => None,
                 _ => Some(label == Label::Abuse),
             },
-            group: None,
-            context: None,
-            reply: None,
+            identity_attack: match label {
+                Label::Spam | Label::Abuse => None,
+                _ => Some(false),
+            },
+            ..Default::default()
         }
     }
 
@@ -116,13 +129,46 @@ impl Example {
         }
     }
 
-    /// An example that only says whether it is abusive.
-    pub fn abuse(text: impl Into<String>, is_abuse: bool) -> Self {
+    /// An example that only says whether it is toxic.
+    pub fn toxic(text: impl Into<String>, is_toxic: bool) -> Self {
         Example {
             text: text.into(),
-            abuse: Some(is_abuse),
+            toxicity: Some(is_toxic),
             ..Default::default()
         }
+    }
+
+    /// An example that only says whether it attacks a group.
+    pub fn identity_attack(text: impl Into<String>, is_attack: bool) -> Self {
+        Example {
+            text: text.into(),
+            identity_attack: Some(is_attack),
+            ..Default::default()
+        }
+    }
+
+    /// Sets whether it is spam.
+    pub fn with_spam(mut self, is_spam: bool) -> Self {
+        self.spam = Some(is_spam);
+        self
+    }
+
+    /// Sets whether it is toxic.
+    pub fn with_toxicity(mut self, is_toxic: bool) -> Self {
+        self.toxicity = Some(is_toxic);
+        self
+    }
+
+    /// Sets whether it attacks a group.
+    pub fn with_identity_attack(mut self, is_attack: bool) -> Self {
+        self.identity_attack = Some(is_attack);
+        self
+    }
+
+    /// Sets the data set it comes from.
+    pub fn from_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
     }
 
     /// Sets the context.

@@ -8,9 +8,11 @@ pub mod error;
 pub mod eval;
 pub mod features;
 pub mod label;
+pub mod logistic;
 pub mod model;
 pub mod moderate;
 pub mod normalize;
+pub mod spans;
 pub mod tokenize;
 pub mod train;
 

@@ -1,21 +1,33 @@
-//! Training: examples → features → linfa-bayes `MultinomialNb` per head.
+//! Training: examples → features → naive Bayes counts → logistic layer.
 //!
-//! Each head's vocabulary is fixed before fitting (the keys seen in at
-//! least `min_df` of its examples), then linfa-bayes fits the head with
-//! `fit_with` over dense chunks of rows sized to stay under `chunk_bytes`,
-//! so memory stays bounded whatever the number of examples. The fitted
-//! counts are read back from linfa-bayes's serialized state and kept
-//! sparse in the [`Model`]. The thread-structure feature (one key per
-//! example whose place in its thread is known) is a second, two-key
-//! feature space of each head, fitted the same way on those examples.
-//!
-//! Folding obfuscated spellings needs a lexicon of the words that matter;
-//! training builds it from the data in two passes: a first fit without a
-//! lexicon finds the words that are strong evidence of spam or abuse; the
-//! final fit tokenizes with that lexicon.
+//! 1. **Features.** Every example becomes the set of its feature keys
+//!    (presence, not counts). The shared vocabulary is every key found in
+//!    at least `min_df` examples.
+//! 2. **Lexicon.** Folding obfuscated spellings needs the words that
+//!    matter: a first pass without a lexicon counts, per attribute head,
+//!    the words that are strong evidence of spam, toxicity or an identity
+//!    attack; the examples are then read again with that lexicon.
+//! 3. **Attribute heads** (`spam`, `toxicity`, `identity_attack`), each on
+//!    the examples that label its attribute: the naive Bayes counts of
+//!    every vocabulary key per class (summed sparsely: one row per class of
+//!    the dense matrix linfa-bayes would sum, equal to its `MultinomialNb`
+//!    counts, as the tests check), the log-count ratio `r` of each key, and
+//!    a logistic regression ([`crate::logistic`]) fitted on the features
+//!    scaled by `r` and normalised by the square root of the example's
+//!    number of features (an L2 norm for presence features).
+//! 4. **Calibration.** Each source that labels an attribute is left out
+//!    in turn; a head trained on the other sources scores it, and Platt
+//!    scaling is fitted on those out-of-source scores, every source
+//!    weighing the same, so probabilities hold on a source the head has not
+//!    seen. When the share of positives in the stream to be scored is known
+//!    (`stream_rate`), the calibrated odds are shifted to it.
+//! 5. **Label head**: linfa-bayes's `MultinomialNb` on the hand-labeled
+//!    comments, over its own vocabulary, with the thread-structure feature
+//!    apart.
 //!
 //! Training is deterministic: the same examples in the same order and the
-//! same parameters give a byte-identical model file.
+//! same parameters give a byte-identical model file. The heads are fitted
+//! on threads of their own; each fit is sequential.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,7 +40,11 @@ use ndarray::{Array1, Array2};
 use crate::error::{Error, Result};
 use crate::features::{Extractor, FeatureConfig};
 use crate::label::Example;
-use crate::model::{Head, Model, Provenance, Thresholds, HEADS};
+use crate::logistic::{self, LogisticParams, SparseRows};
+use crate::model::{
+    Head, LogisticLayer, Model, Provenance, SpanLexicon, Thresholds, HEADS, IDENTITY_ATTACK, LABEL,
+    SPAM, TOXICITY,
+};
 use crate::normalize::normalize;
 use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 
@@ -36,20 +52,26 @@ use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `alpha` | 0.5 | additive smoothing of every head | (0, ∞) |
-/// | `head_alpha` | none | smoothing of one head (`spam`, `abuse`, `label`), overriding `alpha` | (0, ∞) |
-/// | `min_df` | 2 | a feature enters a head's vocabulary when it occurs in this many of its examples | 1.. |
+/// | `alpha` | 1.0 | additive smoothing of the attribute heads' naive Bayes counts | (0, ∞) |
+/// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
+/// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
+/// | `l2` | 1.0 | penalty weight λ of the logistic layer (scikit-learn's `1/C`) | (0, ∞) |
+/// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
+/// | `stream_rate` | none | per attribute head, the share of positives in the stream the model will score; the calibrated scores are shifted from the training mix's share to it (none: the training mix's) | (0, 1) |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
-/// | `features` | [`FeatureConfig::default`] | bigrams, binary counts | |
-/// | `lexicon_min_count` | 3 | a word joins the folding lexicon when it occurs at least this often in spam or abuse... | 1.. |
-/// | `lexicon_min_ratio` | 1.5 | ...and its log-probability ratio for that class is at least this | (0, ∞) |
-/// | `chunk_bytes` | 32 MiB | size of the dense chunks handed to linfa-bayes | 1 MiB.. |
+/// | `features` | [`FeatureConfig::default`] | bigrams, character n-grams | |
+/// | `lexicon_min_count` | 3 | a word joins the folding lexicon when it occurs at least this often in spam, toxic or attacking examples... | 1.. |
+/// | `lexicon_min_ratio` | ln 2 | ...and its log-count ratio toward that class is at least this (twice as frequent) | (0, ∞) |
+/// | `chunk_bytes` | 32 MiB | size of the dense chunks handed to linfa-bayes (label head) | 1 MiB.. |
 /// | `thresholds` | [`Thresholds::default`] | decision thresholds stored in the model | (0, 1) |
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainParams {
     alpha: f64,
-    head_alpha: [Option<f64>; 3],
+    label_alpha: f64,
     min_df: u32,
+    l2: f64,
+    calibrate: bool,
+    stream_rate: [Option<f64>; 3],
     tokenizer: TokenizerConfig,
     features: FeatureConfig,
     lexicon_min_count: u32,
@@ -61,13 +83,16 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alpha: 0.5,
-            head_alpha: [None; 3],
-            min_df: 2,
+            alpha: 1.0,
+            label_alpha: 0.5,
+            min_df: 3,
+            l2: 1.0,
+            calibrate: true,
+            stream_rate: [None; 3],
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
             lexicon_min_count: 3,
-            lexicon_min_ratio: 1.5,
+            lexicon_min_ratio: std::f64::consts::LN_2,
             chunk_bytes: 32 << 20,
             thresholds: Thresholds::default(),
         }
@@ -75,30 +100,38 @@ impl Default for TrainParams {
 }
 
 impl TrainParams {
-    /// Sets the additive smoothing.
+    /// Sets the smoothing of the attribute heads' counts.
     pub fn alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
     }
-    /// Sets the smoothing of one head (`spam`, `abuse` or `label`; other
-    /// names are ignored), overriding `alpha` for it.
-    pub fn head_alpha(mut self, head: &str, alpha: f64) -> Self {
-        if let Some(i) = HEADS.iter().position(|(n, _)| *n == head) {
-            self.head_alpha[i] = Some(alpha);
-        }
+    /// Sets the smoothing of the label head.
+    pub fn label_alpha(mut self, alpha: f64) -> Self {
+        self.label_alpha = alpha;
         self
     }
-    /// The smoothing of head `head`.
-    pub fn get_head_alpha(&self, head: &str) -> f64 {
-        HEADS
-            .iter()
-            .position(|(n, _)| *n == head)
-            .and_then(|i| self.head_alpha[i])
-            .unwrap_or(self.alpha)
-    }
-    /// Sets the minimum document frequency of a feature.
+    /// Sets the minimum document frequency of a vocabulary key.
     pub fn min_df(mut self, min_df: u32) -> Self {
         self.min_df = min_df;
+        self
+    }
+    /// Sets the penalty weight of the logistic layer.
+    pub fn l2(mut self, l2: f64) -> Self {
+        self.l2 = l2;
+        self
+    }
+    /// Sets whether to calibrate on out-of-source scores.
+    pub fn calibrate(mut self, calibrate: bool) -> Self {
+        self.calibrate = calibrate;
+        self
+    }
+    /// Sets the share of positives for attribute head `head` ([`SPAM`],
+    /// [`TOXICITY`] or [`IDENTITY_ATTACK`]) in the stream the model will
+    /// score (other heads are ignored).
+    pub fn stream_rate(mut self, head: usize, rate: f64) -> Self {
+        if let Some(r) = self.stream_rate.get_mut(head) {
+            *r = Some(rate);
+        }
         self
     }
     /// Sets the tokenizer settings.
@@ -116,7 +149,7 @@ impl TrainParams {
         self.lexicon_min_count = n;
         self
     }
-    /// Sets the minimum log-probability ratio of a lexicon word.
+    /// Sets the minimum log-count ratio of a lexicon word.
     pub fn lexicon_min_ratio(mut self, r: f64) -> Self {
         self.lexicon_min_ratio = r;
         self
@@ -131,9 +164,13 @@ impl TrainParams {
         self.thresholds = t;
         self
     }
-    /// The smoothing.
+    /// The smoothing of the attribute heads.
     pub fn get_alpha(&self) -> f64 {
         self.alpha
+    }
+    /// The smoothing of the label head.
+    pub fn get_label_alpha(&self) -> f64 {
+        self.label_alpha
     }
     /// The tokenizer settings.
     pub fn get_tokenizer(&self) -> &TokenizerConfig {
@@ -153,13 +190,25 @@ impl TrainParams {
                 expected,
             })
         };
-        for a in std::iter::once(Some(self.alpha)).chain(self.head_alpha) {
-            if let Some(a) = a.filter(|a| !(a.is_finite() && *a > 0.0)) {
-                return bad("alpha", a.to_string(), "a finite number > 0");
+        for (name, a) in [
+            ("alpha", self.alpha),
+            ("label_alpha", self.label_alpha),
+            ("l2", self.l2),
+        ] {
+            if !(a.is_finite() && a > 0.0) {
+                return bad(name, a.to_string(), "a finite number > 0");
             }
         }
         if self.min_df == 0 {
             return bad("min_df", "0".into(), "at least 1");
+        }
+        if let Some(r) = self
+            .stream_rate
+            .iter()
+            .flatten()
+            .find(|r| !(**r > 0.0 && **r < 1.0))
+        {
+            return bad("stream_rate", r.to_string(), "strictly between 0 and 1");
         }
         if self.lexicon_min_count == 0 {
             return bad("lexicon_min_count", "0".into(), "at least 1");
@@ -238,7 +287,7 @@ fn doc_features(
         keys.push(feat.key);
         if let Some(w) = words.as_deref_mut() {
             if tok.kind == TokenKind::Word
-                && tok.span.start == feat.span.start
+                && tok.span == feat.span
                 && tok.text.len() >= 3
                 && tok.text.chars().all(char::is_alphabetic)
             {
@@ -269,39 +318,208 @@ fn to_doc(ex: &Extractor, mut keys: Vec<u64>) -> Doc {
     doc
 }
 
-/// Fits one head with linfa-bayes on `(documents, class index)` rows: the
-/// word features, then, apart, the structure features (normalized on
-/// their own; see [`Head::structure_log_probs`]).
-fn fit_head(
+/// The class of `example` for attribute head `head`, when it labels it.
+pub fn attribute(head: usize, example: &Example) -> Option<bool> {
+    match head {
+        SPAM => example.spam,
+        TOXICITY => example.toxicity,
+        IDENTITY_ATTACK => example.identity_attack,
+        _ => None,
+    }
+}
+
+/// Examples as rows of vocabulary indices (sorted), from their documents.
+fn vocab_rows(vocab: &[u64], docs: &[Docs]) -> Vec<Vec<u32>> {
+    docs.iter()
+        .map(|d| {
+            d.text
+                .iter()
+                .filter_map(|(k, _)| vocab.binary_search(k).ok().map(|i| i as u32))
+                .collect()
+        })
+        .collect()
+}
+
+/// Naive Bayes counts of the vocabulary per class over `rows` (presence
+/// per example): `width × 2`, row-major by key, and the class counts.
+fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec<u64>) {
+    let mut counts = vec![0f32; width * 2];
+    let mut class = vec![0u64; 2];
+    for &(r, y) in rows {
+        let c = usize::from(y);
+        class[c] += 1;
+        for &j in r {
+            counts[j as usize * 2 + c] += 1.0;
+        }
+    }
+    (counts, class)
+}
+
+/// An attribute head fitted on `rows`: counts, ratios, logistic layer
+/// (calibration left at the identity).
+fn fit_attribute(
     name: &str,
     classes: &[&str],
-    rows: &[(&Docs, usize)],
+    vocab: &[u64],
+    rows: &[(&[u32], bool)],
     params: &TrainParams,
-) -> Result<Head> {
+) -> Head {
+    let (counts, class_counts) = nb_counts(vocab.len(), rows);
+    let mut head = Head {
+        name: name.to_string(),
+        classes: classes.iter().map(|s| s.to_string()).collect(),
+        class_counts,
+        alpha: params.alpha,
+        keys: vocab.to_vec(),
+        counts,
+        structure_keys: Vec::new(),
+        structure_counts: Vec::new(),
+        logistic: None,
+    };
+    let r = head.log_count_ratios();
+    let mut x = SparseRows::new();
+    for &(row, y) in rows {
+        let scale = 1.0 / (row.len().max(1) as f64).sqrt();
+        x.push(row.iter().map(|&j| (j, (r[j as usize] * scale) as f32)), y);
+    }
+    let fitted = logistic::fit(
+        &x,
+        vocab.len(),
+        &LogisticParams {
+            l2: params.l2,
+            ..Default::default()
+        },
+    );
+    head.logistic = Some(LogisticLayer {
+        weights: fitted.weights.iter().map(|&w| w as f32).collect(),
+        bias: fitted.bias,
+        platt: (1.0, 0.0),
+    });
+    head
+}
+
+/// The uncalibrated score `z` of a row under an attribute head.
+fn raw_score(head: &Head, ratios: &[f64], row: &[u32]) -> f64 {
+    let l = head.logistic.as_ref().expect("an attribute head");
+    let sum: f64 = row
+        .iter()
+        .map(|&j| l.weights[j as usize] as f64 * ratios[j as usize])
+        .sum();
+    l.bias + sum / (row.len().max(1) as f64).sqrt()
+}
+
+/// Fits attribute head `head` on the examples that label it, calibrated
+/// (when asked) on out-of-source scores.
+fn attribute_head(
+    head: usize,
+    examples: &[Example],
+    rows: &[Vec<u32>],
+    vocab: &[u64],
+    params: &TrainParams,
+) -> Head {
+    let (name, classes) = HEADS[head];
+    let name_of = |h: usize| HEADS[h].0;
+    let labeled: Vec<(usize, bool)> = examples
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| attribute(head, e).map(|y| (i, y)))
+        .collect();
+    let data: Vec<(&[u32], bool)> = labeled.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
+    let mut fitted = fit_attribute(name, classes, vocab, &data, params);
+    if !params.calibrate || !fitted.is_trained() {
+        return fitted;
+    }
+    // Each source left out in turn: a head trained on the others scores
+    // it. Every source weighs the same in the calibration (its examples
+    // share a weight of one), so the mapping is the one a new source
+    // should expect, not the largest source's.
+    let source = |i: usize| examples[i].source.as_deref().unwrap_or("");
+    let mut names: Vec<&str> = labeled.iter().map(|&(i, _)| source(i)).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() < 2 {
+        return fitted;
+    }
+    let parts: Vec<Vec<(f64, bool, f64)>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = names
+            .iter()
+            .map(|&name| {
+                let labeled = &labeled;
+                s.spawn(move || {
+                    let train: Vec<(&[u32], bool)> = labeled
+                        .iter()
+                        .filter(|&&(i, _)| source(i) != name)
+                        .map(|&(i, y)| (&rows[i][..], y))
+                        .collect();
+                    let part = fit_attribute(name_of(head), classes, vocab, &train, params);
+                    let ratios = part.log_count_ratios();
+                    let left: Vec<&(usize, bool)> = labeled
+                        .iter()
+                        .filter(|&&(i, _)| source(i) == name)
+                        .collect();
+                    let w = 1.0 / left.len() as f64;
+                    left.iter()
+                        .map(|&&(i, y)| (raw_score(&part, &ratios, &rows[i]), y, w))
+                        .collect()
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().expect("a calibration thread panicked"))
+            .collect()
+    });
+    let scored: Vec<(f64, bool, f64)> = parts.into_iter().flatten().collect();
+    if let Some(l) = fitted.logistic.as_mut() {
+        let (a, mut b) = logistic::platt_weighted(&scored);
+        // Prior shift (Saerens et al. 2002): the calibrated odds hold for the
+        // training mix's share of positives; a stream with another share
+        // moves them by the ratio of the two shares' odds.
+        if let Some(rate) = params.stream_rate[head] {
+            let pos: f64 = scored.iter().filter(|s| s.1).map(|s| s.2).sum();
+            let mix = pos / scored.iter().map(|s| s.2).sum::<f64>();
+            b += (rate / (1.0 - rate)).ln() - (mix / (1.0 - mix)).ln();
+        }
+        l.platt = (a, b);
+    }
+    fitted
+}
+
+/// Fits the label head with linfa-bayes on the examples with a content
+/// label: the word features, then, apart, the structure features
+/// (normalized on their own; see [`Head::structure_log_probs`]).
+fn label_head(examples: &[Example], docs: &[Docs], params: &TrainParams) -> Result<Head> {
+    let (name, classes) = HEADS[LABEL];
+    let rows: Vec<(&Docs, usize)> = examples
+        .iter()
+        .zip(docs)
+        .filter_map(|(e, d)| e.label.map(|l| (d, l.index())))
+        .collect();
     let mut head = Head {
         name: name.to_string(),
         classes: classes.iter().map(|s| s.to_string()).collect(),
         class_counts: vec![0; classes.len()],
-        alpha: params.get_head_alpha(name),
+        alpha: params.label_alpha,
         keys: Vec::new(),
         counts: Vec::new(),
         structure_keys: Vec::new(),
         structure_counts: Vec::new(),
+        logistic: None,
     };
     if rows.is_empty() {
-        // No example labels this head's attribute: an untrained head, which
-        // the classifier ignores.
+        // No example has a content label: an untrained head, which the
+        // classifier ignores.
         return Ok(head);
     }
     let text: Vec<(&Doc, usize)> = rows.iter().map(|&(d, y)| (&d.text, y)).collect();
-    (head.class_counts, head.keys, head.counts) = fit_space(name, classes, &text, params)?
+    // The label head learns from a few hand-labeled comments: a word in two
+    // of them is a feature.
+    let min_df = 2.min(params.min_df);
+    (head.class_counts, head.keys, head.counts) = fit_space(name, classes, &text, params, min_df)?
         .ok_or_else(|| {
             Error::Training(format!(
-                "head `{name}`: no feature occurs in {} or more examples",
-                params.min_df
+                "head `{name}`: no feature occurs in {min_df} or more examples"
             ))
         })?;
-    // Only the examples whose place in their thread is known.
     let structure: Vec<(&Doc, usize)> = rows
         .iter()
         .filter(|(d, _)| !d.structure.is_empty())
@@ -309,7 +527,7 @@ fn fit_head(
         .collect();
     let first = structure.first().map(|&(_, y)| y);
     if structure.iter().any(|&(_, y)| Some(y) != first) {
-        if let Some((_, keys, counts)) = fit_space(name, classes, &structure, params)? {
+        if let Some((_, keys, counts)) = fit_space(name, classes, &structure, params, 1)? {
             (head.structure_keys, head.structure_counts) = (keys, counts);
         }
     }
@@ -328,6 +546,7 @@ fn fit_space(
     classes: &[&str],
     rows: &[(&Doc, usize)],
     params: &TrainParams,
+    min_df: u32,
 ) -> Result<Option<Fitted>> {
     let mut class_n = vec![0u64; classes.len()];
     for &(_, y) in rows {
@@ -351,12 +570,9 @@ fn fit_space(
             *df.entry(k).or_default() += 1;
         }
     }
-    // The identity-group feature says whom a comment speaks of, which is
-    // evidence about abuse, not about advertising: the spam head leaves it out.
-    let group = crate::features::group_key();
     let mut keys: Vec<u64> = df
         .into_iter()
-        .filter(|&(k, n)| n >= params.min_df && !(name == "spam" && k == group))
+        .filter(|&(_, n)| n >= min_df)
         .map(|(k, _)| k)
         .collect();
     keys.sort_unstable();
@@ -366,7 +582,7 @@ fn fit_space(
     let index: HashMap<u64, usize> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
     let width = keys.len();
     let rows_per_chunk = (params.chunk_bytes / (width * 8)).max(1);
-    let alpha = params.get_head_alpha(name);
+    let alpha = params.label_alpha;
     let nb = MultinomialNb::<f64, usize>::params().alpha(alpha);
     let nb = linfa::ParamGuard::check(nb)?;
     let mut model: Option<MultinomialNb<f64, usize>> = None;
@@ -427,28 +643,6 @@ pub(crate) fn read_counts(
     Ok((class_counts, counts))
 }
 
-fn head_rows<'d>(name: &str, examples: &[Example], docs: &'d [Docs]) -> Vec<(&'d Docs, usize)> {
-    examples
-        .iter()
-        .zip(docs)
-        .filter_map(|(ex, d)| {
-            let y = match name {
-                "spam" => ex.spam.map(usize::from),
-                "abuse" => ex.abuse.map(usize::from),
-                _ => ex.label.map(|l| l.index()),
-            };
-            y.map(|y| (d, y))
-        })
-        .collect()
-}
-
-fn fit_heads(params: &TrainParams, examples: &[Example], docs: &[Docs]) -> Result<Vec<Head>> {
-    HEADS
-        .iter()
-        .map(|(name, classes)| fit_head(name, classes, &head_rows(name, examples, docs), params))
-        .collect()
-}
-
 /// FNV-1a 64 digest of the examples, in order.
 fn digest(examples: &[Example]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -458,52 +652,115 @@ fn digest(examples: &[Example]) -> String {
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
     };
+    let code = |b: Option<bool>| b.map_or(9, u8::from);
     for ex in examples {
         eat(ex.text.as_bytes());
         eat(&[
             0xff,
             ex.label.map_or(9, |l| l.index() as u8),
-            ex.spam.map_or(9, u8::from),
-            ex.abuse.map_or(9, u8::from),
+            code(ex.spam),
+            code(ex.toxicity),
+            code(ex.identity_attack),
         ]);
     }
     format!("{h:016x}")
+}
+
+/// Keys found in at least `min_df` documents, sorted.
+fn vocabulary(docs: &[Docs], min_df: u32) -> Vec<u64> {
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for d in docs {
+        for &(k, _) in &d.text {
+            *df.entry(k).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<u64> = df
+        .into_iter()
+        .filter(|&(_, n)| n >= min_df)
+        .map(|(k, _)| k)
+        .collect();
+    vocab.sort_unstable();
+    vocab
 }
 
 /// Trains a model on `examples`. `sources` describes where they came from
 /// (kept in the model file).
 pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -> Result<Model> {
     params.check()?;
-    let plain = Extractor {
-        tokenizer: Tokenizer::new(params.tokenizer.clone(), Arc::new(Lexicon::default())),
-        config: params.features.clone(),
+    // Some head must see two classes, or the model could say nothing.
+    let classes = |h: usize| {
+        let mut seen = [false; 2];
+        for y in examples.iter().filter_map(|e| attribute(h, e)) {
+            seen[usize::from(y)] = true;
+        }
+        seen
+    };
+    let mut labels: Vec<_> = examples.iter().filter_map(|e| e.label).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    if (0..LABEL).all(|h| classes(h) != [true, true]) && labels.len() < 2 {
+        let said: Vec<String> = HEADS[..LABEL]
+            .iter()
+            .enumerate()
+            .map(|(h, (name, _))| {
+                let n = |y| {
+                    examples
+                        .iter()
+                        .filter(|e| attribute(h, e) == Some(y))
+                        .count()
+                };
+                format!("{name}: {} yes, {} no", n(true), n(false))
+            })
+            .collect();
+        return Err(Error::Training(format!(
+            "training needs examples of at least two classes of some attribute; the {} examples give {} and {} content labels",
+            examples.len(),
+            said.join(", "),
+            labels.len()
+        )));
+    }
+    let extract = |lexicon: &Lexicon, words: Option<&mut HashMap<u64, String>>| {
+        let ex = Extractor {
+            tokenizer: Tokenizer::new(params.tokenizer.clone(), Arc::new(lexicon.clone())),
+            config: params.features.clone(),
+        };
+        let mut words = words;
+        examples
+            .iter()
+            .map(|e| doc_features(&ex, e, words.as_deref_mut()))
+            .collect::<Vec<Docs>>()
     };
     let mut words = HashMap::new();
-    let mut docs: Vec<Docs> = examples
-        .iter()
-        .map(|ex| doc_features(&plain, ex, Some(&mut words)))
-        .collect();
+    let mut docs = extract(&Lexicon::default(), Some(&mut words));
     let mut lexicon = Lexicon::default();
     if params.tokenizer.fold {
-        let heads = fit_heads(params, examples, &docs)?;
-        lexicon = build_lexicon(&heads, &words, params);
+        let vocab = vocabulary(&docs, params.min_df);
+        let rows = vocab_rows(&vocab, &docs);
+        lexicon = build_lexicon(examples, &rows, &vocab, &words, params);
         if !lexicon.is_empty() {
-            let folding = Extractor {
-                tokenizer: Tokenizer::new(params.tokenizer.clone(), Arc::new(lexicon.clone())),
-                config: params.features.clone(),
-            };
-            docs = examples
-                .iter()
-                .map(|ex| doc_features(&folding, ex, None))
-                .collect();
+            docs = extract(&lexicon, None);
         }
     }
-    let heads = fit_heads(params, examples, &docs)?;
+    let vocab = vocabulary(&docs, params.min_df);
+    let rows = vocab_rows(&vocab, &docs);
+    let mut heads: Vec<Head> = std::thread::scope(|s| {
+        let jobs: Vec<_> = (0..LABEL)
+            .map(|h| {
+                let (rows, vocab) = (&rows, &vocab);
+                s.spawn(move || attribute_head(h, examples, rows, vocab, params))
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().expect("a training thread panicked"))
+            .collect()
+    });
+    heads.push(label_head(examples, &docs, params)?);
     Ok(Model::new(
         params.tokenizer.clone(),
         params.features.clone(),
         lexicon,
         heads,
+        SpanLexicon::default(),
         params.thresholds,
         Provenance {
             examples: examples.len() as u64,
@@ -513,17 +770,30 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
     ))
 }
 
-/// Words that are strong evidence of spam or abuse in the first fit.
-fn build_lexicon(heads: &[Head], words: &HashMap<u64, String>, params: &TrainParams) -> Lexicon {
+/// Words that are strong evidence of spam, toxicity or an identity attack
+/// in naive Bayes counts over the first pass's features.
+fn build_lexicon(
+    examples: &[Example],
+    rows: &[Vec<u32>],
+    vocab: &[u64],
+    words: &HashMap<u64, String>,
+    params: &TrainParams,
+) -> Lexicon {
     let mut best: HashMap<&str, f32> = HashMap::new();
-    for h in heads
-        .iter()
-        .filter(|h| h.name == "spam" || h.name == "abuse")
-    {
-        let lp = h.log_probs();
-        for (i, k) in h.keys.iter().enumerate() {
+    for h in 0..LABEL {
+        let data: Vec<(&[u32], bool)> = examples
+            .iter()
+            .zip(rows)
+            .filter_map(|(e, r)| attribute(h, e).map(|y| (&r[..], y)))
+            .collect();
+        if data.is_empty() {
+            continue;
+        }
+        let (counts, _) = nb_counts(vocab.len(), &data);
+        let lp = crate::model::log_probs(&counts, 2, params.alpha);
+        for (i, k) in vocab.iter().enumerate() {
             let Some(w) = words.get(k) else { continue };
-            let bad_count = h.counts[i * 2 + 1];
+            let bad_count = counts[i * 2 + 1];
             let ratio = lp[i * 2 + 1] - lp[i * 2];
             if bad_count >= params.lexicon_min_count as f32 && ratio >= params.lexicon_min_ratio {
                 let e = best.entry(w.as_str()).or_insert(0.0);

@@ -115,20 +115,7 @@ impl SeedOrdering {
     }
 }
 
-/// The comment a seed comment replies to: the latest earlier comment under
-/// the same article by an author it names at its start (`@Salim Shaikh`,
-/// `kms123, yes …`). The seed pages keep no reply links, only these
-/// mentions.
-pub fn replied_to(seeds: &[datasets::SeedComment], i: usize) -> Option<&datasets::SeedComment> {
-    let s = &seeds[i];
-    let head = s.text.trim_start_matches(['@', ' ']).to_lowercase();
-    seeds[..i].iter().rev().find(|e| {
-        e.article_id == s.article_id
-            && e.author
-                .as_deref()
-                .is_some_and(|a| !a.is_empty() && head.starts_with(&a.to_lowercase()))
-    })
-}
+pub use comment_sieve::datasets::replied_to;
 
 /// Check 1 with moderator `m` (the seed articles registered).
 ///

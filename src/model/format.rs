@@ -3,25 +3,29 @@
 //! ```text
 //! offset  size  field
 //! 0       8     magic "CSIEVEMD"
-//! 8       4     format version (u32 LE), currently 2 (1 is read too)
+//! 8       4     format version (u32 LE), currently 3
 //! 12      4     header length H (u32 LE)
 //! 16      8     body length B (u64 LE)
 //! 24      4     CRC-32 of header and body (u32 LE)
 //! 28      H     header: JSON (settings, lexicon, heads' names, classes,
-//!               class counts, smoothing and feature count, thresholds,
-//!               provenance)
-//! 28+H    B     body: per head, its keys (u64 LE) then its counts
-//!               (f32 LE, keys × classes), then its structure keys and
-//!               counts likewise (version 2; none in version 1)
+//!               class counts, smoothing, feature counts, logistic layers'
+//!               intercepts and calibrations, thresholds, provenance)
+//! 28+H    B     body: the shared vocabulary's keys (u64 LE); then per
+//!               head, an attribute head's counts (f32 LE, keys × 2) and
+//!               logistic weights (f32 LE, one per key), or a naive Bayes
+//!               head's keys, counts (keys × classes), structure keys and
+//!               structure counts; then the toxic-span keys and weights
 //! ```
 //!
 //! Loading checks every length against the bytes actually present before
 //! allocating, so a damaged or hostile file fails with
-//! [`Error::InvalidFile`] instead of a panic or a huge allocation.
+//! [`Error::InvalidFile`] instead of a panic or a huge allocation. Files of
+//! versions 1 and 2 (naive Bayes heads `spam`, `abuse`, `label`) are
+//! refused with a message to retrain.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Head, Model, Provenance, Thresholds};
+use super::{Head, LogisticLayer, Model, Provenance, SpanLexicon, Thresholds};
 use crate::error::{Error, Result};
 use crate::features::FeatureConfig;
 use crate::tokenize::{Lexicon, TokenizerConfig};
@@ -29,11 +33,10 @@ use crate::tokenize::{Lexicon, TokenizerConfig};
 /// The file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"CSIEVEMD";
 /// The format version this build reads and writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
-/// The oldest format version this build still reads (version 1 has no
-/// structure features).
-pub const OLDEST_VERSION: u32 = 1;
+/// The oldest format version this build still reads.
+pub const OLDEST_VERSION: u32 = 3;
 const PREFIX: usize = 28;
 
 #[derive(Serialize, Deserialize)]
@@ -42,7 +45,9 @@ struct Header {
     tokenizer: TokenizerConfig,
     features: FeatureConfig,
     lexicon: Lexicon,
+    vocabulary: u64,
     heads: Vec<HeadHeader>,
+    span_words: u64,
     thresholds: Thresholds,
     provenance: Provenance,
 }
@@ -54,8 +59,8 @@ struct HeadHeader {
     class_counts: Vec<u64>,
     alpha: f64,
     features: u64,
-    #[serde(default)]
     structure_features: u64,
+    logistic: Option<LogisticLayer>,
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -68,11 +73,13 @@ fn invalid(reason: impl Into<String>) -> Error {
 
 /// Serializes `model`.
 pub fn to_bytes(model: &Model) -> Vec<u8> {
+    let vocab = model.vocabulary();
     let header = Header {
         format: "comment-sieve model".into(),
         tokenizer: model.tokenizer.clone(),
         features: model.features.clone(),
         lexicon: model.lexicon.clone(),
+        vocabulary: vocab.len() as u64,
         heads: model
             .heads
             .iter()
@@ -83,27 +90,42 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
                 alpha: h.alpha,
                 features: h.keys.len() as u64,
                 structure_features: h.structure_keys.len() as u64,
+                logistic: h.logistic.clone(),
             })
             .collect(),
+        span_words: model.spans.keys.len() as u64,
         thresholds: model.thresholds,
         provenance: model.provenance.clone(),
     };
     let header = serde_json::to_vec(&header).expect("model header serializes");
     let mut body = Vec::new();
+    let keys = |body: &mut Vec<u8>, keys: &[u64]| {
+        for k in keys {
+            body.extend_from_slice(&k.to_le_bytes());
+        }
+    };
+    let floats = |body: &mut Vec<u8>, xs: &[f32]| {
+        for x in xs {
+            body.extend_from_slice(&x.to_le_bytes());
+        }
+    };
+    keys(&mut body, vocab);
     for h in &model.heads {
-        for k in &h.keys {
-            body.extend_from_slice(&k.to_le_bytes());
-        }
-        for c in &h.counts {
-            body.extend_from_slice(&c.to_le_bytes());
-        }
-        for k in &h.structure_keys {
-            body.extend_from_slice(&k.to_le_bytes());
-        }
-        for c in &h.structure_counts {
-            body.extend_from_slice(&c.to_le_bytes());
+        match &h.logistic {
+            Some(l) => {
+                floats(&mut body, &h.counts);
+                floats(&mut body, &l.weights);
+            }
+            None => {
+                keys(&mut body, &h.keys);
+                floats(&mut body, &h.counts);
+                keys(&mut body, &h.structure_keys);
+                floats(&mut body, &h.structure_counts);
+            }
         }
     }
+    keys(&mut body, &model.spans.keys);
+    floats(&mut body, &model.spans.weights);
     let mut crc = crc32fast::Hasher::new();
     crc.update(&header);
     crc.update(&body);
@@ -160,8 +182,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
     }
     let header: Header = serde_json::from_slice(header_bytes)
         .map_err(|e| invalid(format!("unreadable header: {e}")))?;
-    let mut heads = Vec::with_capacity(header.heads.len().min(64));
     let mut at = 0usize;
+    let vocab = read_keys(body, &mut at, "the vocabulary", header.vocabulary, 0)?;
+    let mut heads = Vec::with_capacity(header.heads.len().min(64));
     for h in header.heads {
         let c = h.classes.len();
         if c < 2 || h.class_counts.len() != c {
@@ -178,32 +201,60 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
                 h.name, h.alpha
             )));
         }
-        if version < 2 && h.structure_features > 0 {
-            return Err(invalid(format!(
-                "head `{}` declares structure features, which format version {version} does not have",
-                h.name
-            )));
-        }
-        let (keys, counts) = read_space(body, &mut at, &h.name, h.features, c, "")?;
-        let (structure_keys, structure_counts) = read_space(
-            body,
-            &mut at,
-            &h.name,
-            h.structure_features,
-            c,
-            "structure ",
-        )?;
-        heads.push(Head {
+        let mut head = Head {
             name: h.name,
             classes: h.classes,
             class_counts: h.class_counts,
             alpha: h.alpha,
-            keys,
-            counts,
-            structure_keys,
-            structure_counts,
-        });
+            keys: Vec::new(),
+            counts: Vec::new(),
+            structure_keys: Vec::new(),
+            structure_counts: Vec::new(),
+            logistic: None,
+        };
+        let name = head.name.clone();
+        match h.logistic {
+            Some(mut l) => {
+                if c != 2 || h.features != vocab.len() as u64 || h.structure_features != 0 {
+                    return Err(invalid(format!(
+                        "head `{name}` has a logistic layer but {c} classes, {} features (the vocabulary has {}) and {} structure features",
+                        h.features,
+                        vocab.len(),
+                        h.structure_features
+                    )));
+                }
+                if ![l.bias, l.platt.0, l.platt.1].iter().all(|v| v.is_finite()) {
+                    return Err(invalid(format!(
+                        "head `{name}`: a logistic intercept or calibration is not finite"
+                    )));
+                }
+                head.counts = read_floats(body, &mut at, &name, "count", vocab.len() * 2)?;
+                l.weights = read_floats(body, &mut at, &name, "weight", vocab.len())?;
+                head.keys = vocab.clone();
+                head.logistic = Some(l);
+            }
+            None => {
+                head.keys = read_keys(body, &mut at, &name, h.features, c)?;
+                head.counts = read_floats(body, &mut at, &name, "count", head.keys.len() * c)?;
+                head.structure_keys = read_keys(body, &mut at, &name, h.structure_features, c)?;
+                head.structure_counts = read_floats(
+                    body,
+                    &mut at,
+                    &name,
+                    "structure count",
+                    head.structure_keys.len() * c,
+                )?;
+            }
+        }
+        if head.counts.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
+            return Err(invalid(format!(
+                "head `{name}`: a feature count is negative or not finite"
+            )));
+        }
+        heads.push(head);
     }
+    let span_keys = read_keys(body, &mut at, "the toxic spans", header.span_words, 0)?;
+    let span_weights = read_floats(body, &mut at, "the toxic spans", "weight", span_keys.len())?;
     if at != body.len() {
         return Err(invalid(format!(
             "body has {} bytes beyond its heads",
@@ -238,7 +289,13 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
     if names != expected {
         return Err(invalid(format!("heads {names:?}, expected {expected:?}")));
     }
-    for (h, (name, classes)) in heads.iter().zip(super::HEADS) {
+    for (i, (h, (name, classes))) in heads.iter().zip(super::HEADS).enumerate() {
+        if h.logistic.is_some() != (i != super::LABEL) {
+            return Err(invalid(format!(
+                "head `{name}` {} a logistic layer",
+                if i == super::LABEL { "has" } else { "lacks" }
+            )));
+        }
         if h.classes != *classes {
             return Err(invalid(format!(
                 "head `{name}` has classes {:?}, expected {classes:?}",
@@ -251,6 +308,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
         header.features,
         header.lexicon,
         heads,
+        SpanLexicon {
+            keys: span_keys,
+            weights: span_weights,
+        },
         header.thresholds,
         header.provenance,
     ))
@@ -259,42 +320,41 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
 /// Reads `n` keys and their counts (`c` classes) of one feature space from
 /// `body` at `at`, checking lengths before allocating; `what` names the
 /// space in errors.
-fn read_space(
-    body: &[u8],
-    at: &mut usize,
-    head: &str,
-    n: u64,
-    c: usize,
-    what: &str,
-) -> Result<(Vec<u64>, Vec<f32>)> {
-    let need = n
-        .checked_mul(8 + 4 * c as u64)
+/// Reads `n` sorted, unique, non-zero keys; `per_key` more values of 4
+/// bytes follow each key later, counted in the size check.
+fn read_keys(body: &[u8], at: &mut usize, what: &str, n: u64, per_key: usize) -> Result<Vec<u64>> {
+    n.checked_mul(8 + 4 * per_key as u64)
         .filter(|&need| need <= (body.len() - *at) as u64)
         .ok_or_else(|| {
             invalid(format!(
-                "head `{head}` declares {n} {what}features, more than the body holds"
+                "`{what}` declares {n} keys, more than the body holds"
             ))
-        })? as usize;
+        })?;
     let n = n as usize;
-    let start = *at;
-    let keys: Vec<u64> = body[start..start + 8 * n]
+    let keys: Vec<u64> = body[*at..*at + 8 * n]
         .chunks_exact(8)
         .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
         .collect();
-    let counts: Vec<f32> = body[start + 8 * n..start + need]
+    *at += 8 * n;
+    if keys.windows(2).any(|w| w[0] >= w[1]) || keys.first() == Some(&0) {
+        return Err(invalid(format!("`{what}`: keys are not sorted and unique")));
+    }
+    Ok(keys)
+}
+
+/// Reads `n` finite `f32` values.
+fn read_floats(body: &[u8], at: &mut usize, head: &str, what: &str, n: usize) -> Result<Vec<f32>> {
+    let need = n
+        .checked_mul(4)
+        .filter(|&need| need <= body.len() - *at)
+        .ok_or_else(|| invalid(format!("`{head}`: the body ends inside its {what}s")))?;
+    let xs: Vec<f32> = body[*at..*at + need]
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
         .collect();
     *at += need;
-    if keys.windows(2).any(|w| w[0] >= w[1]) || keys.first() == Some(&0) {
-        return Err(invalid(format!(
-            "head `{head}`: {what}keys are not sorted and unique"
-        )));
+    if xs.iter().any(|x| !x.is_finite()) {
+        return Err(invalid(format!("`{head}`: a {what} is not finite")));
     }
-    if counts.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
-        return Err(invalid(format!(
-            "head `{head}`: a {what}feature count is negative or not finite"
-        )));
-    }
-    Ok((keys, counts))
+    Ok(xs)
 }

@@ -1,63 +1,97 @@
 //! The model: the fourth step of the pipeline.
 //!
-//! A [`Model`] holds several naive Bayes *heads*, each trained by
-//! linfa-bayes's `MultinomialNb` on the examples that label its attribute:
+//! A [`Model`] holds one *head* per attribute that the training data
+//! label:
 //!
-//! | head | classes | trained on |
-//! |---|---|---|
-//! | `spam` | `ham`, `spam` | every example that says whether it is spam |
-//! | `abuse` | `ok`, `abuse` | every example that says whether it is abusive |
-//! | `label` | `spam`, `abuse`, `off_topic`, `on_topic` | hand-labeled comments |
+//! | head | classes | trained on | decision |
+//! |---|---|---|---|
+//! | `spam` | `ham`, `spam` | every example that says whether it is spam | naive Bayes features, logistic layer |
+//! | `toxicity` | `ok`, `toxic` | every example that says whether it is toxic | naive Bayes features, logistic layer |
+//! | `identity_attack` | `ok`, `attack` | every example that says whether it attacks a group | naive Bayes features, logistic layer |
+//! | `label` | `spam`, `abuse`, `off_topic`, `on_topic` | hand-labeled comments | naive Bayes |
 //!
-//! A head keeps, per class, its example count and its per-feature counts,
-//! over the features (keys) it was trained on; apart from them, the counts
-//! of the thread-structure keys (reply, thread starter) over the examples
-//! whose place in their thread was known, normalized on their own. From those the model
-//! compiles one lookup table: for each known key, the log-probability of
-//! the feature under every class of every head (zero for heads that do not
-//! know the key, so they ignore it, as a fixed vocabulary does). Scoring a
-//! comment is one table probe per feature, summed per class: no dense row
-//! is built.
+//! The three attribute heads are NB-LR (Wang & Manning 2012, "Baselines
+//! and Bigrams"): a head keeps per class its naive Bayes counts over the
+//! model's shared vocabulary; each feature's log-count ratio
+//! `r = ln P(f | positive) − ln P(f | negative)` scales it, and a logistic
+//! regression fitted on the scaled, length-normalised features gives the
+//! weights `w`. A comment with `n` distinct vocabulary features `F` scores
 //!
-//! The per-class sums are exactly linfa-bayes's joint log-likelihoods
-//! (`x · feature_log_prob + ln prior`), which the tests check. They become
-//! probabilities through log-sum-exp, so long comments never underflow.
+//! ```text
+//! z = b + Σ_{f∈F} w_f·r_f / √n        P(attribute) = σ(a·z + c)
+//! ```
+//!
+//! where `(a, c)` is the Platt calibration fitted on scores of sources the
+//! head was not trained on. The label head is a plain multinomial naive
+//! Bayes, with the thread-structure feature apart.
+//!
+//! From those the model compiles one lookup table: for each known key, one
+//! column per attribute head (`w·r`), the label head's log-probabilities,
+//! and the toxic-span weight of the word. Scoring a comment is one table
+//! probe per feature, summed per column: no dense row is built.
 
 pub mod format;
 
 use serde::{Deserialize, Serialize};
 
 use crate::features::{Extractor, FeatureConfig};
+use crate::logistic::sigmoid;
 use crate::tokenize::{Lexicon, TokenizerConfig};
 
 /// The heads every model has, with their classes in order.
 pub const HEADS: &[(&str, &[&str])] = &[
     ("spam", &["ham", "spam"]),
-    ("abuse", &["ok", "abuse"]),
+    ("toxicity", &["ok", "toxic"]),
+    ("identity_attack", &["ok", "attack"]),
     ("label", &["spam", "abuse", "off_topic", "on_topic"]),
 ];
 
-/// One trained naive Bayes head.
+/// Index of the `spam` head in [`HEADS`] and [`Model::heads`].
+pub const SPAM: usize = 0;
+/// Index of the `toxicity` head.
+pub const TOXICITY: usize = 1;
+/// Index of the `identity_attack` head.
+pub const IDENTITY_ATTACK: usize = 2;
+/// Index of the `label` head.
+pub const LABEL: usize = 3;
+
+/// The logistic decision layer of an attribute head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogisticLayer {
+    /// One weight per key of the head (`w`, applied to `r·x`).
+    #[serde(skip)]
+    pub weights: Vec<f32>,
+    /// The intercept `b`.
+    pub bias: f64,
+    /// Platt calibration `(a, c)`: `P = σ(a·z + c)`.
+    pub platt: (f64, f64),
+}
+
+/// One trained head.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
-    /// Its name (`spam`, `abuse`, `label`).
+    /// Its name (see [`HEADS`]).
     pub name: String,
     /// Class names, in a fixed order (also the tie-break order).
     pub classes: Vec<String>,
     /// Training examples per class.
     pub class_counts: Vec<u64>,
-    /// Additive smoothing used in training.
+    /// Additive smoothing of the naive Bayes counts.
     pub alpha: f64,
-    /// The feature keys, sorted.
+    /// The feature keys, sorted (for attribute heads, the model's shared
+    /// vocabulary).
     pub keys: Vec<u64>,
     /// Feature counts, `keys.len() × classes.len()`, row-major by key.
     pub counts: Vec<f32>,
-    /// The thread-structure feature keys, sorted (empty unless the model
-    /// was trained with [`FeatureConfig::structure`] on examples whose place
-    /// in their thread is known).
+    /// The thread-structure feature keys, sorted (label head only; empty
+    /// unless trained with [`FeatureConfig::structure`] on examples whose
+    /// place in their thread is known).
     pub structure_keys: Vec<u64>,
     /// Structure feature counts, `structure_keys.len() × classes.len()`.
     pub structure_counts: Vec<f32>,
+    /// The logistic layer (attribute heads); `None` for a plain naive Bayes
+    /// head.
+    pub logistic: Option<LogisticLayer>,
 }
 
 impl Head {
@@ -69,7 +103,17 @@ impl Head {
     /// Whether any example trained this head. An untrained head has no
     /// features and no say in a verdict.
     pub fn is_trained(&self) -> bool {
-        self.class_counts.iter().any(|&c| c > 0)
+        self.class_counts.iter().filter(|&&c| c > 0).count() >= 2
+    }
+
+    /// The number of table columns the head takes: one score for a head
+    /// with a logistic layer, one log-probability per class otherwise.
+    pub fn columns(&self) -> usize {
+        if self.logistic.is_some() {
+            1
+        } else {
+            self.n_classes()
+        }
     }
 
     /// `ln prior` per class (class count over all counts, as linfa-bayes);
@@ -92,6 +136,15 @@ impl Head {
         log_probs(&self.counts, self.n_classes(), self.alpha)
     }
 
+    /// The naive Bayes log-count ratio of every key of a two-class head:
+    /// `ln P(f | class 1) − ln P(f | class 0)`.
+    pub fn log_count_ratios(&self) -> Vec<f64> {
+        self.log_probs()
+            .chunks_exact(2)
+            .map(|p| p[1] - p[0])
+            .collect()
+    }
+
     /// `ln P(structure feature | class)` for every structure key,
     /// normalized over the structure features alone: a comment's place in
     /// its thread is one categorical feature (one key per example), apart
@@ -100,10 +153,22 @@ impl Head {
     pub fn structure_log_probs(&self) -> Vec<f64> {
         log_probs(&self.structure_counts, self.n_classes(), self.alpha)
     }
+
+    /// The calibrated probability of class 1 for a logistic head whose
+    /// features summed to `sum` over `n` distinct vocabulary features.
+    pub fn probability(&self, sum: f64, n: usize) -> f64 {
+        match &self.logistic {
+            Some(l) if self.is_trained() => {
+                let z = l.bias + sum / (n.max(1) as f64).sqrt();
+                sigmoid(l.platt.0 * z + l.platt.1)
+            }
+            _ => 0.0,
+        }
+    }
 }
 
 /// `ln(count + α) − ln Σ(count + α)` per class, row-major by key.
-fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
+pub(crate) fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
     let mut totals = vec![0f64; c];
     for row in counts.chunks_exact(c.max(1)) {
         for (t, &x) in totals.iter_mut().zip(row) {
@@ -120,15 +185,27 @@ fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
     out
 }
 
-/// Decision thresholds applied to head probabilities.
+/// Words' toxic-span weights: the log odds that a word is inside a span
+/// that annotators marked toxic, from the toxic-span training file
+/// (`ln((inside + 1) / (outside + 1))`, counted over comments with a
+/// marked span).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpanLexicon {
+    /// Word keys, sorted.
+    pub keys: Vec<u64>,
+    /// One weight per key.
+    pub weights: Vec<f32>,
+}
+
+/// Decision thresholds applied to the calibrated attribute scores.
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
 /// | `spam` | 0.5 | label `spam` when P(spam) is at least this | (0, 1) |
-/// | `abuse` | 0.5 | label `abuse` when P(abuse) is at least this | (0, 1) |
+/// | `abuse` | 0.5 | label `abuse` when the abuse score (the larger of toxicity and identity attack) is at least this | (0, 1) |
 /// | `off_topic` | 0.5 | label `off_topic` when P(off topic \| neither) is at least this | (0, 1) |
-/// | `spam_hold` | 0.2628 | hold for review when the spam score is at least this | (0, `spam_reject`] |
-/// | `spam_reject` | 0.9927 | reject when the spam score is at least this | [`spam_hold`, 1] |
+/// | `spam_hold` | 0.5 | hold for review when the spam score is at least this | (0, `spam_reject`] |
+/// | `spam_reject` | 0.95 | reject when the spam score is at least this | [`spam_hold`, 1] |
 /// | `abuse_hold` | 0.5 | hold for review when the abuse score is at least this | (0, `abuse_reject`] |
 /// | `abuse_reject` | 1.0 | reject when the abuse score is at least this (1.0: only a certain score) | [`abuse_hold`, 1] |
 ///
@@ -137,12 +214,11 @@ fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
 /// written before the hold band existed load with the band closed at 0.5
 /// (hold = reject), so their decisions follow their labels.
 ///
-/// The default band was chosen on out-of-sample development scores
-/// (`cargo run --release --example evaluate -- hold`): spam rejects from
-/// the lowest score above which precision stays at least 0.99 and holds
-/// from the score that still catches 95% of spam; no abuse score reached
-/// 0.99 precision, so abuse is held (from the label threshold), never
-/// rejected outright.
+/// The scores are calibrated on sources the model was not trained on, so
+/// the defaults read as probabilities: a comment is held when it is more
+/// likely spam or abusive than not, spam is rejected outright when it is
+/// spam with probability 0.95, and abuse is never rejected without a
+/// person (a false rejection silences a reader; a held comment waits).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
     /// For `spam`.
@@ -175,8 +251,8 @@ impl Default for Thresholds {
             spam: 0.5,
             abuse: 0.5,
             off_topic: 0.5,
-            spam_hold: 0.2628,
-            spam_reject: 0.9927,
+            spam_hold: 0.5,
+            spam_reject: 0.95,
             abuse_hold: 0.5,
             abuse_reject: 1.0,
         }
@@ -210,8 +286,9 @@ pub struct Provenance {
     pub sources: Vec<String>,
 }
 
-/// A trained model: tokenizer and feature settings, lexicon, heads and
-/// thresholds. Immutable once built; share it with `Arc`.
+/// A trained model: tokenizer and feature settings, lexicon, heads,
+/// toxic-span weights and thresholds. Immutable once built; share it with
+/// `Arc`.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Tokenizer settings.
@@ -220,8 +297,10 @@ pub struct Model {
     pub features: FeatureConfig,
     /// Words obfuscated spellings fold onto.
     pub lexicon: Lexicon,
-    /// The heads.
+    /// The heads, in [`HEADS`] order.
     pub heads: Vec<Head>,
+    /// Words' toxic-span weights.
+    pub spans: SpanLexicon,
     /// Decision thresholds.
     pub thresholds: Thresholds,
     /// Training provenance.
@@ -237,10 +316,11 @@ impl Model {
         features: FeatureConfig,
         lexicon: Lexicon,
         heads: Vec<Head>,
+        spans: SpanLexicon,
         thresholds: Thresholds,
         provenance: Provenance,
     ) -> Self {
-        let table = Table::compile(&heads);
+        let table = Table::compile(&heads, &spans);
         let extractor = Extractor {
             tokenizer: crate::tokenize::Tokenizer::new(
                 tokenizer.clone(),
@@ -253,11 +333,19 @@ impl Model {
             features,
             lexicon,
             heads,
+            spans,
             thresholds,
             provenance,
             table,
             extractor,
         }
+    }
+
+    /// The model with other toxic-span weights.
+    pub fn with_spans(mut self, spans: SpanLexicon) -> Self {
+        self.spans = spans;
+        self.table = Table::compile(&self.heads, &self.spans);
+        self
     }
 
     /// The head called `name`.
@@ -270,9 +358,17 @@ impl Model {
         &self.extractor
     }
 
-    /// Per-class joint log-likelihoods of head `h` for a list of keys (one
-    /// entry per occurrence): the sparse form of linfa-bayes's
-    /// `joint_log_likelihood`.
+    /// The model's shared vocabulary: the keys of its attribute heads.
+    pub fn vocabulary(&self) -> &[u64] {
+        self.heads
+            .iter()
+            .find(|h| h.logistic.is_some())
+            .map_or(&[], |h| &h.keys)
+    }
+
+    /// Per-class joint log-likelihoods of naive Bayes head `h` (one
+    /// without a logistic layer) for a list of keys (one entry per
+    /// occurrence): the sparse form of linfa-bayes's `joint_log_likelihood`.
     pub fn joint_log_likelihood(&self, h: usize, keys: &[u64]) -> Vec<f64> {
         let mut sums = vec![0f64; self.table.width];
         for &k in keys {
@@ -283,12 +379,17 @@ impl Model {
             }
         }
         let off = self.table.offsets[h];
-        let n = self.heads[h].n_classes();
+        let n = self.heads[h].columns();
         sums[off..off + n]
             .iter()
             .zip(&self.table.log_priors[off..off + n])
             .map(|(s, p)| s + p)
             .collect()
+    }
+
+    /// Approximate bytes of memory held by the compiled lookup table.
+    pub fn table_bytes(&self) -> usize {
+        self.table.heap_bytes()
     }
 }
 
@@ -299,8 +400,9 @@ struct Slot {
     row: u32,
 }
 
-/// Open-addressing table from feature key to a row of log-probabilities
-/// (one per class of every head, heads side by side).
+/// Open-addressing table from feature key to a row of weights: one column
+/// per attribute head (its `w·r`), one per class of the label head (its
+/// log-probabilities), and the toxic-span weight last.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Table {
     /// Slots: a key (0: empty) and its row index side by side, so a probe
@@ -309,45 +411,83 @@ pub(crate) struct Table {
     /// Rows, `width` floats each.
     values: Vec<f32>,
     mask: usize,
-    /// Total classes over all heads.
+    /// Columns in all.
     pub(crate) width: usize,
     /// First column of each head.
     pub(crate) offsets: Vec<usize>,
-    /// `ln prior` per column.
+    /// The toxic-span column.
+    pub(crate) span_col: usize,
+    /// Rows `0..vocab_rows` are the shared vocabulary's keys, which count
+    /// toward a comment's length normalisation.
+    pub(crate) vocab_rows: u32,
+    /// `ln prior` per column (0 for attribute heads' columns).
     pub(crate) log_priors: Vec<f64>,
 }
 
 impl Table {
-    fn compile(heads: &[Head]) -> Table {
+    fn compile(heads: &[Head], spans: &SpanLexicon) -> Table {
         let mut offsets = Vec::with_capacity(heads.len());
         let mut width = 0;
         let mut log_priors = Vec::new();
         for h in heads {
             offsets.push(width);
-            width += h.n_classes();
-            log_priors.extend(h.log_priors());
+            width += h.columns();
+            if h.logistic.is_some() {
+                log_priors.push(0.0);
+            } else {
+                log_priors.extend(h.log_priors());
+            }
         }
-        // Union of keys, in sorted order for a deterministic layout.
-        let mut all: Vec<u64> = heads
+        let span_col = width;
+        width += 1;
+        log_priors.push(0.0);
+        // The vocabulary's keys first (sorted), then the others (sorted), for
+        // a deterministic layout.
+        let vocab: &[u64] = heads
+            .iter()
+            .find(|h| h.logistic.is_some())
+            .map_or(&[], |h| &h.keys);
+        let mut rest: Vec<u64> = heads
             .iter()
             .flat_map(|h| h.keys.iter().chain(&h.structure_keys).copied())
+            .chain(spans.keys.iter().copied())
+            .filter(|k| vocab.binary_search(k).is_err())
             .collect();
-        all.sort_unstable();
-        all.dedup();
+        rest.sort_unstable();
+        rest.dedup();
+        let all: Vec<u64> = vocab.iter().chain(&rest).copied().collect();
+        let row_of = |k: &u64| -> usize {
+            match vocab.binary_search(k) {
+                Ok(i) => i,
+                Err(_) => vocab.len() + rest.binary_search(k).expect("key is in the table"),
+            }
+        };
         let mut values = vec![0f32; all.len() * width];
         for (hi, h) in heads.iter().enumerate() {
+            if let Some(l) = &h.logistic {
+                if h.n_classes() == 2 && l.weights.len() == h.keys.len() {
+                    let r = h.log_count_ratios();
+                    for (i, k) in h.keys.iter().enumerate() {
+                        values[row_of(k) * width + offsets[hi]] = l.weights[i] * r[i] as f32;
+                    }
+                }
+                continue;
+            }
             let c = h.n_classes();
             for (keys, lp) in [
                 (&h.keys, h.log_probs()),
                 (&h.structure_keys, h.structure_log_probs()),
             ] {
                 for (i, k) in keys.iter().enumerate() {
-                    let r = all.binary_search(k).expect("key of a head is in the union");
+                    let r = row_of(k);
                     for j in 0..c {
                         values[r * width + offsets[hi] + j] = lp[i * c + j] as f32;
                     }
                 }
             }
+        }
+        for (k, &w) in spans.keys.iter().zip(&spans.weights) {
+            values[row_of(k) * width + span_col] = w;
         }
         let cap = (all.len() * 2).next_power_of_two().max(16);
         let mut slots = vec![Slot::default(); cap];
@@ -368,6 +508,8 @@ impl Table {
             mask,
             width,
             offsets,
+            span_col,
+            vocab_rows: vocab.len() as u32,
             log_priors,
         }
     }
@@ -412,13 +554,6 @@ impl Table {
     }
 }
 
-impl Model {
-    /// Approximate bytes of memory held by the compiled lookup table.
-    pub fn table_bytes(&self) -> usize {
-        self.table.heap_bytes()
-    }
-}
-
 /// The probability of class `i` among per-class log-likelihoods `jll`
 /// (log-sum-exp after subtracting the maximum), without allocating.
 #[inline]
@@ -439,11 +574,13 @@ pub fn softmax(jll: &[f64]) -> Vec<f64> {
 impl Model {
     /// Adds one labeled example to head `head` (an index into
     /// [`Model::heads`]) as linfa-bayes's `fit_with` would: the example's
-    /// feature counts join its class's counts, its class count grows by one,
-    /// and the priors and log-probabilities follow. The vocabulary stays
-    /// fixed (features the head never saw are ignored, as in training), so
-    /// the result equals fitting the same vocabulary on all examples at
-    /// once. Returns how many of the example's features the head knows.
+    /// feature counts join its class's counts and its class count grows by
+    /// one. For a naive Bayes head the priors and log-probabilities follow;
+    /// for an attribute head the log-count ratios `r` follow while the
+    /// logistic weights stay, so each feature's weight `w·r` moves toward
+    /// the class it was seen in. The vocabulary stays fixed (features the
+    /// head never saw are ignored, as in training). Returns how many of the
+    /// example's features the head knows.
     ///
     /// Cost: one pass over the comment plus recompiling the lookup table
     /// (linear in the model's features).
@@ -454,9 +591,8 @@ impl Model {
     /// [`Model::learn`] for a comment whose place in its thread may be
     /// known (`reply`: it replies to another comment; `Some(false)`: it
     /// starts a thread). When the head has the structure feature, that
-    /// place's count joins the class's too, so a site's corrections also
-    /// move the weight of replying or starting a thread. The structure key
-    /// is not counted in the returned number.
+    /// place's count joins the class's too. The structure key is not
+    /// counted in the returned number.
     pub fn learn_in_thread(
         &mut self,
         head: usize,
@@ -485,7 +621,7 @@ impl Model {
             }
         }
         h.class_counts[class] += 1;
-        self.table = Table::compile(&self.heads);
+        self.table = Table::compile(&self.heads, &self.spans);
         known
     }
 }
@@ -504,12 +640,13 @@ mod tests {
         let s = |spam, abuse| Scores {
             spam,
             abuse,
-            off_topic: 0.0,
+            ..Default::default()
         };
         assert_eq!(t.decide(&s(0.6, 0.0)), Decision::Reject);
         assert_eq!(t.decide(&s(0.4, 0.4)), Decision::Approve);
         let d = Thresholds::default();
-        assert_eq!(d.decide(&s(0.3, 0.0)), Decision::Hold);
+        assert_eq!(d.decide(&s(0.3, 0.0)), Decision::Approve);
+        assert_eq!(d.decide(&s(0.6, 0.0)), Decision::Hold);
         assert_eq!(d.decide(&s(0.999, 0.0)), Decision::Reject);
         assert_eq!(d.decide(&s(0.0, 0.7)), Decision::Hold);
         assert_eq!(d.decide(&s(0.1, 0.1)), Decision::Approve);

@@ -206,8 +206,14 @@ impl Policy {
 pub struct VerdictScores {
     /// P(spam).
     pub spam: f64,
-    /// P(abuse).
+    /// The abusive score: the larger of `toxicity` and `identity_attack`.
     pub abuse: f64,
+    /// P(toxic).
+    #[serde(default)]
+    pub toxicity: f64,
+    /// P(identity attack).
+    #[serde(default)]
+    pub identity_attack: f64,
     /// How off-topic: 1 − relevance to the article when it is known, else
     /// the classifier's off-topic share.
     pub off_topic: f64,
@@ -242,6 +248,10 @@ pub struct Verdict {
     pub duplicate_of: Option<DuplicateRef>,
     /// Why, strongest first.
     pub reasons: Vec<VerdictReason>,
+    /// The character ranges (code points) that make it abusive; empty
+    /// unless it is labeled abusive.
+    #[serde(default)]
+    pub toxic_spans: Vec<Range<usize>>,
 }
 
 /// An earlier comment that a comment repeats.
@@ -543,11 +553,14 @@ impl Moderator {
                     scores: VerdictScores {
                         spam: 0.0,
                         abuse: 0.0,
+                        toxicity: 0.0,
+                        identity_attack: 0.0,
                         off_topic: 0.0,
                         duplicate: dup.as_ref().map_or(0.0, |d| d.similarity),
                     },
                     duplicate_of: dup.as_ref().map(DuplicateRef::from),
                     reasons,
+                    toxic_spans: Vec::new(),
                 };
             }
         }
@@ -648,11 +661,18 @@ impl Moderator {
             scores: VerdictScores {
                 spam,
                 abuse,
+                toxicity: c.scores.toxicity,
+                identity_attack: c.scores.identity_attack,
                 off_topic,
                 duplicate: dup.as_ref().map_or(0.0, |d| d.similarity),
             },
             duplicate_of: dup.as_ref().map(DuplicateRef::from),
             reasons,
+            toxic_spans: if label == Label::Abuse {
+                c.toxic_spans
+            } else {
+                Vec::new()
+            },
         }
     }
 

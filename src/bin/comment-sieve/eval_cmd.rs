@@ -64,12 +64,13 @@ fn train_on(examples: Vec<Example>) -> Result<Classifier> {
     )?))
 }
 
-/// What an example says of its class: content label, spam, abuse.
-type ClassKey = (Option<Label>, Option<bool>, Option<bool>);
+/// What an example says of its class: content label, spam, toxicity,
+/// identity attack.
+type ClassKey = (Option<Label>, Option<bool>, Option<bool>, Option<bool>);
 
 /// The class of an example, for per-class splits.
 fn class_of(e: &Example) -> ClassKey {
-    (e.label, e.spam, e.abuse)
+    (e.label, e.spam, e.toxicity, e.identity_attack)
 }
 
 /// Runs `eval`.
@@ -232,8 +233,13 @@ fn report_json(mode: serde_json::Value, ev: &Evaluation) -> serde_json::Value {
     if ev.spam.total() > 0 {
         out.insert("spam".into(), binary_json(&ev.spam));
     }
-    if ev.abuse.total() > 0 {
-        out.insert("abuse".into(), binary_json(&ev.abuse));
+    for (name, counts) in [
+        ("toxicity", &ev.toxicity),
+        ("identity_attack", &ev.identity_attack),
+    ] {
+        if counts.total() > 0 {
+            out.insert(name.into(), binary_json(counts));
+        }
     }
     serde_json::Value::Object(out)
 }
@@ -302,7 +308,12 @@ fn print_report(mode: &serde_json::Value, ev: &Evaluation) {
     if ev.spam.total() > 0 {
         print_binary("spam", &ev.spam);
     }
-    if ev.abuse.total() > 0 {
-        print_binary("abuse", &ev.abuse);
+    for (name, counts) in [
+        ("toxicity", &ev.toxicity),
+        ("identity_attack", &ev.identity_attack),
+    ] {
+        if counts.total() > 0 {
+            print_binary(name, counts);
+        }
     }
 }

@@ -5,6 +5,7 @@ mod eval_cmd;
 mod input;
 mod label_cmd;
 mod output;
+mod report_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,12 +73,22 @@ enum Command {
         /// The text field of generic labeled files (default: detected).
         #[arg(long, value_name = "NAME")]
         text_field: Option<String>,
+        /// A SemEval-2021 toxic-spans CSV (`spans,text`) to learn which
+        /// words mark toxic spans from (default, when training on the data
+        /// folder: its civil-comments/spans_train.csv).
+        #[arg(long, value_name = "CSV")]
+        spans: Option<PathBuf>,
     },
     /// Evaluates on labeled files: per-label precision, recall, F1, MCC and
     /// the confusion matrix; for data that label only spam or only abuse,
     /// accuracy, precision, recall, F1 and MCC of that attribute.
     #[command(after_help = EXIT_CODES)]
     Eval(eval_cmd::EvalArgs),
+    /// Writes the evaluation report: every source left out in turn, with
+    /// the scikit-learn reference line, calibration, toxic spans, the seed
+    /// comments and speed (`comment-sieve report -o docs/evaluation.md`).
+    #[command(after_help = EXIT_CODES)]
+    Report(report_cmd::ReportArgs),
     /// Classifies one comment and explains the verdict.
     #[command(after_help = EXIT_CODES)]
     Check {
@@ -123,13 +134,19 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
     match cli.command {
         Command::Label(args) => return label_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args)?,
+        Command::Report(args) => report_cmd::run(args)?,
         Command::Train {
             data,
             data_dir,
             output,
             label_field,
             text_field,
+            spans,
         } => {
+            let spans = spans.or_else(|| {
+                data.is_empty()
+                    .then(|| data_dir.join(datasets::SPANS_TRAIN))
+            });
             let (examples, sources) = if data.is_empty() {
                 datasets::all_examples(&data_dir)?
             } else {
@@ -154,7 +171,20 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
             for s in &sources {
                 eprintln!("{s}");
             }
-            let model = train::train(&TrainParams::default(), &examples, sources)?;
+            let started = std::time::Instant::now();
+            let mut model = train::train(&TrainParams::default(), &examples, sources)?;
+            if let Some(p) = &spans {
+                let span_examples = datasets::toxic_spans(p)?;
+                let lex = comment_sieve::spans::fit_span_lexicon(&model, &span_examples);
+                eprintln!(
+                    "toxic spans: {} words from {} comments of {}",
+                    lex.keys.len(),
+                    span_examples.len(),
+                    p.display()
+                );
+                model = model.with_spans(lex);
+            }
+            eprintln!("trained in {:.1} s", started.elapsed().as_secs_f64());
             for h in &model.heads {
                 let per_class: Vec<String> = h
                     .classes
@@ -163,7 +193,7 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
                     .map(|(c, n)| format!("{c} {n}"))
                     .collect();
                 eprintln!(
-                    "head {:<6} examples: {}; features {}",
+                    "head {:<15} examples: {}; features {}",
                     h.name,
                     per_class.join(", "),
                     h.keys.len()
@@ -188,10 +218,27 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
             let v = clf.classify(&comment);
             println!("{}", v.label);
             let p = v.probabilities;
+            let s = v.scores;
+            println!(
+                "  scores: spam {:.4}  toxicity {:.4}  identity_attack {:.4}  abuse {:.4}  off_topic {:.4}",
+                s.spam, s.toxicity, s.identity_attack, s.abuse, s.off_topic
+            );
             println!(
                 "  P: spam {:.3}  abuse {:.3}  off_topic {:.3}  on_topic {:.3}",
                 p.spam, p.abuse, p.off_topic, p.on_topic
             );
+            if !v.toxic_spans.is_empty() {
+                let chars: Vec<char> = comment.text.chars().collect();
+                let shown: Vec<String> = v
+                    .toxic_spans
+                    .iter()
+                    .map(|r| {
+                        let t: String = chars[r.start..r.end.min(chars.len())].iter().collect();
+                        format!("{t:?} at {}..{}", r.start, r.end)
+                    })
+                    .collect();
+                println!("  toxic spans (code points): {}", shown.join(", "));
+            }
             for r in v.reasons {
                 println!(
                     "  {:+.2} {:<6} {:?} at {:?}",

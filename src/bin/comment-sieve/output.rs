@@ -125,13 +125,26 @@ fn string_field(out: &mut Vec<u8>, key: &str, value: &str) {
     serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
 }
 
-/// Appends the verdict's fields (`"label":…,"scores":{…},"reasons":[…]`).
+/// Appends `,"toxic_spans":[[start,end],…]`.
+fn toxic_spans(out: &mut Vec<u8>, spans: &[std::ops::Range<usize>]) {
+    out.extend_from_slice(b",\"toxic_spans\":[");
+    for (i, r) in spans.iter().enumerate() {
+        let sep = if i > 0 { "," } else { "" };
+        let _ = write!(out, "{sep}[{},{}]", r.start, r.end);
+    }
+    out.push(b']');
+}
+
+/// Appends the verdict's fields (`"label":…,"scores":{…},"reasons":[…],
+/// "toxic_spans":[…]`).
 pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
     let s = &v.scores;
     let scores = [
         ("spam", s.spam),
         ("abuse", s.abuse),
         ("off_topic", s.off_topic),
+        ("toxicity", s.toxicity),
+        ("identity_attack", s.identity_attack),
     ];
     label_and_scores(out, v.label.as_str(), &scores);
     for (i, r) in v.reasons.iter().enumerate() {
@@ -141,18 +154,22 @@ pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
         let _ = write!(out, "[{},{}]}}", r.span.start, r.span.end);
     }
     out.push(b']');
+    toxic_spans(out, &v.toxic_spans);
 }
 
 /// Appends a moderator's verdict as the record's fields:
-/// `"label":…,"scores":{spam, abuse, off_topic, duplicate},"reasons":[{rule,
-/// detail, weight, span}],"action":…` (`span` is `null` where a reason has
-/// none).
+/// `"label":…,"scores":{spam, abuse, off_topic, toxicity,
+/// identity_attack, duplicate},"reasons":[{rule, detail, weight,
+/// span}],"toxic_spans":[…],"action":…` (`span` is `null` where a reason
+/// has none).
 pub fn moderated(out: &mut Vec<u8>, v: &Verdict) {
     let s = &v.scores;
     let scores = [
         ("spam", s.spam),
         ("abuse", s.abuse),
         ("off_topic", s.off_topic),
+        ("toxicity", s.toxicity),
+        ("identity_attack", s.identity_attack),
         ("duplicate", s.duplicate),
     ];
     label_and_scores(out, v.label.as_str(), &scores);
@@ -169,7 +186,9 @@ pub fn moderated(out: &mut Vec<u8>, v: &Verdict) {
             None => out.extend_from_slice(b"null}"),
         }
     }
-    out.extend_from_slice(b"],\"action\":");
+    out.push(b']');
+    toxic_spans(out, &v.toxic_spans);
+    out.extend_from_slice(b",\"action\":");
     serde_json::to_writer(&mut *out, &v.action).expect("writing to a Vec cannot fail");
 }
 
