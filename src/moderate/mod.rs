@@ -795,18 +795,20 @@ impl Moderator {
     }
 }
 
-/// Document frequencies of the spam and abuse heads' features (binary
-/// features count documents; counted features approximate them), without
-/// the examples that carry a topic label.
+/// Document frequencies of the attribute heads' features (presence
+/// features count documents; an example that labels several attributes
+/// counts once per head, so these approximate), without the examples that
+/// carry a topic label.
 ///
 /// Those examples (the label head's: comments hand-labeled on- or
 /// off-topic under the site's own articles) speak of the very articles
 /// relevance is measured against; counted as general comment language they
 /// make an article's own words ("pakistan" under an article on Pakistan)
-/// look common. They are subtracted: each trained the spam head, and all
-/// but the spam-labeled ones the abuse head too ([`Example::labeled`]).
-/// What remains is comments from other sources (music videos, other news
-/// threads).
+/// look common. They are subtracted: each trained the spam head, all but
+/// the spam-labeled ones the toxicity head, and the on- and off-topic ones
+/// the identity-attack head ([`Example::labeled`]). What remains is
+/// comments from other sources (music videos, other news threads, tweets,
+/// forums).
 ///
 /// [`Example::labeled`]: crate::Example::labeled
 fn background(model: &Model) -> (HashMap<u64, f32>, f64) {
@@ -818,7 +820,11 @@ fn background(model: &Model) -> (HashMap<u64, f32>, f64) {
         let times: Vec<f32> = if h.name == "label" {
             h.classes
                 .iter()
-                .map(|k| if k == "spam" { -1.0 } else { -2.0 })
+                .map(|k| match k.as_str() {
+                    "spam" => -1.0,
+                    "abuse" => -2.0,
+                    _ => -3.0,
+                })
                 .collect()
         } else {
             vec![1.0; c]
