@@ -207,8 +207,9 @@ pub struct Classification {
     pub probabilities: Probabilities,
     /// Attribute scores.
     pub scores: Scores,
-    /// The strongest evidence for the label, strongest first (at most 5);
-    /// or a rule (`empty comment`) with no span.
+    /// The strongest evidence for the label, strongest first (at most 5,
+    /// each with at least a tenth of the first one's weight); or a rule
+    /// (`empty comment`) with no span.
     pub reasons: Vec<Reason>,
     /// The character ranges `[start, end)` of the text that make it
     /// abusive, in Unicode code points (what Python and JavaScript index),
@@ -303,6 +304,9 @@ thread_local! {
 }
 
 pub(crate) const MAX_REASONS: usize = 5;
+
+/// A reason carries at least this share of the strongest reason's weight.
+pub(crate) const MIN_REASON_SHARE: f64 = 0.1;
 
 impl Classifier {
     /// A classifier over `model`.
@@ -614,6 +618,14 @@ pub(crate) fn verdict(
             scored[head_len..].sort_unstable_by(order);
         }
         let (wgt, i) = scored[k];
+        // Evidence of a tenth of the strongest reason's or less ("are",
+        // "the" beside "idiot") explains nothing; the rest is weaker still.
+        if reasons
+            .first()
+            .is_some_and(|top| wgt < top.weight * MIN_REASON_SHARE)
+        {
+            break;
+        }
         let h = &hits[i];
         let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
         if reasons.iter().any(|r| r.token == token) {

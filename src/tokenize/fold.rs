@@ -52,6 +52,10 @@ pub struct Lexicon {
     words: Vec<(String, f32)>,
     exact: HashMap<String, u32>,
     by_len: HashMap<usize, Vec<u32>>,
+    /// Words by length, position and the letter there, in word order: a
+    /// pattern with a real letter at that position can only stand for
+    /// these, so a lookup reads a few words, not every word of its length.
+    by_letter: HashMap<(usize, usize, char), Vec<u32>>,
     max_chars: usize,
 }
 
@@ -61,15 +65,21 @@ impl From<Vec<(String, f32)>> for Lexicon {
         words.dedup_by(|a, b| a.0 == b.0);
         let mut exact = HashMap::with_capacity(words.len());
         let mut by_len: HashMap<usize, Vec<u32>> = HashMap::new();
+        let mut by_letter: HashMap<(usize, usize, char), Vec<u32>> = HashMap::new();
         for (i, (w, _)) in words.iter().enumerate() {
             exact.insert(w.clone(), i as u32);
-            by_len.entry(w.chars().count()).or_default().push(i as u32);
+            let len = w.chars().count();
+            by_len.entry(len).or_default().push(i as u32);
+            for (pos, c) in w.chars().enumerate() {
+                by_letter.entry((len, pos, c)).or_default().push(i as u32);
+            }
         }
         let max_chars = by_len.keys().copied().max().unwrap_or(0);
         Lexicon {
             words,
             exact,
             by_len,
+            by_letter,
             max_chars,
         }
     }
@@ -123,7 +133,15 @@ impl Lexicon {
     }
 
     fn best_match_with(&self, pattern: &[char], loose: bool) -> Option<&str> {
-        let candidates = self.by_len.get(&pattern.len())?;
+        // A letter of the pattern (not `*`, not a digit or symbol) must be
+        // the word's letter at that place.
+        let candidates = match pattern
+            .iter()
+            .position(|&c| c != '*' && leet_letters(c).is_empty())
+        {
+            Some(at) => self.by_letter.get(&(pattern.len(), at, pattern[at]))?,
+            None => self.by_len.get(&pattern.len())?,
+        };
         let mut best: Option<(f32, &str)> = None;
         for &i in candidates {
             let (word, weight) = &self.words[i as usize];
