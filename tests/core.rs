@@ -395,3 +395,26 @@ fn an_unknown_place_in_the_thread_scores_as_the_text_alone() {
         }
     }
 }
+
+/// Toxic spans are code-point ranges of the original text (what Python
+/// and JavaScript index), whatever precedes them, and there are none for
+/// a comment that is not abusive.
+#[test]
+fn toxic_spans_are_code_points_of_abusive_comments() {
+    let clf = Classifier::default();
+    for prefix in ["", "Café crème: ", "😀😀 ", "<b>Hey</b> "] {
+        let text = format!("{prefix}You are a complete idiot and a moron.");
+        let v = clf.classify_text(&text);
+        assert_eq!(v.label, Label::Abuse, "{text}");
+        let chars: Vec<char> = text.chars().collect();
+        let words: Vec<String> = v
+            .toxic_spans
+            .iter()
+            .map(|r| chars[r.clone()].iter().collect())
+            .collect();
+        assert_eq!(words, ["idiot", "moron"], "{text}: {:?}", v.toxic_spans);
+    }
+    let v = clf.classify_text("The council vote on the new bus lanes was rushed.");
+    assert_ne!(v.label, Label::Abuse);
+    assert!(v.toxic_spans.is_empty());
+}
