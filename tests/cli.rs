@@ -533,3 +533,59 @@ fn check_takes_the_place_in_the_thread() {
         Some(2)
     );
 }
+
+/// `check -` reads the comment from standard input and prints every
+/// attribute score and the toxic spans.
+#[test]
+fn check_reads_stdin_and_shows_the_scores() {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("You are a complete idiot and a moron.\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.starts_with("abuse\n"), "{s}");
+    for name in ["spam", "toxicity", "identity_attack", "abuse", "off_topic"] {
+        assert!(s.contains(&format!(" {name} 0.")), "{name}: {s}");
+    }
+    assert!(s.contains("\"idiot\" at 19..24"), "{s}");
+}
+
+/// `train` names the missing output folder before it trains.
+#[test]
+fn train_names_a_missing_output_folder() {
+    let dir = scratch("train-missing");
+    let out = run(&[
+        "train",
+        "-o",
+        dir.join("no/such/folder/m.csm").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no/such/folder") && err.contains("output folder does not exist"),
+        "{err}"
+    );
+}
+
+/// Scores in the output have at most four digits after the point.
+#[test]
+fn output_scores_have_four_digits() {
+    let out = run(&["label", "-q", data("seed_comments.jsonl").to_str().unwrap()]);
+    for r in records(&out.stdout) {
+        for (name, v) in r["scores"].as_object().unwrap() {
+            let x = v.as_f64().unwrap();
+            assert_eq!((x * 1e4).round() / 1e4, x, "{name} {x}");
+        }
+    }
+}

@@ -92,7 +92,7 @@ enum Command {
     /// Classifies one comment and explains the verdict.
     #[command(after_help = EXIT_CODES)]
     Check {
-        /// The comment's text.
+        /// The comment's text (`-`: read it from standard input).
         text: String,
         /// A model file (default: the embedded model).
         #[arg(long)]
@@ -143,6 +143,21 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
             text_field,
             spans,
         } => {
+            // Say so before training, not after: the model is written last.
+            if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.is_dir() {
+                    return Err(comment_sieve::Error::Io {
+                        path: dir.to_path_buf(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            format!(
+                                "the output folder does not exist (create it, or pass -o with an existing folder for {})",
+                                output.display()
+                            ),
+                        ),
+                    });
+                }
+            }
             let spans = spans.or_else(|| {
                 data.is_empty()
                     .then(|| data_dir.join(datasets::SPANS_TRAIN))
@@ -212,6 +227,14 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
             let clf = match model {
                 Some(p) => Classifier::load(p)?,
                 None => Classifier::default(),
+            };
+            let text = if text == "-" {
+                let mut buf = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
+                    .map_err(|e| comment_sieve::Error::io("<stdin>", e))?;
+                buf
+            } else {
+                text
             };
             let mut comment = Comment::new("-", text);
             comment.reply = thread.map(|p| p == Place::Reply);

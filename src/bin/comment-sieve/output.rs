@@ -100,12 +100,14 @@ pub fn key(out: &mut Vec<u8>, k: &str) {
     out.push(b':');
 }
 
-/// Appends `"label":…,"scores":{…},"reasons":[` with these scores.
+/// Appends `"label":…,"scores":{…},"reasons":[` with these scores, rounded
+/// to 4 digits.
 fn label_and_scores(out: &mut Vec<u8>, label: &str, scores: &[(&str, f64)]) {
     let _ = write!(out, "\"label\":\"{label}\",\"scores\":{{");
     for (i, (name, x)) in scores.iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
-        let _ = write!(out, "{sep}\"{name}\":{}", num(*x));
+        // Four digits: what a reader and a spreadsheet need, and short.
+        let _ = write!(out, "{sep}\"{name}\":{}", num((x * 1e4).round() / 1e4));
     }
     out.extend_from_slice(b"},\"reasons\":[");
 }
