@@ -596,7 +596,7 @@ pub(crate) fn verdict(
         i = j;
     }
     let toxic_spans = if label == Label::Abuse {
-        toxic_spans(m, original, norm, hits, scored)
+        crate::spans::toxic_spans(m, original, norm, hits, scored)
     } else {
         Vec::new()
     };
@@ -654,84 +654,6 @@ pub(crate) fn verdict(
         reasons,
         toxic_spans,
     }
-}
-
-/// The toxic spans of an abusive comment, in code points of the original
-/// text: the words the toxic-span weights mark (inside annotators' toxic
-/// spans more often than outside), or, when they mark none, the word that
-/// pushed hardest toward abuse (`scored`: the words' and pairs' weights
-/// toward abuse, unsorted, by first hit). Words separated only by white
-/// space join one span.
-fn toxic_spans(
-    m: &Model,
-    original: &str,
-    norm: &Normalized<'_>,
-    hits: &[Hit],
-    scored: &[(f64, usize)],
-) -> Vec<Range<usize>> {
-    let table = &m.table;
-    let mut marked: Vec<Range<usize>> = Vec::new();
-    let mut i = 0;
-    while i < hits.len() {
-        let span = &hits[i].span;
-        let mut j = i;
-        let mut weight = 0.0f32;
-        let mut word = false;
-        while j < hits.len() && hits[j].span == *span {
-            weight += table.row_at(hits[j].row)[table.span_col];
-            word |= hits[j].word;
-            j += 1;
-        }
-        if word && weight > 0.0 && !span.is_empty() {
-            marked.push(span.clone());
-        }
-        i = j.max(i + 1);
-    }
-    if marked.is_empty() {
-        if let Some(&(_, i)) = scored
-            .iter()
-            .filter(|&&(_, i)| hits[i].word)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-        {
-            marked.push(hits[i].span.clone());
-        }
-    }
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(marked.len());
-    let mut bytes: Vec<Range<usize>> = marked
-        .into_iter()
-        .map(|s| norm.original_span(s))
-        .filter(|s| s.start < s.end)
-        .collect();
-    bytes.sort_unstable_by_key(|s| (s.start, s.end));
-    let mut last: Option<Range<usize>> = None;
-    for s in bytes {
-        match &mut last {
-            Some(l) if s.start <= l.end || original[l.end..s.start].trim().is_empty() => {
-                l.end = l.end.max(s.end);
-            }
-            _ => {
-                if let Some(l) = last.replace(s) {
-                    out.push(l);
-                }
-            }
-        }
-    }
-    out.extend(last);
-    // Byte offsets to code points, in one pass over the text.
-    let mut cp = 0;
-    let mut at = 0;
-    let mut to_cp = |b: usize| {
-        cp += original[at..b].chars().count();
-        at = b;
-        cp
-    };
-    out.into_iter()
-        .map(|r| {
-            let start = to_cp(r.start);
-            let end = to_cp(r.end);
-            start..end
-        })
-        .collect()
 }
 
 /// A head's name as a static string when it is one of the standard

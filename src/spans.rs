@@ -15,10 +15,11 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
+use crate::classify::Hit;
 use crate::datasets::SpanExample;
 use crate::features::token_key;
 use crate::model::{Model, SpanLexicon};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, Normalized};
 use crate::tokenize::TokenKind;
 
 /// A word joins the span lexicon when it occurs at least this often in
@@ -82,6 +83,84 @@ pub fn fit_span_lexicon(model: &Model, examples: &[SpanExample]) -> SpanLexicon 
             .push(((inside as f64 + 1.0) / (outside as f64 + 1.0)).ln() as f32);
     }
     lex
+}
+
+/// The toxic spans of an abusive comment, in code points of the original
+/// text: the words the toxic-span weights mark (inside annotators' toxic
+/// spans more often than outside), or, when they mark none, the word that
+/// pushed hardest toward abuse (`scored`: the words' and pairs' weights
+/// toward abuse, unsorted, by first hit). Words separated only by white
+/// space join one span.
+pub(crate) fn toxic_spans(
+    m: &Model,
+    original: &str,
+    norm: &Normalized<'_>,
+    hits: &[Hit],
+    scored: &[(f64, usize)],
+) -> Vec<Range<usize>> {
+    let table = &m.table;
+    let mut marked: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < hits.len() {
+        let span = &hits[i].span;
+        let mut j = i;
+        let mut weight = 0.0f32;
+        let mut word = false;
+        while j < hits.len() && hits[j].span == *span {
+            weight += table.row_at(hits[j].row)[table.span_col];
+            word |= hits[j].word;
+            j += 1;
+        }
+        if word && weight > 0.0 && !span.is_empty() {
+            marked.push(span.clone());
+        }
+        i = j.max(i + 1);
+    }
+    if marked.is_empty() {
+        if let Some(&(_, i)) = scored
+            .iter()
+            .filter(|&&(_, i)| hits[i].word)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        {
+            marked.push(hits[i].span.clone());
+        }
+    }
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(marked.len());
+    let mut bytes: Vec<Range<usize>> = marked
+        .into_iter()
+        .map(|s| norm.original_span(s))
+        .filter(|s| s.start < s.end)
+        .collect();
+    bytes.sort_unstable_by_key(|s| (s.start, s.end));
+    let mut last: Option<Range<usize>> = None;
+    for s in bytes {
+        match &mut last {
+            Some(l) if s.start <= l.end || original[l.end..s.start].trim().is_empty() => {
+                l.end = l.end.max(s.end);
+            }
+            _ => {
+                if let Some(l) = last.replace(s) {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    out.extend(last);
+    // Byte offsets to code points, in one pass over the text.
+    let mut cp = 0;
+    let mut at = 0;
+    let mut to_cp = |b: usize| {
+        cp += original[at..b].chars().count();
+        at = b;
+        cp
+    };
+    out.into_iter()
+        .map(|r| {
+            let start = to_cp(r.start);
+            let end = to_cp(r.end);
+            start..end
+        })
+        .collect()
 }
 
 /// The SemEval-2021 toxic-spans F1 of one comment: predicted ranges

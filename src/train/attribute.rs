@@ -1,0 +1,152 @@
+//! Attribute heads: naive Bayes counts, log-count ratios, the logistic
+//! layer, and its calibration on left-out sources (steps 3 and 4 of
+//! [`crate::train`]).
+
+use super::{attribute, TrainParams};
+use crate::label::Example;
+use crate::logistic::{self, LogisticParams, SparseRows};
+use crate::model::{Head, LogisticLayer, HEADS};
+
+/// Naive Bayes counts of the vocabulary per class over `rows` (presence
+/// per example): `width × 2`, row-major by key, and the class counts.
+pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec<u64>) {
+    let mut counts = vec![0f32; width * 2];
+    let mut class = vec![0u64; 2];
+    for &(r, y) in rows {
+        let c = usize::from(y);
+        class[c] += 1;
+        for &j in r {
+            counts[j as usize * 2 + c] += 1.0;
+        }
+    }
+    (counts, class)
+}
+
+/// An attribute head fitted on `rows`: counts, ratios, logistic layer
+/// (calibration left at the identity).
+fn fit_attribute(
+    name: &str,
+    classes: &[&str],
+    vocab: &[u64],
+    rows: &[(&[u32], bool)],
+    params: &TrainParams,
+) -> Head {
+    let (counts, class_counts) = nb_counts(vocab.len(), rows);
+    let mut head = Head {
+        name: name.to_string(),
+        classes: classes.iter().map(|s| s.to_string()).collect(),
+        class_counts,
+        alpha: params.alpha,
+        keys: vocab.to_vec(),
+        counts,
+        structure_keys: Vec::new(),
+        structure_counts: Vec::new(),
+        logistic: None,
+    };
+    let r = head.log_count_ratios();
+    let mut x = SparseRows::new();
+    for &(row, y) in rows {
+        let scale = 1.0 / (row.len().max(1) as f64).sqrt();
+        x.push(row.iter().map(|&j| (j, (r[j as usize] * scale) as f32)), y);
+    }
+    let fitted = logistic::fit(
+        &x,
+        vocab.len(),
+        &LogisticParams {
+            l2: params.l2,
+            ..Default::default()
+        },
+    );
+    head.logistic = Some(LogisticLayer {
+        weights: fitted.weights.iter().map(|&w| w as f32).collect(),
+        bias: fitted.bias,
+        platt: (1.0, 0.0),
+    });
+    head
+}
+
+/// The uncalibrated score `z` of a row under an attribute head.
+fn raw_score(head: &Head, ratios: &[f64], row: &[u32]) -> f64 {
+    let l = head.logistic.as_ref().expect("an attribute head");
+    let sum: f64 = row
+        .iter()
+        .map(|&j| l.weights[j as usize] as f64 * ratios[j as usize])
+        .sum();
+    l.bias + sum / (row.len().max(1) as f64).sqrt()
+}
+
+/// Fits attribute head `head` on the examples that label it, calibrated
+/// (when asked) on out-of-source scores.
+pub(super) fn attribute_head(
+    head: usize,
+    examples: &[Example],
+    rows: &[Vec<u32>],
+    vocab: &[u64],
+    params: &TrainParams,
+) -> Head {
+    let (name, classes) = HEADS[head];
+    let name_of = |h: usize| HEADS[h].0;
+    let labeled: Vec<(usize, bool)> = examples
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| attribute(head, e).map(|y| (i, y)))
+        .collect();
+    let data: Vec<(&[u32], bool)> = labeled.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
+    let mut fitted = fit_attribute(name, classes, vocab, &data, params);
+    if !params.calibrate || !fitted.is_trained() {
+        return fitted;
+    }
+    // Each source left out in turn: a head trained on the others scores
+    // it. Every source weighs the same in the calibration (its examples
+    // share a weight of one), so the mapping is the one a new source
+    // should expect, not the largest source's.
+    let source = |i: usize| examples[i].source.as_deref().unwrap_or("");
+    let mut names: Vec<&str> = labeled.iter().map(|&(i, _)| source(i)).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() < 2 {
+        return fitted;
+    }
+    let parts: Vec<Vec<(f64, bool, f64)>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = names
+            .iter()
+            .map(|&name| {
+                let labeled = &labeled;
+                s.spawn(move || {
+                    let train: Vec<(&[u32], bool)> = labeled
+                        .iter()
+                        .filter(|&&(i, _)| source(i) != name)
+                        .map(|&(i, y)| (&rows[i][..], y))
+                        .collect();
+                    let part = fit_attribute(name_of(head), classes, vocab, &train, params);
+                    let ratios = part.log_count_ratios();
+                    let left: Vec<&(usize, bool)> = labeled
+                        .iter()
+                        .filter(|&&(i, _)| source(i) == name)
+                        .collect();
+                    let w = 1.0 / left.len() as f64;
+                    left.iter()
+                        .map(|&&(i, y)| (raw_score(&part, &ratios, &rows[i]), y, w))
+                        .collect()
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().expect("a calibration thread panicked"))
+            .collect()
+    });
+    let scored: Vec<(f64, bool, f64)> = parts.into_iter().flatten().collect();
+    if let Some(l) = fitted.logistic.as_mut() {
+        let (a, mut b) = logistic::platt_weighted(&scored);
+        // Prior shift (Saerens et al. 2002): the calibrated odds hold for the
+        // training mix's share of positives; a stream with another share
+        // moves them by the ratio of the two shares' odds.
+        if let Some(rate) = params.stream_rate[head] {
+            let pos: f64 = scored.iter().filter(|s| s.1).map(|s| s.2).sum();
+            let mix = pos / scored.iter().map(|s| s.2).sum::<f64>();
+            b += (rate / (1.0 - rate)).ln() - (mix / (1.0 - mix)).ln();
+        }
+        l.platt = (a, b);
+    }
+    fitted
+}
