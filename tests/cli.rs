@@ -589,3 +589,41 @@ fn output_scores_have_four_digits() {
         }
     }
 }
+
+/// A JSON array file, pretty-printed, labels every element; each record's
+/// line is the file line it starts on. A malformed array is one error
+/// record naming the line.
+#[test]
+fn json_array_input_labels_every_element() {
+    let dir = scratch("json-array");
+    let p = dir.join("comments.json");
+    std::fs::write(
+        &p,
+        "[\n  {\"id\": \"a\", \"text\": \"Check out my channel and subscribe!\"},\n  {\n    \"id\": \"b\",\n    \"text\": \"The council vote was rushed.\"\n  },\n  {\"id\": \"c\"}\n]\n",
+    )
+    .unwrap();
+    let out = run(&["label", "-q", "--no-dedup", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "one element has no text");
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 3);
+    assert_eq!(recs[0]["label"], "spam");
+    assert_eq!(recs[1]["id"], "b");
+    assert_labeled(&recs[1]);
+    assert_eq!(recs[2]["line"], 7);
+    assert!(recs[2]["error"].as_str().unwrap().contains("no text field"));
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "[{\"id\": \"a\", \"text\": \"x\"},\n{\"id\": \"b\", oops}]",
+    )
+    .unwrap();
+    let out = run(&["label", "-q", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["line"], 2);
+    assert!(recs[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("at line 2 column"));
+}

@@ -206,7 +206,7 @@ pub fn check_records(data: &[u8]) {
                     }
                 }
                 RawData::TooLong(n) => assert!(*n > max as u64),
-                RawData::Csv(_) => unreachable!("JSONL yields lines"),
+                RawData::Csv(_) | RawData::Invalid(_) => unreachable!("JSONL yields lines"),
             }
         }
     }

@@ -113,6 +113,8 @@ pub enum RawData {
     /// A record longer than the limit (its length in bytes); its bytes
     /// were not kept.
     TooLong(u64),
+    /// Input that could not be split into records, with the reason.
+    Invalid(String),
 }
 
 /// Reads records in batches.
@@ -282,9 +284,79 @@ pub fn open_reader(
 ) -> io::Result<Box<dyn RecordReader>> {
     let r = input.open()?;
     Ok(match format {
-        Format::Jsonl => Box::new(JsonlReader::new(r, max_bytes)),
+        Format::Jsonl => {
+            // A JSON array (`[ {…}, … ]`, pretty-printed or not) holds the
+            // records as its elements; anything else is read as lines.
+            let mut r = BufReader::with_capacity(1 << 16, r);
+            let first = r
+                .fill_buf()?
+                .iter()
+                .copied()
+                .find(|b| !b.is_ascii_whitespace());
+            if first == Some(b'[') {
+                Box::new(JsonArrayReader::new(r, max_bytes)?)
+            } else {
+                Box::new(JsonlReader::new(Box::new(r), max_bytes))
+            }
+        }
         Format::Csv => Box::new(CsvReader::new(r, max_bytes)?),
     })
+}
+
+/// The elements of a JSON array, each a record numbered by the file line
+/// it starts on. The array is read whole; one that does not parse yields a
+/// single record holding the parser's message, so the error names its
+/// line and column and no record silently disappears.
+pub struct JsonArrayReader {
+    records: std::vec::IntoIter<RawRecord>,
+}
+
+impl JsonArrayReader {
+    /// Reads the array in `inner`.
+    pub fn new(mut inner: impl Read, max_bytes: usize) -> io::Result<Self> {
+        let mut text = String::new();
+        inner.read_to_string(&mut text)?;
+        let records = match serde_json::from_str::<Vec<&RawValue>>(&text) {
+            Ok(elements) => {
+                let base = text.as_ptr() as usize;
+                let (mut line, mut at) = (1u64, 0usize);
+                elements
+                    .into_iter()
+                    .map(|e| {
+                        let start = e.get().as_ptr() as usize - base;
+                        line += text.as_bytes()[at..start]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count() as u64;
+                        at = start;
+                        let bytes = e.get().as_bytes();
+                        let data = if bytes.len() > max_bytes {
+                            RawData::TooLong(bytes.len() as u64)
+                        } else {
+                            RawData::Line(bytes.to_vec())
+                        };
+                        RawRecord { line, data }
+                    })
+                    .collect()
+            }
+            Err(e) => vec![RawRecord {
+                line: e.line() as u64,
+                data: RawData::Invalid(format!(
+                    "not a JSON array of records: {e} (a JSON array is read whole; fix it, or write one object a line)"
+                )),
+            }],
+        };
+        Ok(JsonArrayReader {
+            records: records.into_iter(),
+        })
+    }
+}
+
+impl RecordReader for JsonArrayReader {
+    fn read_batch(&mut self, max: usize, out: &mut Vec<RawRecord>) -> io::Result<()> {
+        out.extend(self.records.by_ref().take(max));
+        Ok(())
+    }
 }
 
 /// A JSON object's fields in input order, values kept as written.

@@ -1,4 +1,4 @@
-//! `comment-sieve label`: classifies every record of JSONL or CSV files.
+//! `comment-sieve label`: classifies every record of JSONL, JSON array or CSV files.
 //!
 //! Records are read in batches, each batch is parsed and classified in
 //! parallel, then written in input order, and the next batch is read:
@@ -29,7 +29,7 @@ const BATCH: usize = 4096;
 /// Arguments of `label`.
 #[derive(Args, Debug)]
 pub struct LabelArgs {
-    /// Input files (JSONL or CSV); stdin when none or `-`.
+    /// Input files (JSONL, a JSON array of records, or CSV); stdin when none or `-`.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output file (JSONL), written to a temporary file and renamed at the
@@ -194,6 +194,7 @@ impl Parser<'_> {
             )),
             RawData::Line(bytes) => self.jsonl(rec.line, bytes),
             RawData::Csv(r) => self.csv(rec.line, r),
+            RawData::Invalid(reason) => Err(reason.clone()),
         };
         match res {
             Ok((mut out, comment)) => {

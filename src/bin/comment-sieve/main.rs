@@ -33,7 +33,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Labels every comment of JSONL or CSV files; writes one JSONL record
+    /// Labels every comment of JSONL, JSON array or CSV files; writes one JSONL record
     /// per input record, in input order.
     ///
     /// Each output record is the input record's fields plus `label`,
