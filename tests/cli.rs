@@ -627,3 +627,63 @@ fn json_array_input_labels_every_element() {
         .unwrap()
         .contains("at line 2 column"));
 }
+
+/// A WordPress comments export labels with no flags: `comment_content` is
+/// the text, `comment_ID` the id, `comment_author` the author,
+/// `comment_post_ID` the article (so duplicates within one post are found
+/// with `--dedup-scope thread`) and `comment_parent` the parent, `0`
+/// meaning a thread starter.
+#[test]
+fn wordpress_exports_label_with_no_flags() {
+    let export = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/wordpress-comments.csv");
+    let e = export.to_str().unwrap();
+    let out = run(&["label", "-q", "--dedup-scope", "thread", e]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 5);
+    for r in &recs {
+        assert_labeled(r);
+    }
+    assert_eq!(recs[0]["comment_ID"], "11");
+    // 13 repeats 11 but under another post; 14 repeats 11 under the same
+    // post, by the same author.
+    assert!(recs[2]["duplicate_of"].is_null(), "{}", recs[2]);
+    assert_eq!(recs[3]["duplicate_of"]["id"], "11");
+    assert_eq!(recs[3]["duplicate_of"]["same_author"], true);
+    // The place in the thread, with a model that learned it: 12 replies
+    // to 11, 15 (comment_parent 0) starts a thread.
+    let dir = scratch("wordpress");
+    let model = history_model(&dir);
+    let out = run(&[
+        "label",
+        "-q",
+        "--no-dedup",
+        "--model",
+        model.to_str().unwrap(),
+        e,
+    ]);
+    let recs = records(&out.stdout);
+    let off = |i: usize| recs[i]["scores"]["off_topic"].as_f64().unwrap();
+    assert!(off(4) > off(1), "starter {} vs reply {}", off(4), off(1));
+    // The same with the fields named by flags on renamed columns.
+    let renamed = dir.join("renamed.csv");
+    let text = std::fs::read_to_string(&export).unwrap();
+    // Another system's parent field: empty, not 0, for a thread starter.
+    let text = text
+        .replacen("comment_parent", "in_reply_to", 1)
+        .replace(",comment,0,", ",comment,,");
+    std::fs::write(&renamed, text).unwrap();
+    let r = renamed.to_str().unwrap();
+    let m = model.to_str().unwrap();
+    let args = ["label", "-q", "--no-dedup", "--model", m];
+    let plain = records(&run(&[&args[..], &[r]].concat()).stdout);
+    let named = records(&run(&[&args[..], &["--parent-field", "in_reply_to", r]].concat()).stdout);
+    let off_of = |recs: &[Value], i: usize| recs[i]["scores"]["off_topic"].as_f64().unwrap();
+    assert_eq!(off_of(&named, 1), off(1));
+    assert_eq!(off_of(&named, 4), off(4));
+    assert_ne!(
+        off_of(&plain, 1),
+        off(1),
+        "without the flag the place is unknown"
+    );
+}

@@ -10,10 +10,39 @@ use clap::ValueEnum;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-/// Field names tried, in order, for a comment's text.
-pub const TEXT_FIELDS: [&str; 6] = ["text", "CONTENT", "content", "comment", "body", "tweet"];
+/// Field names tried, in order, for a comment's text (`comment_content`:
+/// WordPress exports).
+pub const TEXT_FIELDS: [&str; 7] = [
+    "text",
+    "CONTENT",
+    "content",
+    "comment",
+    "body",
+    "tweet",
+    "comment_content",
+];
 /// Field names tried, in order, for a comment's id.
-pub const ID_FIELDS: [&str; 3] = ["id", "COMMENT_ID", "comment_id"];
+pub const ID_FIELDS: [&str; 4] = ["id", "COMMENT_ID", "comment_id", "comment_ID"];
+/// Field names tried, in order, for a comment's author.
+pub const AUTHOR_FIELDS: [&str; 3] = ["author", "AUTHOR", "comment_author"];
+/// Field names tried, in order, for the article a comment is under.
+pub const ARTICLE_FIELDS: [&str; 2] = ["article_id", "comment_post_ID"];
+/// Field names tried, in order, for the comment a record replies to.
+pub const PARENT_FIELDS: [&str; 2] = [PARENT_FIELD, WORDPRESS_PARENT];
+/// WordPress's parent field, where `0` means no parent.
+pub const WORDPRESS_PARENT: &str = "comment_parent";
+
+/// Whether the value of parent field `field` (JSON text) names a parent:
+/// [`json_names_parent`], and for WordPress's `comment_parent` not `0`.
+pub fn field_names_parent(field: &str, json: &str) -> bool {
+    let zero = matches!(json.trim(), "0" | "\"0\"");
+    json_names_parent(json) && !(field == WORDPRESS_PARENT && zero)
+}
+
+/// [`field_names_parent`] for a CSV cell.
+pub fn cell_of_field_names_parent(field: &str, cell: &str) -> bool {
+    cell_names_parent(cell) && !(field == WORDPRESS_PARENT && cell.trim() == "0")
+}
 /// The field naming the comment a record replies to: a reply when it names
 /// a parent, a thread starter when null or empty, not known when absent.
 pub const PARENT_FIELD: &str = "parent_id";

@@ -18,8 +18,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::input::{
-    cell_names_parent, json_names_parent, open_reader, shorten, Fields, Format, Input, RawData,
-    RawRecord, ID_FIELDS, PARENT_FIELD, TEXT_FIELDS,
+    cell_of_field_names_parent, field_names_parent, open_reader, shorten, Fields, Format, Input,
+    RawData, RawRecord, ARTICLE_FIELDS, AUTHOR_FIELDS, ID_FIELDS, PARENT_FIELDS, TEXT_FIELDS,
 };
 use crate::output::{self, Sink, ADDED_FIELDS};
 
@@ -44,13 +44,26 @@ pub struct LabelArgs {
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
     /// The text field (default: the first of text, CONTENT, content,
-    /// comment, body, tweet).
+    /// comment, body, tweet, comment_content).
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
-    /// The id field (default: the first of id, COMMENT_ID, comment_id; else
-    /// the record number).
+    /// The id field (default: the first of id, COMMENT_ID, comment_id,
+    /// comment_ID; else the record number).
     #[arg(long, value_name = "NAME")]
     pub id_field: Option<String>,
+    /// The author field (default: the first of author, AUTHOR,
+    /// comment_author).
+    #[arg(long, value_name = "NAME")]
+    pub author_field: Option<String>,
+    /// The field naming the article a comment is under (default: the first
+    /// of article_id, comment_post_ID).
+    #[arg(long, value_name = "NAME")]
+    pub article_field: Option<String>,
+    /// The field naming the comment it replies to (default: the first of
+    /// parent_id, comment_parent; empty or null: a thread starter, and for
+    /// WordPress's comment_parent also 0).
+    #[arg(long, value_name = "NAME")]
+    pub parent_field: Option<String>,
     /// Skip the duplicate check.
     #[arg(long)]
     pub no_dedup: bool,
@@ -173,8 +186,31 @@ struct Parser<'a> {
     clf: Option<&'a Classifier>,
     text_field: Option<&'a str>,
     id_field: Option<&'a str>,
+    names: &'a FieldNames,
     csv: Option<CsvColumns>,
     max_bytes: usize,
+}
+
+/// The author, article and parent fields: the one named by a flag, else
+/// the first known name present.
+struct FieldNames {
+    author: Vec<String>,
+    article: Vec<String>,
+    parent: Vec<String>,
+}
+
+impl FieldNames {
+    fn new(args: &LabelArgs) -> Self {
+        let list = |flag: &Option<String>, known: &[&str]| match flag {
+            Some(n) => vec![n.clone()],
+            None => known.iter().map(|s| s.to_string()).collect(),
+        };
+        FieldNames {
+            author: list(&args.author_field, &AUTHOR_FIELDS),
+            article: list(&args.article_field, &ARTICLE_FIELDS),
+            parent: list(&args.parent_field, &PARENT_FIELDS),
+        }
+    }
 }
 
 fn looked_for(fields: &[&str]) -> String {
@@ -256,14 +292,20 @@ impl Parser<'_> {
             out.extend_from_slice(v.get().as_bytes());
             out.push(b',');
         }
-        // A `parent_id` field says the comment's place in its thread: a
-        // reply when it names a parent, top-level when null or empty.
-        let reply = fields.get(PARENT_FIELD).map(|p| json_names_parent(p.get()));
+        // A parent field says the comment's place in its thread: a reply
+        // when it names a parent, top-level when null or empty (or 0, for
+        // WordPress).
+        let first = |names: &[String]| names.iter().find_map(|n| as_string(n));
+        let reply = self
+            .names
+            .parent
+            .iter()
+            .find_map(|n| fields.get(n).map(|p| field_names_parent(n, p.get())));
         let comment = Comment {
             id,
             text,
-            author: as_string("author"),
-            article_id: as_string("article_id"),
+            author: first(&self.names.author),
+            article_id: first(&self.names.article),
             reply,
         };
         Ok((out, comment))
@@ -311,7 +353,9 @@ impl Parser<'_> {
             text: values[cols.text].to_string(),
             author: get(cols.author),
             article_id: get(cols.article),
-            reply: cols.parent.map(|i| cell_names_parent(values[i])),
+            reply: cols
+                .parent
+                .map(|i| cell_of_field_names_parent(&cols.names[i], values[i])),
         };
         Ok((out, comment))
     }
@@ -322,6 +366,7 @@ fn csv_columns(
     headers: &[String],
     text_field: Option<&str>,
     id_field: Option<&str>,
+    fields: &FieldNames,
 ) -> Result<CsvColumns> {
     let find = |n: &str| headers.iter().position(|h| h == n);
     let missing = |what: &str| Error::InvalidRecord {
@@ -354,9 +399,9 @@ fn csv_columns(
         names: headers.to_vec(),
         text,
         id,
-        author: find("author").or_else(|| find("AUTHOR")),
-        article: find("article_id"),
-        parent: find(PARENT_FIELD),
+        author: fields.author.iter().find_map(|n| find(n)),
+        article: fields.article.iter().find_map(|n| find(n)),
+        parent: fields.parent.iter().find_map(|n| find(n)),
     })
 }
 
@@ -397,6 +442,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     } else {
         args.inputs.iter().map(|p| Input::new(p)).collect()
     };
+    let names = FieldNames::new(&args);
     // Open every input first: a missing file stops the run before any output.
     let mut readers = Vec::with_capacity(inputs.len());
     for input in &inputs {
@@ -409,6 +455,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                 h,
                 args.text_field.as_deref(),
                 args.id_field.as_deref(),
+                &names,
             )?),
             None => None,
         };
@@ -445,6 +492,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                 clf: moderator.is_none().then_some(&clf),
                 text_field: args.text_field.as_deref(),
                 id_field: args.id_field.as_deref(),
+                names: &names,
                 csv,
                 max_bytes: args.max_bytes,
             };
