@@ -687,3 +687,50 @@ fn wordpress_exports_label_with_no_flags() {
         "without the flag the place is unknown"
     );
 }
+
+/// An interrupted `label -o` (SIGINT or SIGTERM) leaves no file behind:
+/// neither the output nor its temporary file.
+#[test]
+fn an_interrupted_run_leaves_no_file() {
+    use std::io::Write;
+    for signal in ["-INT", "-TERM"] {
+        let dir = scratch(&format!("interrupt{signal}"));
+        let out = dir.join("labeled.jsonl");
+        let mut child = Command::new(BIN)
+            .args(["label", "-q", "-o", out.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Records keep coming, and the input stays open: the run is
+        // writing its temporary file when the signal arrives.
+        let mut stdin = child.stdin.take().unwrap();
+        for i in 0..5000 {
+            writeln!(
+                stdin,
+                "{{\"id\": \"c{i}\", \"text\": \"comment number {i}\"}}"
+            )
+            .unwrap();
+        }
+        stdin.flush().unwrap();
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(&dir).unwrap().count() == 0 {
+            assert!(started.elapsed().as_secs() < 20, "no temporary file");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let pid = child.id().to_string();
+        assert!(Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = child.wait().unwrap();
+        drop(stdin);
+        assert_eq!(status.code(), Some(130), "{signal}: {status:?}");
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{signal}: {left:?}");
+    }
+}

@@ -473,6 +473,9 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
         pb
     };
 
+    if args.output.is_some() {
+        output::remove_output_on_interrupt();
+    }
     let mut sink = Sink::create(args.output.as_deref())?;
     let mut stats = Stats::default();
     let scope = match args.dedup_scope {

@@ -4,9 +4,29 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use comment_sieve::moderate::Verdict;
 use comment_sieve::{Classification, Error, Result};
+
+/// The temporary output file being written, if any: removed when the run
+/// is interrupted (SIGINT, SIGTERM), so no half-written file is left.
+static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn set_pending(tmp: Option<PathBuf>) {
+    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = tmp;
+}
+
+/// On SIGINT or SIGTERM, removes the temporary output file and exits with
+/// 130. Installed once per process; a second call does nothing.
+pub fn remove_output_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if let Some(tmp) = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+        std::process::exit(130);
+    });
+}
 
 /// Where output records go.
 pub enum Sink {
@@ -41,7 +61,11 @@ impl Sink {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        set_pending(Some(tmp.clone()));
+        let f = File::create(&tmp).map_err(|e| {
+            set_pending(None);
+            Error::io(&tmp, e)
+        })?;
         Ok(Sink::File {
             out: BufWriter::with_capacity(1 << 16, f),
             tmp,
@@ -68,6 +92,7 @@ impl Sink {
                     f.sync_all()?;
                     std::fs::rename(&tmp, &path)
                 })();
+                set_pending(None);
                 res.map_err(|e| {
                     let _ = std::fs::remove_file(&tmp);
                     Error::io(&path, e)
@@ -85,6 +110,7 @@ impl Sink {
             Sink::File { out, tmp, .. } => {
                 drop(out);
                 let _ = std::fs::remove_file(&tmp);
+                set_pending(None);
             }
         }
     }
@@ -92,7 +118,14 @@ impl Sink {
 
 /// Names of the fields the labeler adds; input fields with these names are
 /// replaced.
-pub const ADDED_FIELDS: [&str; 5] = ["label", "scores", "reasons", "action", "duplicate_of"];
+pub const ADDED_FIELDS: [&str; 6] = [
+    "label",
+    "scores",
+    "reasons",
+    "toxic_spans",
+    "action",
+    "duplicate_of",
+];
 
 /// Appends `"key":` to `out`.
 pub fn key(out: &mut Vec<u8>, k: &str) {
