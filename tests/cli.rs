@@ -274,10 +274,10 @@ fn malformed_csv_records_yield_error_records() {
     let dir = scratch("csv");
     let p = dir.join("comments.csv");
     let mut b: Vec<u8> = b"comment_id,body,extra\n".to_vec();
-    b.extend_from_slice(b"1,\"Pakistan, the CIA and the ISI\",x\n"); // record 1
-    b.extend_from_slice(b"2,too few fields\n"); // record 2
-    b.extend_from_slice(b"3,\"bad \xff bytes\",x\n"); // record 3
-    b.extend_from_slice(b"4,\"Check out my channel http://spam.example\",x\n"); // record 4
+    b.extend_from_slice(b"1,\"Pakistan, the CIA\nand the ISI\",x\n"); // lines 2-3
+    b.extend_from_slice(b"2,too few fields\n"); // line 4
+    b.extend_from_slice(b"3,\"bad \xff bytes\",x\n"); // line 5
+    b.extend_from_slice(b"4,\"Check out my channel http://spam.example\",x\n"); // line 6
     std::fs::write(&p, b).unwrap();
     let out = run(&["label", "-q", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -285,10 +285,13 @@ fn malformed_csv_records_yield_error_records() {
     assert_eq!(recs.len(), 4);
     assert_eq!(recs[0]["comment_id"], "1");
     assert_labeled(&recs[0]);
-    assert_eq!(recs[1]["line"], 2);
+    // Errors name the file line the record starts on, as an editor shows.
+    assert_eq!(recs[1]["line"], 4);
     assert!(recs[1]["error"].as_str().unwrap().contains("fields"));
-    assert_eq!(recs[2]["line"], 3);
+    assert_eq!(recs[2]["line"], 5);
     assert!(recs[2]["error"].as_str().unwrap().contains("UTF-8"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("comments.csv:4: "), "{stderr}");
     assert_eq!(recs[3]["comment_id"], "4");
     assert_labeled(&recs[3]);
 }

@@ -126,7 +126,8 @@ impl Input {
 /// One record as read, before parsing.
 #[derive(Debug)]
 pub struct RawRecord {
-    /// 1-based line (JSONL) or record (CSV, header excluded) number.
+    /// The 1-based file line the record starts on (JSONL, JSON array,
+    /// CSV: the header is line 1).
     pub line: u64,
     /// Its content.
     pub data: RawData,
@@ -286,16 +287,16 @@ impl RecordReader for CsvReader {
                 break;
             }
             self.record += 1;
+            // The file line the record starts on (a quoted field may hold
+            // line breaks): what an editor shows.
+            let line = rec.position().map_or(self.record + 1, |p| p.line());
             let len = rec.as_slice().len();
             let data = if len > self.max_bytes {
                 RawData::TooLong(len as u64)
             } else {
                 RawData::Csv(rec)
             };
-            out.push(RawRecord {
-                line: self.record,
-                data,
-            });
+            out.push(RawRecord { line, data });
         }
         Ok(())
     }

@@ -48,7 +48,7 @@ pub struct LabelArgs {
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
     /// The id field (default: the first of id, COMMENT_ID, comment_id,
-    /// comment_ID; else the record number).
+    /// comment_ID; else the record's line in its file).
     #[arg(long, value_name = "NAME")]
     pub id_field: Option<String>,
     /// The author field (default: the first of author, AUTHOR,
