@@ -737,3 +737,67 @@ fn an_interrupted_run_leaves_no_file() {
         assert!(left.is_empty(), "{signal}: {left:?}");
     }
 }
+
+/// With `--articles` the summary counts the actions, and they add up to
+/// the records.
+#[test]
+fn the_summary_counts_actions() {
+    let out = run(&[
+        "label",
+        data("seed_comments.jsonl").to_str().unwrap(),
+        "--articles",
+        data("seed_articles.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let recs = records(&out.stdout);
+    let count = |a: &str| recs.iter().filter(|r| r["action"] == a).count();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "actions: approve {}, hold {}, reject {}",
+        count("approve"),
+        count("hold"),
+        count("reject")
+    );
+    assert!(err.contains(&want), "{err} / {want}");
+    assert_eq!(count("approve") + count("hold") + count("reject"), 25);
+}
+
+/// Reasons carry their span in code points (`chars`) beside bytes
+/// (`span`): slicing the text by `chars` gives the word whatever precedes
+/// it.
+#[test]
+fn reasons_have_code_point_spans() {
+    let dir = scratch("chars");
+    let p = dir.join("c.jsonl");
+    std::fs::write(
+        &p,
+        "{\"id\": \"a\", \"text\": \"Café crème 😀: you are a complete idiot and a moron.\"}\n",
+    )
+    .unwrap();
+    let out = run(&["label", "-q", "--no-dedup", p.to_str().unwrap()]);
+    let recs = records(&out.stdout);
+    let text: Vec<char> = recs[0]["text"].as_str().unwrap().chars().collect();
+    let reasons = recs[0]["reasons"].as_array().unwrap();
+    assert!(!reasons.is_empty());
+    for r in reasons {
+        let c = r["chars"].as_array().unwrap();
+        let (s, e) = (
+            c[0].as_u64().unwrap() as usize,
+            c[1].as_u64().unwrap() as usize,
+        );
+        let word: String = text[s..e].iter().collect();
+        assert_eq!(word.to_lowercase(), r["token"].as_str().unwrap(), "{r}");
+    }
+    let spans = recs[0]["toxic_spans"].as_array().unwrap();
+    let words: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            let (a, b) = (
+                s[0].as_u64().unwrap() as usize,
+                s[1].as_u64().unwrap() as usize,
+            );
+            text[a..b].iter().collect()
+        })
+        .collect();
+    assert_eq!(words, ["idiot", "moron"]);
+}

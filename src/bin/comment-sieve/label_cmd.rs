@@ -236,7 +236,7 @@ impl Parser<'_> {
             Ok((mut out, comment)) => {
                 let label = self.clf.map(|clf| {
                     let v = clf.classify(&comment);
-                    output::verdict(&mut out, &v);
+                    output::verdict(&mut out, &v, &comment.text);
                     v.label
                 });
                 Outcome::Good {
@@ -410,6 +410,8 @@ fn csv_columns(
 struct Stats {
     records: u64,
     labels: [u64; 4],
+    /// Approve, hold, reject (with `--articles`).
+    actions: [u64; 3],
     duplicates: u64,
     errors: u64,
 }
@@ -522,7 +524,8 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                                 // duplicate check.
                                 (Some(m), _) => {
                                     let v = m.moderate(&comment);
-                                    output::moderated(&mut out, &v);
+                                    output::moderated(&mut out, &v, &comment.text);
+                                    stats.actions[v.action as usize] += 1;
                                     let dup = v.duplicate_of.filter(|_| !args.no_dedup);
                                     let dup =
                                         dup.map(|d| serde_json::to_value(d).expect("serializable"));
@@ -583,8 +586,14 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
         } else {
             stats.duplicates.to_string()
         };
+        let actions = if moderator.is_some() {
+            let [a, h, r] = stats.actions;
+            format!("; actions: approve {a}, hold {h}, reject {r}")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "{} records in {:.2} s ({:.0} records/s): {}; duplicates: {}; errors: {}{}",
+            "{} records in {:.2} s ({:.0} records/s): {}{actions}; duplicates: {}; errors: {}{}",
             stats.records,
             secs,
             stats.records as f64 / secs.max(1e-9),

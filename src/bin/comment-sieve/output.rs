@@ -170,9 +170,26 @@ fn toxic_spans(out: &mut Vec<u8>, spans: &[std::ops::Range<usize>]) {
     out.push(b']');
 }
 
+/// Appends `,"chars":[start,end]`: byte range `span` of `text` in code
+/// points, for Python and JavaScript users (an out-of-range span, which the
+/// classifier does not produce, as the clamped range).
+fn chars_key(out: &mut Vec<u8>, text: &str, span: &std::ops::Range<usize>) {
+    let at = |b: usize| {
+        let mut b = b.min(text.len());
+        while !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    };
+    let (s, e) = (at(span.start), at(span.end.max(span.start)));
+    let start = text[..s].chars().count();
+    let end = start + text[s..e].chars().count();
+    let _ = write!(out, ",\"chars\":[{start},{end}]");
+}
+
 /// Appends the verdict's fields (`"label":…,"scores":{…},"reasons":[…],
-/// "toxic_spans":[…]`).
-pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
+/// "toxic_spans":[…]`) of a comment whose text is `text`.
+pub fn verdict(out: &mut Vec<u8>, v: &Classification, text: &str) {
     let s = &v.scores;
     let scores = [
         ("spam", s.spam),
@@ -186,7 +203,9 @@ pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
         out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
         string_field(out, "token", &r.token);
         weight_and_span_key(out, r.weight);
-        let _ = write!(out, "[{},{}]}}", r.span.start, r.span.end);
+        let _ = write!(out, "[{},{}]", r.span.start, r.span.end);
+        chars_key(out, text, &r.span);
+        out.push(b'}');
     }
     out.push(b']');
     toxic_spans(out, &v.toxic_spans);
@@ -195,9 +214,9 @@ pub fn verdict(out: &mut Vec<u8>, v: &Classification) {
 /// Appends a moderator's verdict as the record's fields:
 /// `"label":…,"scores":{spam, abuse, off_topic, toxicity,
 /// identity_attack, duplicate},"reasons":[{rule, detail, weight,
-/// span}],"toxic_spans":[…],"action":…` (`span` is `null` where a reason
-/// has none).
-pub fn moderated(out: &mut Vec<u8>, v: &Verdict) {
+/// span, chars}],"toxic_spans":[…],"action":…` (`span`, bytes, and
+/// `chars`, code points, are `null` where a reason has none).
+pub fn moderated(out: &mut Vec<u8>, v: &Verdict, text: &str) {
     let s = &v.scores;
     let scores = [
         ("spam", s.spam),
@@ -216,9 +235,11 @@ pub fn moderated(out: &mut Vec<u8>, v: &Verdict) {
         weight_and_span_key(out, r.weight);
         match &r.span {
             Some(span) => {
-                let _ = write!(out, "[{},{}]}}", span.start, span.end);
+                let _ = write!(out, "[{},{}]", span.start, span.end);
+                chars_key(out, text, span);
+                out.push(b'}');
             }
-            None => out.extend_from_slice(b"null}"),
+            None => out.extend_from_slice(b"null,\"chars\":null}"),
         }
     }
     out.push(b']');
