@@ -582,18 +582,14 @@ pub(crate) fn verdict(
     // come one after another with the word's span, and sum to the word's
     // weight.
     scored.clear();
-    let mut i = 0;
-    while i < hits.len() {
-        let mut wgt = weight_of(table.row_at(hits[i].row));
-        let mut j = i + 1;
-        while j < hits.len() && hits[j].span == hits[i].span && !hits[i].span.is_empty() {
-            wgt += weight_of(table.row_at(hits[j].row));
-            j += 1;
-        }
+    for group in span_groups(hits) {
+        let wgt: f64 = hits[group.clone()]
+            .iter()
+            .map(|h| weight_of(table.row_at(h.row)))
+            .sum();
         if wgt > 0.0 {
-            scored.push((wgt, i));
+            scored.push((wgt, group.start));
         }
-        i = j;
     }
     let toxic_spans = if label == Label::Abuse {
         crate::spans::toxic_spans(m, original, norm, hits, scored)
@@ -654,6 +650,23 @@ pub(crate) fn verdict(
         reasons,
         toxic_spans,
     }
+}
+
+/// The index ranges of `hits` that share a span, in order: a word's own
+/// key, its n-grams and its group feature come one after another with the
+/// word's span. A hit with an empty span (the place in the thread) is a
+/// group of its own.
+pub(crate) fn span_groups(hits: &[Hit]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i;
+        let span = &hits.get(start)?.span;
+        i += 1;
+        while !span.is_empty() && i < hits.len() && hits[i].span == *span {
+            i += 1;
+        }
+        Some(start..i)
+    })
 }
 
 /// A head's name as a static string when it is one of the standard

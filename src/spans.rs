@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use crate::classify::Hit;
+use crate::classify::{span_groups, Hit};
 use crate::datasets::SpanExample;
 use crate::features::token_key;
 use crate::model::{Model, SpanLexicon};
@@ -100,21 +100,16 @@ pub(crate) fn toxic_spans(
 ) -> Vec<Range<usize>> {
     let table = &m.table;
     let mut marked: Vec<Range<usize>> = Vec::new();
-    let mut i = 0;
-    while i < hits.len() {
-        let span = &hits[i].span;
-        let mut j = i;
-        let mut weight = 0.0f32;
-        let mut word = false;
-        while j < hits.len() && hits[j].span == *span {
-            weight += table.row_at(hits[j].row)[table.span_col];
-            word |= hits[j].word;
-            j += 1;
-        }
-        if word && weight > 0.0 && !span.is_empty() {
+    for group in span_groups(hits) {
+        let group = &hits[group];
+        let weight: f32 = group
+            .iter()
+            .map(|h| table.row_at(h.row)[table.span_col])
+            .sum();
+        let span = &group[0].span;
+        if group.iter().any(|h| h.word) && weight > 0.0 && !span.is_empty() {
             marked.push(span.clone());
         }
-        i = j.max(i + 1);
     }
     if marked.is_empty() {
         if let Some(&(_, i)) = scored

@@ -8,7 +8,7 @@ use linfa::DatasetView;
 use linfa_bayes::MultinomialNb;
 use ndarray::{Array1, Array2};
 
-use super::{Doc, Docs, TrainParams};
+use super::{vocabulary, Doc, Docs, TrainParams};
 use crate::error::{Error, Result};
 use crate::label::Example;
 use crate::model::{Head, HEADS, LABEL};
@@ -97,18 +97,7 @@ fn fit_space(
                 .join(", ")
         )));
     }
-    let mut df: HashMap<u64, u32> = HashMap::new();
-    for (doc, _) in rows {
-        for &(k, _) in doc.iter() {
-            *df.entry(k).or_default() += 1;
-        }
-    }
-    let mut keys: Vec<u64> = df
-        .into_iter()
-        .filter(|&(_, n)| n >= min_df)
-        .map(|(k, _)| k)
-        .collect();
-    keys.sort_unstable();
+    let keys = vocabulary(rows.iter().map(|&(d, _)| d), min_df);
     if keys.is_empty() {
         return Ok(None);
     }

@@ -363,10 +363,10 @@ fn digest(examples: &[Example]) -> String {
 }
 
 /// Keys found in at least `min_df` documents, sorted.
-fn vocabulary(docs: &[Docs], min_df: u32) -> Vec<u64> {
+fn vocabulary<'d>(docs: impl IntoIterator<Item = &'d Doc>, min_df: u32) -> Vec<u64> {
     let mut df: HashMap<u64, u32> = HashMap::new();
     for d in docs {
-        for &(k, _) in &d.text {
+        for &(k, _) in d {
             *df.entry(k).or_default() += 1;
         }
     }
@@ -430,14 +430,14 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
     let mut docs = extract(&Lexicon::default(), Some(&mut words));
     let mut lexicon = Lexicon::default();
     if params.tokenizer.fold {
-        let vocab = vocabulary(&docs, params.min_df);
+        let vocab = vocabulary(docs.iter().map(|d| &d.text), params.min_df);
         let rows = vocab_rows(&vocab, &docs);
         lexicon = build_lexicon(examples, &rows, &vocab, &words, params);
         if !lexicon.is_empty() {
             docs = extract(&lexicon, None);
         }
     }
-    let vocab = vocabulary(&docs, params.min_df);
+    let vocab = vocabulary(docs.iter().map(|d| &d.text), params.min_df);
     let rows = vocab_rows(&vocab, &docs);
     let mut heads: Vec<Head> = std::thread::scope(|s| {
         let jobs: Vec<_> = (0..LABEL)
