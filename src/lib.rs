@@ -12,6 +12,7 @@ pub mod logistic;
 pub mod model;
 pub mod moderate;
 pub mod normalize;
+pub mod record;
 pub mod spans;
 pub mod tokenize;
 pub mod train;

@@ -236,7 +236,7 @@ impl Parser<'_> {
             Ok((mut out, comment)) => {
                 let label = self.clf.map(|clf| {
                     let v = clf.classify(&comment);
-                    output::verdict(&mut out, &v, &comment.text);
+                    comment_sieve::record::classification(&mut out, &v, &comment.text);
                     v.label
                 });
                 Outcome::Good {
@@ -288,7 +288,7 @@ impl Parser<'_> {
             if ADDED_FIELDS.contains(&k.as_str()) {
                 continue;
             }
-            output::key(&mut out, k);
+            comment_sieve::record::key(&mut out, k);
             out.extend_from_slice(v.get().as_bytes());
             out.push(b',');
         }
@@ -343,7 +343,7 @@ impl Parser<'_> {
             if ADDED_FIELDS.contains(&k.as_str()) {
                 continue;
             }
-            output::key(&mut out, k);
+            comment_sieve::record::key(&mut out, k);
             serde_json::to_writer(&mut out, v).expect("writing to a Vec cannot fail");
             out.push(b',');
         }
@@ -524,7 +524,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                                 // duplicate check.
                                 (Some(m), _) => {
                                     let v = m.moderate(&comment);
-                                    output::moderated(&mut out, &v, &comment.text);
+                                    comment_sieve::record::verdict(&mut out, &v, &comment.text);
                                     stats.actions[v.action as usize] += 1;
                                     let dup = v.duplicate_of.filter(|_| !args.no_dedup);
                                     let dup =
