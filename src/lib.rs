@@ -28,4 +28,4 @@ pub use label::{Example, Label};
 pub use model::{Model, Thresholds};
 pub use normalize::{normalize, Normalized};
 pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
-pub use train::TrainParams;
+pub use train::{Calibration, TrainParams};

@@ -339,6 +339,95 @@ pub fn platt_weighted(scored: &[(f64, bool, f64)]) -> (f64, f64) {
     (a, b)
 }
 
+/// Platt scaling with one slope shared by several groups (sources) and an
+/// intercept per group: `P(y | z, group g) = σ(a·z + b_g)`.
+///
+/// Pooling scores of sources with different shares of positives into one
+/// fit flattens the slope: the offsets between sources look like noise in
+/// `z`. With an intercept per source, the slope is what a score says
+/// within a source, and the intercepts say how the sources' shares differ.
+/// Each group weighs the same (its pairs share a weight of one), and each
+/// has its own smoothed targets (Platt 1999). Returns `(a, [b_g])`; a group
+/// with one class only gets the intercept its smoothed targets give.
+pub fn platt_grouped(groups: &[Vec<(f64, bool)>]) -> (f64, Vec<f64>) {
+    let groups: Vec<&Vec<(f64, bool)>> = groups.iter().filter(|g| !g.is_empty()).collect();
+    let k = groups.len();
+    let targets: Vec<(f64, f64, f64)> = groups
+        .iter()
+        .map(|g| {
+            let pos = g.iter().filter(|s| s.1).count() as f64;
+            let neg = g.len() as f64 - pos;
+            ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0), 1.0 / g.len() as f64)
+        })
+        .collect();
+    let loss = |a: f64, b: &[f64]| -> f64 {
+        let mut f = 0.0;
+        for (g, (&(hi, lo, w), &bg)) in groups.iter().zip(targets.iter().zip(b)) {
+            for &(z, y) in g.iter() {
+                let t = if y { hi } else { lo };
+                let u = a * z + bg;
+                f += w * (t * softplus(-u) + (1.0 - t) * softplus(u));
+            }
+        }
+        f
+    };
+    let mut a = 1.0f64;
+    let mut b: Vec<f64> = targets
+        .iter()
+        .map(|&(hi, lo, _)| {
+            let m = 0.5 * (hi + lo);
+            (m / (1.0 - m)).ln()
+        })
+        .collect();
+    let mut f = loss(a, &b);
+    for _ in 0..200 {
+        // Newton step; the Hessian is an arrowhead (the slope couples with
+        // every intercept, the intercepts not with each other), solved by
+        // its Schur complement.
+        let (mut ga, mut haa) = (0.0, 1e-12);
+        let mut gb = vec![0.0; k];
+        let mut hab = vec![0.0; k];
+        let mut hbb = vec![1e-12; k];
+        for (j, (g, &(hi, lo, wt))) in groups.iter().zip(&targets).enumerate() {
+            for &(z, y) in g.iter() {
+                let t = if y { hi } else { lo };
+                let p = sigmoid(a * z + b[j]);
+                let d = wt * (p - t);
+                let w = wt * p * (1.0 - p);
+                ga += d * z;
+                haa += w * z * z;
+                gb[j] += d;
+                hab[j] += w * z;
+                hbb[j] += w;
+            }
+        }
+        let schur = haa - (0..k).map(|j| hab[j] * hab[j] / hbb[j]).sum::<f64>();
+        if schur.abs() < 1e-300 {
+            break;
+        }
+        let da = -(ga - (0..k).map(|j| hab[j] * gb[j] / hbb[j]).sum::<f64>()) / schur;
+        let db: Vec<f64> = (0..k).map(|j| -(gb[j] + hab[j] * da) / hbb[j]).collect();
+        let mut step = 1.0;
+        let mut improved = false;
+        for _ in 0..40 {
+            let na = a + step * da;
+            let nb: Vec<f64> = b.iter().zip(&db).map(|(x, d)| x + step * d).collect();
+            let nf = loss(na, &nb);
+            if nf < f {
+                (a, b, f) = (na, nb, nf);
+                improved = true;
+                break;
+            }
+            step *= 0.5;
+        }
+        let size = da.abs() + db.iter().map(|d| d.abs()).sum::<f64>();
+        if !improved || size * step < 1e-10 {
+            break;
+        }
+    }
+    (a, b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +452,29 @@ mod tests {
         let m = fit(&rows, 3, &LogisticParams::default());
         assert!(m.weights[0] > 1.0 && m.weights[1] < -1.0, "{m:?}");
         assert!(m.weights[2].abs() < 1e-3, "{m:?}");
+    }
+
+    #[test]
+    fn grouped_platt_recovers_a_shared_slope_and_the_offsets() {
+        // Two sources, P(y | z) = σ(2z − 1) in one and σ(2z + 1) in the
+        // other: one slope, two intercepts. Pooled, the slope is flatter.
+        let mut groups = vec![Vec::new(), Vec::new()];
+        for (g, offset) in [(0usize, -1.0), (1, 1.0)] {
+            for k in -20..=20 {
+                let z = k as f64 / 10.0 - offset / 2.0;
+                let p = sigmoid(2.0 * z + offset);
+                let npos = (p * 1000.0).round() as usize;
+                for i in 0..1000 {
+                    groups[g].push((z, i < npos));
+                }
+            }
+        }
+        let (a, b) = platt_grouped(&groups);
+        assert!((a - 2.0).abs() < 0.02, "{a}");
+        assert!((b[0] + 1.0).abs() < 0.02 && (b[1] - 1.0).abs() < 0.02, "{b:?}");
+        let pooled: Vec<(f64, bool)> = groups.concat();
+        let (pa, _) = platt(&pooled);
+        assert!(pa < a - 0.1, "pooled slope {pa} vs {a}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! layer, and its calibration on left-out sources (steps 3 and 4 of
 //! [`crate::train`]).
 
-use super::{attribute, TrainParams};
+use super::{attribute, Calibration, TrainParams};
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
 use crate::model::{Head, LogisticLayer, HEADS};
@@ -107,7 +107,7 @@ pub(super) fn attribute_head(
     if names.len() < 2 {
         return fitted;
     }
-    let parts: Vec<Vec<(f64, bool, f64)>> = std::thread::scope(|s| {
+    let parts: Vec<Vec<(f64, bool)>> = std::thread::scope(|s| {
         let jobs: Vec<_> = names
             .iter()
             .map(|&name| {
@@ -120,13 +120,10 @@ pub(super) fn attribute_head(
                         .collect();
                     let part = fit_attribute(name_of(head), classes, vocab, &train, params);
                     let ratios = part.log_count_ratios();
-                    let left: Vec<&(usize, bool)> = labeled
+                    labeled
                         .iter()
                         .filter(|&&(i, _)| source(i) == name)
-                        .collect();
-                    let w = 1.0 / left.len() as f64;
-                    left.iter()
-                        .map(|&&(i, y)| (raw_score(&part, &ratios, &rows[i]), y, w))
+                        .map(|&(i, y)| (raw_score(&part, &ratios, &rows[i]), y))
                         .collect()
                 })
             })
@@ -135,9 +132,36 @@ pub(super) fn attribute_head(
             .map(|j| j.join().expect("a calibration thread panicked"))
             .collect()
     });
-    let scored: Vec<(f64, bool, f64)> = parts.into_iter().flatten().collect();
+    // Every source weighs the same: its pairs share a weight of one.
+    let scored: Vec<(f64, bool, f64)> = parts
+        .iter()
+        .flat_map(|p| {
+            let w = 1.0 / p.len() as f64;
+            p.iter().map(move |&(z, y)| (z, y, w))
+        })
+        .collect();
     if let Some(l) = fitted.logistic.as_mut() {
-        let (a, mut b) = logistic::platt_weighted(&scored);
+        let (a, mut b) = match params.calibration {
+            Calibration::Pooled => logistic::platt_weighted(&scored),
+            Calibration::SharedSlope => {
+                let (a, b) = logistic::platt_grouped(&parts);
+                // The intercept a new source should expect: the mean over
+                // the sources whose intercept the data pin down (both
+                // classes present).
+                let both: Vec<f64> = parts
+                    .iter()
+                    .zip(&b)
+                    .filter(|(p, _)| p.iter().any(|s| s.1) && p.iter().any(|s| !s.1))
+                    .map(|(_, &b)| b)
+                    .collect();
+                let mean = if both.is_empty() {
+                    b.iter().sum::<f64>() / b.len() as f64
+                } else {
+                    both.iter().sum::<f64>() / both.len() as f64
+                };
+                (a, mean)
+            }
+        };
         // Prior shift (Saerens et al. 2002): the calibrated odds hold for the
         // training mix's share of positives; a stream with another share
         // moves them by the ratio of the two shares' odds.

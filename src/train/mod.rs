@@ -47,6 +47,19 @@ use crate::model::{
 use crate::normalize::normalize;
 use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 
+/// How Platt scaling is fitted on the out-of-source scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calibration {
+    /// One slope and one intercept over the scores of every left-out
+    /// source, each source weighing the same.
+    Pooled,
+    /// One slope shared by the sources and an intercept per source
+    /// ([`crate::logistic::platt_grouped`]); the model keeps the mean of
+    /// the intercepts of the sources with both classes, the offset a new
+    /// source should expect.
+    SharedSlope,
+}
+
 /// Training parameters.
 ///
 /// | Name | Default | Meaning | Range |
@@ -56,6 +69,7 @@ use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | 1.0 | penalty weight λ of the logistic layer (scikit-learn's `1/C`) | (0, ∞) |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
+/// | `calibration` | [`Calibration::Pooled`] | how the Platt fit treats the left-out sources | |
 /// | `stream_rate` | none | per attribute head, the share of positives in the stream the model will score; the calibrated scores are shifted from the training mix's share to it (none: the training mix's) | (0, 1) |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
 /// | `features` | [`FeatureConfig::default`] | bigrams, character n-grams | |
@@ -70,6 +84,7 @@ pub struct TrainParams {
     min_df: u32,
     l2: f64,
     calibrate: bool,
+    calibration: Calibration,
     stream_rate: [Option<f64>; 3],
     tokenizer: TokenizerConfig,
     features: FeatureConfig,
@@ -87,6 +102,7 @@ impl Default for TrainParams {
             min_df: 3,
             l2: 1.0,
             calibrate: true,
+            calibration: Calibration::Pooled,
             stream_rate: [None; 3],
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
@@ -119,6 +135,12 @@ impl TrainParams {
         self.l2 = l2;
         self
     }
+    /// Sets how the calibration treats the left-out sources.
+    pub fn calibration(mut self, calibration: Calibration) -> Self {
+        self.calibration = calibration;
+        self
+    }
+
     /// Sets whether to calibrate on out-of-source scores.
     pub fn calibrate(mut self, calibrate: bool) -> Self {
         self.calibrate = calibrate;

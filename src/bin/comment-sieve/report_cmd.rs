@@ -20,7 +20,9 @@ use comment_sieve::model::{IDENTITY_ATTACK, SPAM, TOXICITY};
 use comment_sieve::moderate::Moderator;
 use comment_sieve::spans::{fit_span_lexicon, span_f1};
 use comment_sieve::train::{self, attribute};
-use comment_sieve::{Classifier, Comment, Error, Example, Label, Result, Scores, TrainParams};
+use comment_sieve::{
+    Calibration, Classifier, Comment, Error, Example, Label, Result, Scores, TrainParams,
+};
 use serde_json::{json, Value};
 
 /// Arguments of `report`.
@@ -49,6 +51,13 @@ pub struct ReportArgs {
     /// ROC-AUC per attribute, without writing the report.
     #[arg(long)]
     pub candidates: bool,
+    /// Run the leave-one-source-out protocol for each candidate
+    /// calibration (pooled; shared slope) and print, per attribute, the
+    /// mean MCC at the shipped threshold over the left-out sources with
+    /// both classes, the mean Brier score, and the news false-spam rates,
+    /// without writing the report.
+    #[arg(long)]
+    pub calibration_candidates: bool,
 }
 
 /// The attribute heads, with their names.
@@ -182,6 +191,24 @@ fn mean_auc(rows: &BTreeMap<String, Row>) -> f64 {
     mean(rows.values().filter_map(|r| r.auc))
 }
 
+/// Per source that labels attribute `head`: the Brier score of its
+/// out-of-source scores.
+fn brier_by_source(examples: &[Example], scores: &[Scores], head: usize) -> Vec<(String, f64)> {
+    let mut by_source: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();
+    for (e, s) in examples.iter().zip(scores) {
+        if let Some(y) = attribute(head, e) {
+            by_source
+                .entry(source(e).to_string())
+                .or_default()
+                .push((score_of(s, head), y));
+        }
+    }
+    by_source
+        .into_iter()
+        .map(|(s, scored)| (s, comment_sieve::eval::brier(&scored)))
+        .collect()
+}
+
 /// The candidate feature sets, in order of cost.
 fn candidates() -> Vec<(&'static str, FeatureConfig)> {
     let words = FeatureConfig::default();
@@ -265,6 +292,41 @@ pub fn run(args: ReportArgs) -> Result<()> {
                 .map(|(a, rows)| format!("{a} {:.4}", mean_auc(rows)))
                 .collect();
             println!("{name}: mean left-out-source ROC-AUC: {}", means.join(", "));
+        }
+        return Ok(());
+    }
+    if args.calibration_candidates {
+        let threshold = comment_sieve::Thresholds::default().spam;
+        for (name, c) in [
+            ("pooled", Calibration::Pooled),
+            ("shared slope", Calibration::SharedSlope),
+        ] {
+            let params = TrainParams::default().calibration(c);
+            let scores = leave_one_source_out(&params, &examples)?;
+            let table = measure(&examples, &scores, threshold);
+            let mut means = Vec::new();
+            let mut overall = Vec::new();
+            for (head, (a, rows)) in ATTRIBUTES.iter().zip(&table) {
+                let mcc = mean(rows.values().filter(|r| r.auc.is_some()).map(|r| r.mcc));
+                let brier = mean(
+                    brier_by_source(&examples, &scores, head.0)
+                        .into_iter()
+                        .map(|(_, b)| b),
+                );
+                overall.push(mcc);
+                means.push(format!("{a} MCC {mcc:.4} Brier {brier:.4}"));
+            }
+            let false_spam: Vec<String> = table[0]
+                .1
+                .iter()
+                .filter_map(|(s, r)| r.false_spam.map(|f| format!("{s} {:.2}%", 100.0 * f)))
+                .collect();
+            println!(
+                "{name}: {}; mean MCC {:.4}; false spam: {}",
+                means.join(", "),
+                mean(overall.into_iter()),
+                false_spam.join(", ")
+            );
         }
         return Ok(());
     }
