@@ -5,7 +5,7 @@
 use super::{attribute, Calibration, TrainParams};
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
-use crate::model::{Head, LogisticLayer, HEADS};
+use crate::model::{Head, LogisticLayer, HEADS, SPAM};
 
 /// Naive Bayes counts of the vocabulary per class over `rows` (presence
 /// per example): `width × 2`, row-major by key, and the class counts.
@@ -73,6 +73,23 @@ fn raw_score(head: &Head, ratios: &[f64], row: &[u32]) -> f64 {
         .map(|&j| l.weights[j as usize] as f64 * ratios[j as usize])
         .sum();
     l.bias + sum / (row.len().max(1) as f64).sqrt()
+}
+
+/// The largest intercept at which, on every source with no positives, at
+/// most a share `q` of its scores `z` reach probability 0.5
+/// (`a·z + b ≥ 0`); infinite when no source constrains it.
+fn budget_intercept(a: f64, parts: &[Vec<(f64, bool)>], q: f64) -> f64 {
+    let mut b = f64::INFINITY;
+    for p in parts.iter().filter(|p| !p.is_empty() && p.iter().all(|s| !s.1)) {
+        let mut z: Vec<f64> = p.iter().map(|s| a * s.0).collect();
+        z.sort_unstable_by(|x, y| y.total_cmp(x));
+        let allowed = (q * z.len() as f64).floor() as usize;
+        if let Some(&first_below) = z.get(allowed) {
+            // The scores from `first_below` down stay under 0.5.
+            b = b.min(-first_below - 1e-9);
+        }
+    }
+    b
 }
 
 /// Fits attribute head `head` on the examples that label it, calibrated
@@ -162,6 +179,11 @@ pub(super) fn attribute_head(
                 (a, mean)
             }
         };
+        if head == SPAM {
+            if let Some(q) = params.false_spam_budget {
+                b = b.min(budget_intercept(a, &parts, q));
+            }
+        }
         // Prior shift (Saerens et al. 2002): the calibrated odds hold for the
         // training mix's share of positives; a stream with another share
         // moves them by the ratio of the two shares' odds.

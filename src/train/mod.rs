@@ -70,6 +70,7 @@ pub enum Calibration {
 /// | `l2` | 1.0 | penalty weight λ of the logistic layer (scikit-learn's `1/C`) | (0, ∞) |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::Pooled`] | how the Platt fit treats the left-out sources | |
+/// | `false_spam_budget` | none | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
 /// | `stream_rate` | none | per attribute head, the share of positives in the stream the model will score; the calibrated scores are shifted from the training mix's share to it (none: the training mix's) | (0, 1) |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
 /// | `features` | [`FeatureConfig::default`] | bigrams, character n-grams | |
@@ -85,6 +86,7 @@ pub struct TrainParams {
     l2: f64,
     calibrate: bool,
     calibration: Calibration,
+    false_spam_budget: Option<f64>,
     stream_rate: [Option<f64>; 3],
     tokenizer: TokenizerConfig,
     features: FeatureConfig,
@@ -103,6 +105,7 @@ impl Default for TrainParams {
             l2: 1.0,
             calibrate: true,
             calibration: Calibration::Pooled,
+            false_spam_budget: None,
             stream_rate: [None; 3],
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
@@ -138,6 +141,14 @@ impl TrainParams {
     /// Sets how the calibration treats the left-out sources.
     pub fn calibration(mut self, calibration: Calibration) -> Self {
         self.calibration = calibration;
+        self
+    }
+
+    /// Sets the share of news comments (training sources that label spam
+    /// but have none) the spam head may call spam on out-of-source scores;
+    /// `None`: no budget.
+    pub fn false_spam_budget(mut self, budget: Option<f64>) -> Self {
+        self.false_spam_budget = budget;
         self
     }
 
@@ -230,6 +241,9 @@ impl TrainParams {
             .find(|r| !(**r > 0.0 && **r < 1.0))
         {
             return bad("stream_rate", r.to_string(), "strictly between 0 and 1");
+        }
+        if let Some(q) = self.false_spam_budget.filter(|q| !(*q >= 0.0 && *q < 1.0)) {
+            return bad("false_spam_budget", q.to_string(), "in [0, 1)");
         }
         if self.lexicon_min_count == 0 {
             return bad("lexicon_min_count", "0".into(), "at least 1");
