@@ -357,7 +357,11 @@ pub fn platt_grouped(groups: &[Vec<(f64, bool)>]) -> (f64, Vec<f64>) {
         .map(|g| {
             let pos = g.iter().filter(|s| s.1).count() as f64;
             let neg = g.len() as f64 - pos;
-            ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0), 1.0 / g.len() as f64)
+            (
+                (pos + 1.0) / (pos + 2.0),
+                1.0 / (neg + 2.0),
+                1.0 / g.len() as f64,
+            )
         })
         .collect();
     let loss = |a: f64, b: &[f64]| -> f64 {
@@ -471,7 +475,10 @@ mod tests {
         }
         let (a, b) = platt_grouped(&groups);
         assert!((a - 2.0).abs() < 0.02, "{a}");
-        assert!((b[0] + 1.0).abs() < 0.02 && (b[1] - 1.0).abs() < 0.02, "{b:?}");
+        assert!(
+            (b[0] + 1.0).abs() < 0.02 && (b[1] - 1.0).abs() < 0.02,
+            "{b:?}"
+        );
         let pooled: Vec<(f64, bool)> = groups.concat();
         let (pa, _) = platt(&pooled);
         assert!(pa < a - 0.1, "pooled slope {pa} vs {a}");

@@ -141,7 +141,11 @@ fn predict(c: &Worded, counts: &BTreeMap<u64, (u32, u32)>, m: f64) -> Vec<Range<
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in marked {
         match out.last_mut() {
-            Some(l) if c.text[l.end.min(r.start)..r.start].iter().all(|ch| ch.is_whitespace()) => {
+            Some(l)
+                if c.text[l.end.min(r.start)..r.start]
+                    .iter()
+                    .all(|ch| ch.is_whitespace()) =>
+            {
                 l.end = l.end.max(r.end)
             }
             _ => out.push(r),

@@ -80,7 +80,10 @@ fn raw_score(head: &Head, ratios: &[f64], row: &[u32]) -> f64 {
 /// (`a·z + b ≥ 0`); infinite when no source constrains it.
 fn budget_intercept(a: f64, parts: &[Vec<(f64, bool)>], q: f64) -> f64 {
     let mut b = f64::INFINITY;
-    for p in parts.iter().filter(|p| !p.is_empty() && p.iter().all(|s| !s.1)) {
+    for p in parts
+        .iter()
+        .filter(|p| !p.is_empty() && p.iter().all(|s| !s.1))
+    {
         let mut z: Vec<f64> = p.iter().map(|s| a * s.0).collect();
         z.sort_unstable_by(|x, y| y.total_cmp(x));
         let allowed = (q * z.len() as f64).floor() as usize;

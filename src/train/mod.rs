@@ -19,8 +19,12 @@
 //!    in turn; a head trained on the other sources scores it, and Platt
 //!    scaling is fitted on those out-of-source scores, every source
 //!    weighing the same, so probabilities hold on a source the head has not
-//!    seen. When the share of positives in the stream to be scored is known
-//!    (`stream_rate`), the calibrated odds are shifted to it.
+//!    seen: one slope shared by the sources, an intercept per source, and
+//!    the mean intercept kept ([`Calibration::SharedSlope`]). The spam
+//!    intercept is then lowered where needed so that news comments (sources
+//!    with no spam) stay within a false-spam budget. When the share of
+//!    positives in the stream to be scored is known (`stream_rate`), the
+//!    calibrated odds are shifted to it.
 //! 5. **Label head**: linfa-bayes's `MultinomialNb` on the hand-labeled
 //!    comments, over its own vocabulary, with the thread-structure feature
 //!    apart.
@@ -69,8 +73,8 @@ pub enum Calibration {
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | 1.0 | penalty weight λ of the logistic layer (scikit-learn's `1/C`) | (0, ∞) |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
-/// | `calibration` | [`Calibration::Pooled`] | how the Platt fit treats the left-out sources | |
-/// | `false_spam_budget` | none | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
+/// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
+/// | `false_spam_budget` | 0.0025 | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
 /// | `stream_rate` | none | per attribute head, the share of positives in the stream the model will score; the calibrated scores are shifted from the training mix's share to it (none: the training mix's) | (0, 1) |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
 /// | `features` | [`FeatureConfig::default`] | bigrams, character n-grams | |
@@ -104,8 +108,8 @@ impl Default for TrainParams {
             min_df: 3,
             l2: 1.0,
             calibrate: true,
-            calibration: Calibration::Pooled,
-            false_spam_budget: None,
+            calibration: Calibration::SharedSlope,
+            false_spam_budget: Some(0.0025),
             stream_rate: [None; 3],
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
