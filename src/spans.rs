@@ -73,7 +73,6 @@ struct Worded {
 fn worded(model: &Model, examples: &[SpanExample]) -> Vec<Worded> {
     examples
         .iter()
-        .filter(|e| !e.offsets.is_empty())
         .map(|ex| {
             let gold: HashSet<usize> = ex.offsets.iter().copied().collect();
             let words = word_ranges(model, &ex.text)
@@ -96,7 +95,7 @@ fn worded(model: &Model, examples: &[SpanExample]) -> Vec<Worded> {
 /// Per word: how often inside a marked span, how often outside.
 fn count<'w>(comments: impl Iterator<Item = &'w Worded>) -> BTreeMap<u64, (u32, u32)> {
     let mut counts: BTreeMap<u64, (u32, u32)> = BTreeMap::new();
-    for c in comments {
+    for c in comments.filter(|c| !c.gold.is_empty()) {
         for &(key, _, marked) in &c.words {
             let e = counts.entry(key).or_default();
             if marked {
@@ -117,10 +116,16 @@ fn weight(inside: u32, outside: u32) -> Option<f64> {
 }
 
 /// The spans predicted for one comment at margin `m`: the words whose
-/// weight exceeds `m` (else the word of highest positive weight), joined
+/// weight exceeds `m` (else, with `fallback`, the word of highest positive
+/// weight), joined
 /// across white space. This mirrors the classifier's selection for
 /// comments it labels abusive.
-fn predict(c: &Worded, counts: &BTreeMap<u64, (u32, u32)>, m: f64) -> Vec<Range<usize>> {
+fn predict(
+    c: &Worded,
+    counts: &BTreeMap<u64, (u32, u32)>,
+    m: f64,
+    fallback: bool,
+) -> Vec<Range<usize>> {
     let w = |key: &u64| counts.get(key).and_then(|&(i, o)| weight(i, o));
     let mut marked: Vec<Range<usize>> = c
         .words
@@ -128,7 +133,7 @@ fn predict(c: &Worded, counts: &BTreeMap<u64, (u32, u32)>, m: f64) -> Vec<Range<
         .filter(|(k, _, _)| w(k).is_some_and(|x| x > m))
         .map(|(_, r, _)| r.clone())
         .collect();
-    if marked.is_empty() {
+    if marked.is_empty() && fallback {
         if let Some((_, r, _)) = c
             .words
             .iter()
@@ -154,14 +159,28 @@ fn predict(c: &Worded, counts: &BTreeMap<u64, (u32, u32)>, m: f64) -> Vec<Range<
     out
 }
 
-/// Chooses the weight margin among [`MARGINS`] by [`FOLDS`]-fold
-/// cross-validation on `examples` (the training span file): the margin
-/// with the highest mean span F1 on the held-out folds' comments with a
-/// marked span; the smallest on a tie. Returns it with every margin's
-/// F1.
-pub fn choose_margin(model: &Model, examples: &[SpanExample]) -> (f64, Vec<(f64, f64)>) {
+/// The span selection [`choose_margin`] picks: the margin a word's weight
+/// must exceed, and whether a comment with no such word gets its most
+/// abusive word instead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Selection {
+    /// The margin.
+    pub margin: f64,
+    /// Whether the fallback word is marked.
+    pub fallback: bool,
+}
+
+/// Chooses the span selection by [`FOLDS`]-fold cross-validation on
+/// `examples` (the training span file), with the task's metric on every
+/// comment (one with no marked span scores 1 only for an empty
+/// prediction): each of [`MARGINS`] with and without the fallback; the
+/// highest mean F1 wins, on a tie the smaller margin, then the fallback.
+/// Returns it with every candidate's F1.
+pub fn choose_margin(
+    model: &Model,
+    examples: &[SpanExample],
+) -> (Selection, Vec<(Selection, f64)>) {
     let comments = worded(model, examples);
-    let mut table = Vec::with_capacity(MARGINS.len());
     let folds: Vec<BTreeMap<u64, (u32, u32)>> = (0..FOLDS)
         .map(|f| {
             count(
@@ -173,20 +192,30 @@ pub fn choose_margin(model: &Model, examples: &[SpanExample]) -> (f64, Vec<(f64,
             )
         })
         .collect();
-    for m in MARGINS {
-        let mut sum = 0.0;
-        for (i, c) in comments.iter().enumerate() {
-            sum += span_f1(&predict(c, &folds[i % FOLDS], m), &c.gold);
+    let mut table = Vec::with_capacity(2 * MARGINS.len());
+    for margin in MARGINS {
+        for fallback in [true, false] {
+            let mut sum = 0.0;
+            for (i, c) in comments.iter().enumerate() {
+                sum += span_f1(&predict(c, &folds[i % FOLDS], margin, fallback), &c.gold);
+            }
+            let f1 = sum / comments.len().max(1) as f64;
+            table.push((Selection { margin, fallback }, f1));
         }
-        table.push((m, sum / comments.len().max(1) as f64));
     }
     let best = table
         .iter()
-        .fold(None::<(f64, f64)>, |b, &(m, f)| match b {
+        .fold(None::<(Selection, f64)>, |b, &(sel, f)| match b {
             Some((_, bf)) if bf >= f => b,
-            _ => Some((m, f)),
+            _ => Some((sel, f)),
         })
-        .map_or(0.0, |b| b.0);
+        .map_or(
+            Selection {
+                margin: 0.0,
+                fallback: true,
+            },
+            |b| b.0,
+        );
     (best, table)
 }
 
@@ -196,7 +225,8 @@ pub fn choose_margin(model: &Model, examples: &[SpanExample]) -> (f64, Vec<(f64,
 /// [`MIN_OCCURRENCES`] times: a word is marked when its weight is above
 /// zero.
 pub fn fit_span_lexicon(model: &Model, examples: &[SpanExample]) -> SpanLexicon {
-    let (margin, _) = choose_margin(model, examples);
+    let (selection, _) = choose_margin(model, examples);
+    let margin = selection.margin;
     let comments = worded(model, examples);
     let mut lex = SpanLexicon::default();
     for (key, (inside, outside)) in count(comments.iter()) {
@@ -210,6 +240,7 @@ pub fn fit_span_lexicon(model: &Model, examples: &[SpanExample]) -> SpanLexicon 
         lex.keys.push(key);
         lex.weights.push(w as f32);
     }
+    lex.fallback = selection.fallback;
     lex
 }
 
@@ -239,7 +270,7 @@ pub(crate) fn toxic_spans(
             marked.push(span.clone());
         }
     }
-    if marked.is_empty() {
+    if marked.is_empty() && m.spans.fallback {
         if let Some(&(_, i)) = scored
             .iter()
             .filter(|&&(_, i)| hits[i].word)

@@ -48,8 +48,19 @@ struct Header {
     vocabulary: u64,
     heads: Vec<HeadHeader>,
     span_words: u64,
+    /// Written only when off (files without it have the fallback on).
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    span_fallback: bool,
     thresholds: Thresholds,
     provenance: Provenance,
+}
+
+fn on() -> bool {
+    true
+}
+
+fn is_on(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,6 +105,7 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
             })
             .collect(),
         span_words: model.spans.keys.len() as u64,
+        span_fallback: model.spans.fallback,
         thresholds: model.thresholds,
         provenance: model.provenance.clone(),
     };
@@ -311,6 +323,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
         SpanLexicon {
             keys: span_keys,
             weights: span_weights,
+            fallback: header.span_fallback,
         },
         header.thresholds,
         header.provenance,

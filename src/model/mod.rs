@@ -189,12 +189,26 @@ pub(crate) fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
 /// that annotators marked toxic, from the toxic-span training file
 /// (`ln((inside + 1) / (outside + 1))`, counted over comments with a
 /// marked span).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpanLexicon {
     /// Word keys, sorted.
     pub keys: Vec<u64>,
     /// One weight per key.
     pub weights: Vec<f32>,
+    /// Whether an abusive comment with no word of positive weight gets the
+    /// word that pushed hardest toward abuse as its span.
+    pub fallback: bool,
+}
+
+impl Default for SpanLexicon {
+    /// No words; the fallback on.
+    fn default() -> Self {
+        SpanLexicon {
+            keys: Vec::new(),
+            weights: Vec::new(),
+            fallback: true,
+        }
+    }
 }
 
 /// Decision thresholds applied to the calibrated attribute scores.

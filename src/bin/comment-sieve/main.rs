@@ -192,10 +192,11 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
                 let span_examples = datasets::toxic_spans(p)?;
                 let lex = comment_sieve::spans::fit_span_lexicon(&model, &span_examples);
                 eprintln!(
-                    "toxic spans: {} words from {} comments of {}",
+                    "toxic spans: {} words from {} comments of {} (fallback {})",
                     lex.keys.len(),
                     span_examples.len(),
-                    p.display()
+                    p.display(),
+                    if lex.fallback { "on" } else { "off" }
                 );
                 model = model.with_spans(lex);
             }
