@@ -110,7 +110,10 @@ pub mod format;
 mod hash;
 pub mod index;
 mod params;
+mod search;
 pub mod shingle;
+mod store;
+mod text;
 
 pub use detector::DuplicateDetector;
 pub use params::DuplicateParams;
