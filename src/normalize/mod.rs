@@ -44,8 +44,6 @@ use std::ops::Range;
 
 pub(crate) use offsets::CopySegment;
 pub use offsets::OffsetMap;
-#[cfg(test)]
-pub(crate) use passes::markup_flag_holds;
 use passes::normalize_with;
 
 /// Normalized text and the map back to the original.

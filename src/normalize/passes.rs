@@ -366,6 +366,8 @@ fn word_end(bytes: &[u8], i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::{normalize, normalize_reference};
+    use crate::test_texts::texts;
 
     /// The stops of an 8-byte block agree with the byte loop on blocks of
     /// bytes drawn from the classes that matter: the loop steps over
@@ -401,5 +403,32 @@ mod tests {
             whole += usize::from(stops == 0);
         }
         assert!(whole > 100, "{whole}");
+    }
+
+    /// The shortcuts give the text and maps of the general path.
+    #[test]
+    fn normalize_fast_path_equals_general_path() {
+        for t in texts() {
+            let (fast, general) = (normalize(&t), normalize_reference(&t));
+            assert_eq!(fast.text(), general.text(), "{t:?}");
+            assert_eq!(fast.maps(), general.maps(), "{t:?}");
+            assert_eq!(fast.is_unchanged(), general.is_unchanged(), "{t:?}");
+        }
+    }
+
+    /// The markup flag of a pass is set whenever its output holds markup.
+    #[test]
+    fn markup_flag_matches_output() {
+        for t in texts() {
+            assert!(markup_flag_holds(&t), "{t:?}");
+        }
+        for t in [
+            "\u{ff06}lt;b\u{ff06}gt;",
+            "a &amp;lt; b",
+            "x\u{fe64}b\u{fe65}",
+            "&#38;",
+        ] {
+            assert!(markup_flag_holds(t), "{t:?}");
+        }
     }
 }

@@ -126,6 +126,7 @@ impl Tokenizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_texts::texts;
 
     fn toks(tk: &Tokenizer, s: &str) -> Vec<(TokenKind, String)> {
         tk.tokenize(s)
@@ -238,5 +239,32 @@ mod tests {
                 assert_eq!(&s[t.span.clone()], "http://x.com");
             }
         }
+    }
+
+    /// The tokenizer tests a word for caps only in comments that may hold
+    /// one (two upper-case characters with no lower-case one between them):
+    /// testing every word gives the same tokens.
+    #[test]
+    fn caps_gate_equals_testing_every_word() {
+        let tk = Tokenizer::default();
+        let mut caps = 0;
+        let more = [
+            "AbC aBC ABc \u{c0}B \u{c9}T\u{c9} D\u{c9}J\u{c0} \u{e9}TE A\u{1c5}B A\u{1f600}B",
+            "O'NEIL U.S.A. A-B-C X_Y NO,WAY A1B \u{391}\u{392} \u{3b1}\u{392}\u{393}",
+            "Ok I AM here \u{feff}A\u{feff}B\u{feff} <b>A</b>B A&amp;B A&#66; \u{1c5}\u{1c5}",
+        ];
+        for t in texts().into_iter().chain(more.map(String::from)) {
+            let norm = normalize(&t);
+            let (mut gated, mut every) = (Vec::new(), Vec::new());
+            tk.scan(&norm, &t, |tok| {
+                gated.push((tok.kind, tok.text.to_string(), tok.span))
+            });
+            tk.scan_every_word_for_caps(&norm, &t, |tok| {
+                every.push((tok.kind, tok.text.to_string(), tok.span))
+            });
+            assert_eq!(gated, every, "{t:?}");
+            caps += every.iter().filter(|(_, text, _)| text == "caps").count();
+        }
+        assert!(caps > 1000, "{caps}");
     }
 }
