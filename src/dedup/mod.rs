@@ -130,7 +130,9 @@ pub enum Scope {
 }
 
 /// How a comment duplicates an earlier one (see the [module docs](self)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Serialized as its lower-case name ([`as_str`](Self::as_str)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DuplicateKind {
     /// Same normalized text, punctuation aside.
     Exact,
