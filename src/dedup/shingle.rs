@@ -6,12 +6,13 @@
 //! - **Exact key**: a hash of the sequence of alphanumeric runs of the
 //!   normalized text. Punctuation and white space are not part of it, so
 //!   `"Great post!!"` and `"great   post"` share a key.
-//! - **Tokens** for shingles ([`text`](super::text)): alphanumeric runs,
-//!   except that a link (`http://`, `https://` or `www.` followed by a host
-//!   name) is one token, its host without `www.`; a run of digits is one
-//!   placeholder token (so a template that only changes amounts keeps its
-//!   shingles); each Han, kana or Thai character is a token of its own
-//!   (those scripts do not separate words with spaces).
+//! - **Tokens** for shingles (read by the detector's `text` module):
+//!   alphanumeric runs, except that a link (`http://`, `https://` or
+//!   `www.` followed by a host name) is one token, its host without
+//!   `www.`; a run of digits is one placeholder token (so a template that
+//!   only changes amounts keeps its shingles); each Han, kana or Thai
+//!   character is a token of its own (those scripts do not separate words
+//!   with spaces).
 //! - **Shingles**: hashes of every run of `k` consecutive tokens (one
 //!   shingle of all tokens when there are fewer than `k`). Their distinct
 //!   set is what resemblance (Jaccard) and containment are computed on.
