@@ -14,10 +14,7 @@
 //! cargo bench --bench dedup
 //! ```
 
-#[path = "support/corpus.rs"]
-mod corpus;
-#[path = "support/stream.rs"]
-mod stream;
+use dev_support::stream;
 
 use comment_sieve::{DupInput, DuplicateParams};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

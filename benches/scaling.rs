@@ -4,7 +4,7 @@
 //! `cargo bench --bench scaling` (about 3 minutes); a filter narrows it,
 //! e.g. `cargo bench --bench scaling -- zalgo`.
 //!
-//! Input kinds (`benches/support/hostile.rs`): `prose` (comments repeated),
+//! Input kinds (`dev-support/src/hostile.rs`): `prose` (comments repeated),
 //! `one_word` (letters with no space), `urls`, `bangs` (`!` only), `zalgo`
 //! (40 combining marks on every letter, no space), `scripts` (words
 //! alternating Latin, Cyrillic and Greek letters), `rtl` (a right-to-left
@@ -20,8 +20,7 @@
 //! Each case takes 10 samples (flat sampling); the table printed at the
 //! end gives the fastest sample's time per KB.
 
-#[path = "support/hostile.rs"]
-mod hostile;
+use dev_support::hostile;
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

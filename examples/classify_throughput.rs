@@ -4,7 +4,7 @@
 //! (`check_and_insert`), which is what the batch labeler does per record.
 //! `cargo run --release --example classify_throughput -- N`.
 
-mod common;
+use dev_support::synthetic as common;
 
 use std::path::Path;
 use std::time::Instant;

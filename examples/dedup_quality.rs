@@ -22,8 +22,7 @@
 //! `--export` writes the pairs (raw and normalized texts) for
 //! `benches/datasketch_compare.py`.
 
-#[path = "../benches/support/corpus.rs"]
-mod corpus;
+use dev_support::corpus;
 
 use comment_sieve::{DupInput, DuplicateParams};
 use corpus::{real_comments, words, Real, Rng};

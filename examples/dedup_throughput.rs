@@ -11,10 +11,7 @@
 //! perf record -g target/release/examples/dedup_throughput 1000000 10 200000
 //! ```
 
-#[path = "../benches/support/corpus.rs"]
-mod corpus;
-#[path = "../benches/support/stream.rs"]
-mod stream;
+use dev_support::stream;
 
 use comment_sieve::{DupInput, DuplicateParams};
 use std::time::Instant;

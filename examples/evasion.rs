@@ -13,7 +13,7 @@
 //! recall (head probability at its threshold) on each. A last table gives
 //! the share of clean on-topic comments flagged as spam or abuse.
 
-mod evasion_support;
+use dev_support::evasion as evasion_support;
 
 use std::path::Path;
 

@@ -16,7 +16,7 @@
 //! TARGET `corpus` writes seed corpora for the cargo-fuzz targets to
 //! `fuzz/corpus/`.
 
-mod fuzz_support;
+use dev_support::fuzz as fuzz_support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

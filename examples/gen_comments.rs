@@ -2,7 +2,7 @@
 //! fixed seed from the comments in `data/`:
 //! `cargo run --release --example gen_comments -- N OUTPUT`.
 
-mod common;
+use dev_support::synthetic as common;
 
 use std::io::{BufWriter, Write};
 use std::path::Path;

@@ -20,7 +20,7 @@
 //! The default model's background counts are trained on these same files:
 //! development figures, not held-out ones.
 
-mod relevance_support;
+use dev_support::relevance as relevance_support;
 
 use std::path::Path;
 

@@ -10,8 +10,7 @@
 //! callgrind's `--toggle-collect`, so set-up (loading the model, building
 //! the input and the detector) is not counted.
 
-#[path = "../benches/support/hostile.rs"]
-mod hostile;
+use dev_support::hostile;
 
 use std::hint::black_box;
 

@@ -11,8 +11,7 @@
 //! growth over the resident set before the run (the input is already in
 //! memory then).
 
-#[path = "../benches/support/hostile.rs"]
-mod hostile;
+use dev_support::hostile;
 
 use comment_sieve::{Classifier, DupInput, DuplicateParams};
 

@@ -18,7 +18,9 @@ pub mod tokenize;
 pub mod train;
 
 #[cfg(test)]
-mod fast_paths;
+mod classify_reference;
+#[cfg(test)]
+mod test_texts;
 
 pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
 pub use compact_str::CompactString;

@@ -113,7 +113,7 @@ pub fn verdict(out: &mut Vec<u8>, v: &Verdict, text: &str) {
     label_and_scores(out, v.label.as_str(), &scores);
     for (i, r) in v.reasons.iter().enumerate() {
         out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
-        string_field(out, "rule", &r.rule);
+        string_field(out, "rule", r.rule.as_str());
         out.push(b',');
         string_field(out, "detail", &r.detail);
         weight_and_span_key(out, r.weight);

@@ -1,8 +1,7 @@
 //! Obfuscated spam and abuse are still recalled, and folding flags no
 //! more clean comments (see `examples/evasion.rs` for the tables).
 
-#[path = "../examples/evasion_support/mod.rs"]
-mod evasion_support;
+use dev_support::evasion as evasion_support;
 
 use std::path::Path;
 

@@ -1,8 +1,7 @@
 //! The moderation policy on the seed pages, relevance on real comments,
 //! and feedback learning.
 
-#[path = "../examples/relevance_support/mod.rs"]
-mod relevance_support;
+use dev_support::relevance as relevance_support;
 
 use std::path::{Path, PathBuf};
 

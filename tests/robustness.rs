@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use comment_sieve::{Classifier, Error, TokenKind, Tokenizer};
 
-#[path = "../examples/rng/mod.rs"]
-mod rng;
+use dev_support::rng;
 use rng::Rng;
 
 fn fix_crc(b: &mut [u8]) {

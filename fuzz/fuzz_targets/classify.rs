@@ -1,8 +1,7 @@
 //! Normalization, tokenization and classification of arbitrary text.
 #![no_main]
 
-#[path = "../../examples/fuzz_support/mod.rs"]
-mod support;
+use dev_support::fuzz as support;
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

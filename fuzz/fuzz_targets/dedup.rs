@@ -2,8 +2,7 @@
 //! 0xFF), then a save and load.
 #![no_main]
 
-#[path = "../../examples/fuzz_support/mod.rs"]
-mod support;
+use dev_support::fuzz as support;
 
 use libfuzzer_sys::fuzz_target;
 

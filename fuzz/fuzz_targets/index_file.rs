@@ -2,8 +2,7 @@
 //! and with length and checksum repaired).
 #![no_main]
 
-#[path = "../../examples/fuzz_support/mod.rs"]
-mod support;
+use dev_support::fuzz as support;
 
 use libfuzzer_sys::fuzz_target;
 

@@ -2,8 +2,7 @@
 //! lengths and checksum repaired so the damage reaches the parser).
 #![no_main]
 
-#[path = "../../examples/fuzz_support/mod.rs"]
-mod support;
+use dev_support::fuzz as support;
 
 use libfuzzer_sys::fuzz_target;
 

@@ -1,8 +1,7 @@
 //! The batch labeler's JSONL and CSV record readers on arbitrary input.
 #![no_main]
 
-#[path = "../../examples/fuzz_support/mod.rs"]
-mod support;
+use dev_support::fuzz as support;
 
 use libfuzzer_sys::fuzz_target;
 

@@ -25,8 +25,9 @@
 
 use std::path::Path;
 
-use super::detector::{Entry, FLAGS_KNOWN, FLAG_WORDS_TRUNCATED, MAX_ID_BYTES};
+use super::detector::MAX_ID_BYTES;
 use super::index::{advise_huge_pages, Bucket, Posting, Table, BUCKET};
+use super::store::{Entry, FLAGS_KNOWN, FLAG_WORDS_TRUNCATED};
 use super::{DuplicateDetector, DuplicateParams, Scope};
 use crate::{Error, Result};
 
@@ -378,7 +379,7 @@ impl DuplicateDetector {
         let (mut len, mut pool_live, mut live_postings) = (0usize, 0usize, 0usize);
         for (i, e) in entries.iter().enumerate() {
             live_postings += e.n_post as usize;
-            if e.flags & !FLAGS_KNOWN != 0 || e.n_links() > super::shingle::MAX_LINKS {
+            if e.flags & !FLAGS_KNOWN != 0 || e.n_links() > super::text::MAX_LINKS {
                 return Err(format!("record {i}: unknown flags {:#04x}", e.flags));
             }
             if !e.live() {

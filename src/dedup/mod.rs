@@ -110,7 +110,10 @@ pub mod format;
 mod hash;
 pub mod index;
 mod params;
+mod search;
 pub mod shingle;
+mod store;
+mod text;
 
 pub use detector::DuplicateDetector;
 pub use params::DuplicateParams;
@@ -127,7 +130,9 @@ pub enum Scope {
 }
 
 /// How a comment duplicates an earlier one (see the [module docs](self)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Serialized as its lower-case name ([`as_str`](Self::as_str)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DuplicateKind {
     /// Same normalized text, punctuation aside.
     Exact,

@@ -38,8 +38,10 @@
 
 mod history;
 pub mod relevance;
+mod rule;
 
 pub use history::{AUTHOR_HISTORY, AUTHOR_HISTORY_BUDGET, AUTHOR_HISTORY_BYTES};
+pub use rule::Rule;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -48,7 +50,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::{Classification, Classifier, Comment, Decision};
-use crate::dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateParams};
+use crate::dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams};
 use crate::error::{Error, Result};
 use crate::features::token_key;
 use crate::label::Label;
@@ -224,9 +226,9 @@ pub struct VerdictScores {
 /// One reason for a verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerdictReason {
-    /// The rule: `spam`, `abuse`, `off_topic`, `links`, `hold_word`,
-    /// `block_word`, `duplicate`, `trusted_author`, `empty`.
-    pub rule: String,
+    /// The rule (serialized `spam`, `abuse`, `off_topic`, `links`,
+    /// `hold_word`, `block_word`, `duplicate`, `trusted_author`, `empty`).
+    pub rule: Rule,
     /// What it concerns: a token, a word, an earlier comment's id.
     pub detail: String,
     /// A weight or similarity, where there is one.
@@ -259,8 +261,8 @@ pub struct Verdict {
 pub struct DuplicateRef {
     /// Its id.
     pub id: String,
-    /// `exact`, `near`, `partial` or `template`.
-    pub kind: String,
+    /// How (serialized `exact`, `near`, `partial` or `template`).
+    pub kind: DuplicateKind,
     /// Resemblance or containment.
     pub similarity: f64,
 }
@@ -269,7 +271,7 @@ impl From<&Duplicate> for DuplicateRef {
     fn from(d: &Duplicate) -> Self {
         DuplicateRef {
             id: d.of.clone(),
-            kind: d.kind.as_str().to_string(),
+            kind: d.kind,
             similarity: d.similarity,
         }
     }
@@ -542,7 +544,7 @@ impl Moderator {
         if let Some(author) = &comment.author {
             if self.policy.trusted_authors.iter().any(|a| a == author) {
                 reasons.push(VerdictReason {
-                    rule: "trusted_author".into(),
+                    rule: Rule::TrustedAuthor,
                     detail: author.clone(),
                     weight: 0.0,
                     span: None,
@@ -587,7 +589,7 @@ impl Moderator {
         let mut label = c.label;
         if c.reasons.first().is_some_and(|r| r.head == "rule") {
             reasons.push(VerdictReason {
-                rule: "empty".into(),
+                rule: Rule::Empty,
                 detail: c.reasons[0].token.to_string(),
                 weight: 0.0,
                 span: None,
@@ -595,8 +597,8 @@ impl Moderator {
             raise(Action::Hold);
         }
         for (rule, prob, hold, reject) in [
-            ("spam", spam, hold_spam, reject_spam),
-            ("abuse", abuse, hold_abuse, reject_abuse),
+            (Rule::Spam, spam, hold_spam, reject_spam),
+            (Rule::Abuse, abuse, hold_abuse, reject_abuse),
         ] {
             if prob >= hold {
                 raise(if prob >= reject {
@@ -605,7 +607,7 @@ impl Moderator {
                     Action::Hold
                 });
                 reasons.push(VerdictReason {
-                    rule: rule.into(),
+                    rule,
                     detail: format!("P({rule}) = {prob:.3}"),
                     weight: prob,
                     span: None,
@@ -626,7 +628,7 @@ impl Moderator {
         if label == Label::OffTopic {
             raise(Action::Hold);
             reasons.push(VerdictReason {
-                rule: "off_topic".into(),
+                rule: Rule::OffTopic,
                 detail: match relevance {
                     Some(r) => format!("relevance to the article {r:.2}"),
                     None => "no article; the classifier's off-topic share".into(),
@@ -644,7 +646,7 @@ impl Moderator {
             };
             raise(a);
             reasons.push(VerdictReason {
-                rule: "duplicate".into(),
+                rule: Rule::Duplicate,
                 detail: format!("{} of {}", d.kind.as_str(), d.of),
                 weight: d.similarity,
                 span: None,
@@ -726,7 +728,7 @@ impl Moderator {
         if links > self.policy.max_links {
             raise(Action::Hold);
             reasons.push(VerdictReason {
-                rule: "links".into(),
+                rule: Rule::Links,
                 detail: format!("{links} links, more than {}", self.policy.max_links),
                 weight: links as f64,
                 span: None,
@@ -734,13 +736,13 @@ impl Moderator {
         }
         for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
             for (set, rule, action) in [
-                (&self.block_words, "block_word", Action::Reject),
-                (&self.hold_words, "hold_word", Action::Hold),
+                (&self.block_words, Rule::BlockWord, Action::Reject),
+                (&self.hold_words, Rule::HoldWord, Action::Hold),
             ] {
                 if set.contains(&t.text) {
                     raise(action);
                     reasons.push(VerdictReason {
-                        rule: rule.into(),
+                        rule,
                         detail: t.text.clone(),
                         weight: 1.0,
                         span: Some(t.span.clone()),
@@ -850,10 +852,10 @@ fn background(model: &Model) -> (HashMap<u64, f32>, f64) {
     (df, docs.max(0.0))
 }
 
-fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, head: &str) {
-    for r in c.reasons.iter().filter(|r| r.head == head).take(3) {
+fn push_token_reasons(reasons: &mut Vec<VerdictReason>, c: &Classification, rule: Rule) {
+    for r in c.reasons.iter().filter(|r| r.head == rule.as_str()).take(3) {
         reasons.push(VerdictReason {
-            rule: head.to_string(),
+            rule,
             detail: r.token.to_string(),
             weight: r.weight,
             // The place in the thread is nowhere in the text.

@@ -7,7 +7,7 @@
 
 #![allow(dead_code)]
 
-use super::corpus::{real_comments, tweets, Rng};
+use crate::corpus::{real_comments, tweets, Rng};
 
 /// Generated comments and their ids.
 pub struct Generated {

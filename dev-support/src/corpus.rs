@@ -15,7 +15,7 @@ pub struct Real {
 }
 
 fn data(path: &str) -> String {
-    format!("{}/data/{path}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../data/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Words of a text: alphanumeric runs of its normalized form.

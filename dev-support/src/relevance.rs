@@ -21,9 +21,7 @@ use std::collections::HashMap;
 use comment_sieve::moderate::{Background, Moderator};
 use comment_sieve::{datasets, Comment, Label};
 
-#[path = "../rng/mod.rs"]
-mod rng;
-pub use rng::Rng;
+pub use crate::rng::Rng;
 
 /// The seed of the Fox News draw.
 pub const FOX_SEED: u64 = 20_240_601;

@@ -19,9 +19,7 @@ pub mod input;
 /// The default model file.
 pub static MODEL: &[u8] = include_bytes!("../../models/default.csm");
 
-#[path = "../rng/mod.rs"]
-mod rng;
-pub use rng::Rng;
+pub use crate::rng::Rng;
 
 /// Text that reads as a string: valid UTF-8 as is, else lossily.
 pub fn as_text(data: &[u8]) -> std::borrow::Cow<'_, str> {

@@ -100,9 +100,7 @@ pub fn baseline(data: &Path) -> Classifier {
     Classifier::new(comment_sieve::train::train(&params, &examples, Vec::new()).unwrap())
 }
 
-#[path = "../rng/mod.rs"]
-mod rng;
-pub use rng::Rng;
+pub use crate::rng::Rng;
 
 fn lookalike(c: char) -> Option<char> {
     Some(match c {

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-#[path = "../rng/mod.rs"]
-mod rng;
-pub use rng::Rng;
+pub use crate::rng::Rng;
 
 /// The seed of every benchmark file.
 pub const SEED: u64 = 20_240_601;
