@@ -19,6 +19,7 @@ packed into partitions.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ._comment_sieve import Classifier, DuplicateDetector
@@ -32,8 +33,8 @@ VERDICT_COLUMNS = ("label", "scores", "reasons", "toxic_spans", "duplicate_of")
 
 _ORDER = "__comment_sieve_order"
 
-# Models loaded in this Python worker, by broadcast id: a worker that runs
-# many tasks loads the model once.
+# The model loaded in this Python worker, by a key made on the driver: a
+# worker that runs many tasks of a job loads the model once.
 _MODELS: dict = {}
 
 
@@ -81,12 +82,12 @@ def verdict_schema():
     )
 
 
-def _model(broadcast) -> Classifier:
-    clf = _MODELS.get(broadcast.id)
+def _model(key: str, broadcast) -> Classifier:
+    clf = _MODELS.get(key)
     if clf is None:
         clf = Classifier.from_bytes(broadcast.value)
         _MODELS.clear()
-        _MODELS[broadcast.id] = clf
+        _MODELS[key] = clf
     return clf
 
 
@@ -131,6 +132,7 @@ def classify(
     clf = classifier if classifier is not None else Classifier.default()
     spark = df.sparkSession
     model = spark.sparkContext.broadcast(clf.to_bytes())
+    key = uuid.uuid4().hex
 
     base = df.drop(*[c for c in VERDICT_COLUMNS if c in df.columns])
     names = list(base.columns)
@@ -154,7 +156,7 @@ def classify(
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
 
-        clf = _model(model)
+        clf = _model(key, model)
         detector = DuplicateDetector(scope="thread" if thread_col else "site") if dedup else None
         for batch in batches:
             if batch.num_rows == 0:

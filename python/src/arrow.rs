@@ -32,12 +32,18 @@ impl Strings {
     fn from_array(a: ArrayRef, name: &str) -> PyResult<Self> {
         let any = a.as_any();
         match a.data_type() {
-            DataType::Utf8 => Ok(Strings::Utf8(any.downcast_ref::<StringArray>().expect("utf8").clone())),
+            DataType::Utf8 => Ok(Strings::Utf8(
+                any.downcast_ref::<StringArray>().expect("utf8").clone(),
+            )),
             DataType::LargeUtf8 => Ok(Strings::Large(
-                any.downcast_ref::<LargeStringArray>().expect("large utf8").clone(),
+                any.downcast_ref::<LargeStringArray>()
+                    .expect("large utf8")
+                    .clone(),
             )),
             DataType::Utf8View => Ok(Strings::View(
-                any.downcast_ref::<StringViewArray>().expect("utf8 view").clone(),
+                any.downcast_ref::<StringViewArray>()
+                    .expect("utf8 view")
+                    .clone(),
             )),
             t => Err(PyTypeError::new_err(format!(
                 "{name} must be an array of strings (string, large_string or string_view), not {t}"
@@ -59,8 +65,12 @@ impl Strings {
 fn import_array(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
     let pair = obj.call_method0("__arrow_c_array__")?;
     let (schema, array): (Bound<'_, PyCapsule>, Bound<'_, PyCapsule>) = pair.extract()?;
-    let schema_ptr = schema.pointer_checked(Some(c"arrow_schema"))?.cast::<FFI_ArrowSchema>();
-    let array_ptr = array.pointer_checked(Some(c"arrow_array"))?.cast::<FFI_ArrowArray>();
+    let schema_ptr = schema
+        .pointer_checked(Some(c"arrow_schema"))?
+        .cast::<FFI_ArrowSchema>();
+    let array_ptr = array
+        .pointer_checked(Some(c"arrow_array"))?
+        .cast::<FFI_ArrowArray>();
     // SAFETY: the capsules hold an exported schema and array (the
     // PyCapsule interface's contract); `from_raw` moves the array out and
     // marks the capsule's copy released, so its buffers are released once,
@@ -106,17 +116,26 @@ pub struct Inputs<'a, 'py> {
 }
 
 fn optional(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Vec<Strings>>> {
-    obj.filter(|o| !o.is_none()).map(|o| import_column(o, name)).transpose()
+    obj.filter(|o| !o.is_none())
+        .map(|o| import_column(o, name))
+        .transpose()
 }
 
-fn flatten<'a>(chunks: &'a [Strings], name: &str, n: Option<usize>) -> PyResult<Vec<Option<&'a str>>> {
+fn flatten<'a>(
+    chunks: &'a [Strings],
+    name: &str,
+    n: Option<usize>,
+) -> PyResult<Vec<Option<&'a str>>> {
     let mut out = Vec::with_capacity(n.unwrap_or(0));
     for c in chunks {
         c.push_into(&mut out);
     }
     if let Some(n) = n {
         if out.len() != n {
-            return Err(PyValueError::new_err(format!("{name} has {} values for {n} texts", out.len())));
+            return Err(PyValueError::new_err(format!(
+                "{name} has {} values for {n} texts",
+                out.len()
+            )));
         }
     }
     Ok(out)
@@ -141,7 +160,11 @@ pub fn classify<'py>(
 
     let texts = flatten(&text_chunks, "texts", None)?;
     let n = texts.len();
-    fn col<'a>(c: &'a Option<Vec<Strings>>, name: &str, n: usize) -> PyResult<Option<Vec<Option<&'a str>>>> {
+    fn col<'a>(
+        c: &'a Option<Vec<Strings>>,
+        name: &str,
+        n: usize,
+    ) -> PyResult<Option<Vec<Option<&'a str>>>> {
         c.as_deref().map(|c| flatten(c, name, Some(n))).transpose()
     }
     let ids = col(&id_chunks, "ids", n)?;
@@ -151,7 +174,9 @@ pub fn classify<'py>(
 
     let mut items = Vec::with_capacity(n);
     for (i, t) in texts.iter().enumerate() {
-        let text = t.ok_or_else(|| PyValueError::new_err(format!("texts[{i}] is null: every comment needs a text")))?;
+        let text = t.ok_or_else(|| {
+            PyValueError::new_err(format!("texts[{i}] is null: every comment needs a text"))
+        })?;
         let reply = parents.as_ref().map(|p| reply_of(p[i]));
         items.push(Item { text, reply });
     }
@@ -163,7 +188,9 @@ pub fn classify<'py>(
             (Some(_), Some(ids)) => Some(
                 ids.iter()
                     .enumerate()
-                    .map(|(i, s)| s.ok_or_else(|| PyValueError::new_err(format!("ids[{i}] is null"))))
+                    .map(|(i, s)| {
+                        s.ok_or_else(|| PyValueError::new_err(format!("ids[{i}] is null")))
+                    })
                     .collect::<PyResult<_>>()?,
             ),
         };
@@ -172,7 +199,14 @@ pub fn classify<'py>(
         py.detach(|| -> PyResult<RecordBatch> {
             let mut recs = on_threads(threads, |par| records(clf, &items, par))?;
             if let (Some(det), Some(ids)) = (det, &ids) {
-                dedup_pass(det, &mut recs, ids, &item_texts, authors.as_deref(), articles.as_deref());
+                dedup_pass(
+                    det,
+                    &mut recs,
+                    ids,
+                    &item_texts,
+                    authors.as_deref(),
+                    articles.as_deref(),
+                );
             }
             Ok(build_batch(&recs, details))
         })?
@@ -202,7 +236,10 @@ fn pairs(p: impl Iterator<Item = [usize; 2]>, n: usize) -> ListArray {
 
 /// The Arrow types of the verdict columns, by name.
 fn scores_type() -> Fields {
-    SCORE_NAMES.iter().map(|n| field(n, DataType::Float64)).collect()
+    SCORE_NAMES
+        .iter()
+        .map(|n| field(n, DataType::Float64))
+        .collect()
 }
 
 fn reason_fields() -> Fields {
@@ -227,18 +264,30 @@ fn dup_fields() -> Fields {
 /// The record batch of `recs`.
 fn build_batch(recs: &[Record], details: bool) -> RecordBatch {
     let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
-    columns.push(("label", Arc::new(StringArray::from_iter_values(recs.iter().map(|r| r.label)))));
+    columns.push((
+        "label",
+        Arc::new(StringArray::from_iter_values(recs.iter().map(|r| r.label))),
+    ));
     let scores: Vec<ArrayRef> = (0..SCORE_NAMES.len())
-        .map(|k| Arc::new(Float64Array::from_iter_values(recs.iter().map(|r| r.scores[k]))) as ArrayRef)
+        .map(|k| {
+            Arc::new(Float64Array::from_iter_values(
+                recs.iter().map(|r| r.scores[k]),
+            )) as ArrayRef
+        })
         .collect();
-    columns.push(("scores", Arc::new(StructArray::new(scores_type(), scores, None))));
+    columns.push((
+        "scores",
+        Arc::new(StructArray::new(scores_type(), scores, None)),
+    ));
     if details {
         let all: Vec<&crate::record::Reason> = recs.iter().flat_map(|r| &r.reasons).collect();
         let m = all.len();
         let reason_struct = StructArray::new(
             reason_fields(),
             vec![
-                Arc::new(StringArray::from_iter_values(all.iter().map(|r| r.token.as_str()))),
+                Arc::new(StringArray::from_iter_values(
+                    all.iter().map(|r| r.token.as_str()),
+                )),
                 Arc::new(Float64Array::from_iter_values(all.iter().map(|r| r.weight))),
                 Arc::new(pairs(all.iter().map(|r| r.span), m)),
                 Arc::new(pairs(all.iter().map(|r| r.chars), m)),
@@ -256,7 +305,10 @@ fn build_batch(recs: &[Record], details: bool) -> RecordBatch {
         let spans = ListArray::new(
             Arc::new(Field::new("item", list_of(DataType::Int64), true)),
             OffsetBuffer::from_lengths(recs.iter().map(|r| r.toxic_spans.len())),
-            Arc::new(pairs(recs.iter().flat_map(|r| r.toxic_spans.iter().copied()), nspans)),
+            Arc::new(pairs(
+                recs.iter().flat_map(|r| r.toxic_spans.iter().copied()),
+                nspans,
+            )),
             None,
         );
         columns.push(("toxic_spans", Arc::new(spans)));
@@ -264,19 +316,31 @@ fn build_batch(recs: &[Record], details: bool) -> RecordBatch {
     columns.push((
         "top_reason",
         Arc::new(StringArray::from_iter(
-            recs.iter().map(|r| r.reasons.first().map(|x| x.token.as_str())),
+            recs.iter()
+                .map(|r| r.reasons.first().map(|x| x.token.as_str())),
         )),
     ));
-    let dups: Vec<Option<&crate::record::DupRecord>> = recs.iter().map(|r| r.duplicate_of.as_ref()).collect();
+    let dups: Vec<Option<&crate::record::DupRecord>> =
+        recs.iter().map(|r| r.duplicate_of.as_ref()).collect();
     let valid = NullBuffer::from(dups.iter().map(|d| d.is_some()).collect::<Vec<_>>());
     let dup = StructArray::new(
         dup_fields(),
         vec![
-            Arc::new(StringArray::from_iter(dups.iter().map(|d| d.map(|d| d.id.as_str())))),
-            Arc::new(StringArray::from_iter(dups.iter().map(|d| d.map(|d| d.kind)))),
-            Arc::new(Float64Array::from_iter(dups.iter().map(|d| d.map(|d| d.similarity)))),
-            Arc::new(BooleanArray::from_iter(dups.iter().map(|d| d.map(|d| d.same_author)))),
-            Arc::new(BooleanArray::from_iter(dups.iter().map(|d| d.map(|d| d.shared_links)))),
+            Arc::new(StringArray::from_iter(
+                dups.iter().map(|d| d.map(|d| d.id.as_str())),
+            )),
+            Arc::new(StringArray::from_iter(
+                dups.iter().map(|d| d.map(|d| d.kind)),
+            )),
+            Arc::new(Float64Array::from_iter(
+                dups.iter().map(|d| d.map(|d| d.similarity)),
+            )),
+            Arc::new(BooleanArray::from_iter(
+                dups.iter().map(|d| d.map(|d| d.same_author)),
+            )),
+            Arc::new(BooleanArray::from_iter(
+                dups.iter().map(|d| d.map(|d| d.shared_links)),
+            )),
         ],
         Some(valid),
     );
@@ -311,6 +375,11 @@ impl ArrowBatch {
 }
 
 fn export<'py>(py: Python<'py>, batch: RecordBatch) -> PyResult<Bound<'py, PyAny>> {
-    let obj = Bound::new(py, ArrowBatch { batch: StructArray::from(batch) })?;
+    let obj = Bound::new(
+        py,
+        ArrowBatch {
+            batch: StructArray::from(batch),
+        },
+    )?;
     py.import("pyarrow")?.call_method1("record_batch", (obj,))
 }

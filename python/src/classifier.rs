@@ -31,7 +31,10 @@ pub(crate) fn reply_of(parent: Option<&str>) -> bool {
 /// Runs `f` on `threads` threads: None, rayon's global pool (one thread a
 /// core); 1, the calling thread; n, a pool of n threads kept for later
 /// calls.
-pub(crate) fn on_threads<R: Send>(threads: Option<usize>, f: impl FnOnce(bool) -> R + Send) -> PyResult<R> {
+pub(crate) fn on_threads<R: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce(bool) -> R + Send,
+) -> PyResult<R> {
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
     match threads {
         None => Ok(f(true)),
@@ -39,14 +42,19 @@ pub(crate) fn on_threads<R: Send>(threads: Option<usize>, f: impl FnOnce(bool) -
         Some(1) => Ok(f(false)),
         Some(n) => {
             let pool = {
-                let mut pools = POOLS.get_or_init(Default::default).lock().expect("no panic holds it");
+                let mut pools = POOLS
+                    .get_or_init(Default::default)
+                    .lock()
+                    .expect("no panic holds it");
                 match pools.get(&n) {
                     Some(p) => p.clone(),
                     None => {
                         let p = rayon::ThreadPoolBuilder::new()
                             .num_threads(n)
                             .build()
-                            .map_err(|e| PyValueError::new_err(format!("cannot start {n} threads: {e}")))?;
+                            .map_err(|e| {
+                                PyValueError::new_err(format!("cannot start {n} threads: {e}"))
+                            })?;
                         pools.entry(n).or_insert(Arc::new(p)).clone()
                     }
                 }
@@ -65,7 +73,8 @@ pub(crate) struct Item<'a> {
 
 /// The records of `items`, in order, on `threads` threads.
 pub(crate) fn records(clf: &Classifier, items: &[Item<'_>], parallel: bool) -> Vec<Record> {
-    let one = |it: &Item<'_>| Record::new(&clf.classify_in_thread(it.text, None, it.reply), it.text);
+    let one =
+        |it: &Item<'_>| Record::new(&clf.classify_in_thread(it.text, None, it.reply), it.text);
     if parallel {
         items.par_iter().with_min_len(64).map(one).collect()
     } else {
@@ -91,12 +100,18 @@ pub(crate) fn dedup_pass(
         if let Some(t) = threads.and_then(|t| t[i]) {
             input = input.thread(t);
         }
-        rec.duplicate_of = detector.check_and_insert(&input).map(|d| DupRecord::from(&d));
+        rec.duplicate_of = detector
+            .check_and_insert(&input)
+            .map(|d| DupRecord::from(&d));
     }
 }
 
 /// A list argument of optional strings, of `n` items.
-fn opt_strings(arg: Option<&Bound<'_, PyAny>>, name: &str, n: usize) -> PyResult<Option<Vec<Option<String>>>> {
+fn opt_strings(
+    arg: Option<&Bound<'_, PyAny>>,
+    name: &str,
+    n: usize,
+) -> PyResult<Option<Vec<Option<String>>>> {
     let Some(arg) = arg else { return Ok(None) };
     let v: Vec<Option<String>> = arg
         .extract()
@@ -206,7 +221,11 @@ impl PyClassifier {
         }
         if let Some(s) = &sources {
             if s.len() != texts.len() {
-                return Err(PyValueError::new_err(format!("{} sources for {} texts", s.len(), texts.len())));
+                return Err(PyValueError::new_err(format!(
+                    "{} sources for {} texts",
+                    s.len(),
+                    texts.len()
+                )));
             }
         }
         let params = train_params(params)?;
@@ -312,7 +331,12 @@ impl PyClassifier {
     /// The probability of every label (in the order of `labels()`) for
     /// each text, with the GIL released.
     #[pyo3(signature = (texts, threads=None))]
-    fn probabilities(&self, py: Python<'_>, texts: Vec<String>, threads: Option<usize>) -> PyResult<Vec<[f64; 4]>> {
+    fn probabilities(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<[f64; 4]>> {
         let clf = &self.inner;
         py.detach(|| {
             on_threads(threads, |par| {
@@ -371,11 +395,17 @@ impl PyClassifier {
         let py = slf.py();
         let from_bytes = slf.getattr("from_bytes")?;
         let bytes = slf.get().to_bytes(py);
-        PyTuple::new(py, [from_bytes.into_any(), PyTuple::new(py, [bytes])?.into_any()])
+        PyTuple::new(
+            py,
+            [from_bytes.into_any(), PyTuple::new(py, [bytes])?.into_any()],
+        )
     }
 
     fn __repr__(&self) -> String {
         let p = &self.inner.model().provenance;
-        format!("Classifier(<trained on {} examples, digest {}>)", p.examples, p.digest)
+        format!(
+            "Classifier(<trained on {} examples, digest {}>)",
+            p.examples, p.digest
+        )
     }
 }

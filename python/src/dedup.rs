@@ -65,7 +65,12 @@ pub(crate) fn build(params: Option<&Bound<'_, PyDict>>) -> PyResult<DuplicateDet
     p.build().map_err(py_err)
 }
 
-fn input<'a>(id: &'a str, text: &'a str, author: Option<&'a str>, thread: Option<&'a str>) -> DupInput<'a> {
+fn input<'a>(
+    id: &'a str,
+    text: &'a str,
+    author: Option<&'a str>,
+    thread: Option<&'a str>,
+) -> DupInput<'a> {
     let mut i = DupInput::new(id, text);
     if let Some(a) = author {
         i = i.author(a);
@@ -76,7 +81,10 @@ fn input<'a>(id: &'a str, text: &'a str, author: Option<&'a str>, thread: Option
     i
 }
 
-fn answer<'py>(py: Python<'py>, d: Option<comment_sieve::Duplicate>) -> PyResult<Option<Bound<'py, PyDict>>> {
+fn answer<'py>(
+    py: Python<'py>,
+    d: Option<comment_sieve::Duplicate>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
     d.map(|d| dup_dict(py, &DupRecord::from(&d))).transpose()
 }
 
@@ -87,7 +95,9 @@ impl PyDuplicateDetector {
     #[new]
     #[pyo3(signature = (**params))]
     fn new(params: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        Ok(PyDuplicateDetector { inner: build(params)? })
+        Ok(PyDuplicateDetector {
+            inner: build(params)?,
+        })
     }
 
     /// The earlier stored comment that this comment repeats, or None.
@@ -120,7 +130,11 @@ impl PyDuplicateDetector {
         author: Option<&str>,
         thread: Option<&str>,
     ) -> PyResult<Option<Bound<'py, PyDict>>> {
-        answer(py, self.inner.check_and_insert(&input(id, text, author, thread)))
+        answer(
+            py,
+            self.inner
+                .check_and_insert(&input(id, text, author, thread)),
+        )
     }
 
     /// Removes a stored comment; whether it was stored.

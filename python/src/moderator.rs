@@ -25,7 +25,10 @@ fn policy(py: Python<'_>, given: Option<&Bound<'_, PyDict>>) -> PyResult<Policy>
     let Some(given) = given else {
         return Ok(Policy::default());
     };
-    let json: String = py.import("json")?.call_method1("dumps", (given,))?.extract()?;
+    let json: String = py
+        .import("json")?
+        .call_method1("dumps", (given,))?
+        .extract()?;
     let given: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&json).map_err(|e| PyTypeError::new_err(format!("policy: {e}")))?;
     let mut merged = match serde_json::to_value(Policy::default()) {
@@ -91,7 +94,8 @@ impl PyModerator {
             Some(d) => d.inner.clone(),
             None => crate::dedup::build(None)?,
         };
-        let inner = Moderator::with_detector(clf, self::policy(py, policy)?, detector).map_err(py_err)?;
+        let inner =
+            Moderator::with_detector(clf, self::policy(py, policy)?, detector).map_err(py_err)?;
         Ok(PyModerator { inner, next_id: 0 })
     }
 
