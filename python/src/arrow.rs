@@ -197,7 +197,7 @@ pub fn classify<'py>(
         let det = det.as_mut().map(|d| &mut d.inner);
         let item_texts: Vec<&str> = items.iter().map(|it| it.text).collect();
         py.detach(|| -> PyResult<RecordBatch> {
-            let mut recs = on_threads(threads, |par| records(clf, &items, par))?;
+            let mut recs = on_threads(threads, |par| records(clf, &items, par, !details))?;
             if let (Some(det), Some(ids)) = (det, &ids) {
                 dedup_pass(
                     det,

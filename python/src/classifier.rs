@@ -71,10 +71,22 @@ pub(crate) struct Item<'a> {
     pub reply: Option<bool>,
 }
 
-/// The records of `items`, in order, on `threads` threads.
-pub(crate) fn records(clf: &Classifier, items: &[Item<'_>], parallel: bool) -> Vec<Record> {
-    let one =
-        |it: &Item<'_>| Record::new(&clf.classify_in_thread(it.text, None, it.reply), it.text);
+/// The records of `items`, in order, on `threads` threads; `brief`: only
+/// what `classify_arrow` without details needs.
+pub(crate) fn records(
+    clf: &Classifier,
+    items: &[Item<'_>],
+    parallel: bool,
+    brief: bool,
+) -> Vec<Record> {
+    let one = |it: &Item<'_>| {
+        let v = clf.classify_in_thread(it.text, None, it.reply);
+        if brief {
+            Record::brief(&v)
+        } else {
+            Record::new(&v, it.text)
+        }
+    };
     if parallel {
         items.par_iter().with_min_len(64).map(one).collect()
     } else {
@@ -127,6 +139,28 @@ fn opt_strings(
 
 fn as_strs(v: &Option<Vec<Option<String>>>) -> Option<Vec<Option<&str>>> {
     v.as_ref().map(|v| v.iter().map(|s| s.as_deref()).collect())
+}
+
+/// The records as a list of dicts, built with Python's cycle collector
+/// paused: the dicts hold no cycles, and collections triggered by the
+/// millions of new containers would otherwise take half the time.
+fn dicts<'py>(py: Python<'py>, recs: &[Record]) -> PyResult<Bound<'py, PyList>> {
+    let gc = py.import("gc")?;
+    let was_enabled: bool = gc.call_method0("isenabled")?.extract()?;
+    if was_enabled {
+        gc.call_method0("disable")?;
+    }
+    let out = (|| {
+        let out = PyList::empty(py);
+        for r in recs {
+            out.append(r.to_dict(py)?)?;
+        }
+        Ok(out)
+    })();
+    if was_enabled {
+        gc.call_method0("enable")?;
+    }
+    out
 }
 
 /// Training parameters from keyword arguments.
@@ -303,7 +337,7 @@ impl PyClassifier {
             })
             .collect();
         let clf = &self.inner;
-        let mut recs = py.detach(|| on_threads(threads, |par| records(clf, &items, par)))?;
+        let mut recs = py.detach(|| on_threads(threads, |par| records(clf, &items, par, false)))?;
         if let Some(mut det) = detector {
             let ids: Vec<&str> = match &ids {
                 Some(v) => v
@@ -321,11 +355,7 @@ impl PyClassifier {
             let det = &mut det.inner;
             py.detach(|| dedup_pass(det, &mut recs, &ids, &texts, a.as_deref(), t.as_deref()));
         }
-        let out = PyList::empty(py);
-        for r in &recs {
-            out.append(r.to_dict(py)?)?;
-        }
-        Ok(out)
+        dicts(py, &recs)
     }
 
     /// The probability of every label (in the order of `labels()`) for

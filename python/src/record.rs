@@ -121,6 +121,29 @@ impl Record {
         }
     }
 
+    /// The label, the scores and the first reason's token only (no spans):
+    /// what `classify_arrow` without details returns.
+    pub fn brief(v: &Classification) -> Self {
+        let s = &v.scores;
+        Record {
+            label: v.label.as_str(),
+            scores: [s.spam, s.abuse, s.off_topic, s.toxicity, s.identity_attack].map(round4),
+            reasons: v
+                .reasons
+                .first()
+                .map(|r| Reason {
+                    token: r.token.clone(),
+                    weight: 0.0,
+                    span: [0, 0],
+                    chars: [0, 0],
+                })
+                .into_iter()
+                .collect(),
+            toxic_spans: Vec::new(),
+            duplicate_of: None,
+        }
+    }
+
     /// The record as a dict: `label`, `scores`, `reasons`, `toxic_spans`,
     /// `duplicate_of`.
     pub fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
