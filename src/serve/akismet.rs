@@ -56,6 +56,9 @@ impl Form {
 
 /// Decodes a form body (`application/x-www-form-urlencoded`).
 pub fn decode_form(body: &[u8]) -> Result<Form, String> {
+    // Percent-decoding is lenient; bytes that are not UTF-8 are refused.
+    std::str::from_utf8(body)
+        .map_err(|e| format!("invalid form body: not UTF-8 at byte {}", e.valid_up_to()))?;
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(body).map_err(|e| format!("invalid form body: {e}"))?;
     Ok(Form(pairs.into_iter().collect()))

@@ -242,21 +242,22 @@ fn chars_at(text: &str, b: usize) -> usize {
 }
 
 fn span_scores(attr: &Attribute, v: &Classification, text: &str, value: f64) -> serde_json::Value {
-    let spans: Vec<std::ops::Range<usize>> = if attr.1 == "toxicity" {
-        v.toxic_spans.clone()
+    // Toxic spans are in code points already; reason spans in bytes.
+    let spans: Vec<(usize, usize)> = if attr.1 == "toxicity" {
+        v.toxic_spans.iter().map(|r| (r.start, r.end)).collect()
     } else {
         v.reasons
             .iter()
             .filter(|r| r.head == attr.1 && !r.span.is_empty())
-            .map(|r| r.span.clone())
+            .map(|r| (chars_at(text, r.span.start), chars_at(text, r.span.end)))
             .collect()
     };
     spans
         .iter()
-        .map(|s| {
+        .map(|(begin, end)| {
             serde_json::json!({
-                "begin": chars_at(text, s.start),
-                "end": chars_at(text, s.end),
+                "begin": begin,
+                "end": end,
                 "score": {"value": value, "type": "PROBABILITY"},
             })
         })
