@@ -151,6 +151,30 @@ pub fn request(
     read_response(&mut s)
 }
 
+/// One request; `None` when the connection fails or the answer is cut
+/// (the server was killed).
+pub fn try_request(addr: SocketAddr, path: &str, body: &[u8]) -> Option<u16> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).ok()?;
+    s.write_all(body).ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..end]).ok()?;
+    let status: u16 = head.split(' ').nth(1)?.parse().ok()?;
+    let len: usize = head.split("\r\n").find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("content-length:")
+            .map(|v| v.trim().parse().ok())
+    })??;
+    (raw.len() - end - 4 == len).then_some(status)
+}
+
 /// Reads an HTTP/1.1 answer until the connection closes.
 pub fn read_response(s: &mut TcpStream) -> Resp {
     let mut raw = Vec::new();
