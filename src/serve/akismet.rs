@@ -200,7 +200,7 @@ pub async fn comment_check(State(app): State<Arc<App>>, h: HeaderMap, body: Byte
             (v.scores.spam >= t.spam_hold, v.scores.spam >= t.spam_reject)
         })
     } else {
-        let v = app.moderate(&comment, parent.as_deref(), None);
+        let v = app.moderate(&comment, parent.as_deref(), None, false);
         let spammy = v.label == Label::Spam
             || v.reasons
                 .iter()

@@ -90,6 +90,9 @@ pub struct FileConfig {
     pub decision_retention_days: Option<u64>,
     /// Feedback events between model snapshots (default 1000).
     pub snapshot_every: Option<u64>,
+    /// Comments the duplicate index keeps, a rolling window (default
+    /// 1,000,000).
+    pub duplicate_capacity: Option<usize>,
     /// The moderation policy (default: [`Policy::default`]).
     pub policy: Option<Policy>,
 }
@@ -121,6 +124,8 @@ pub struct ServeConfig {
     pub decision_retention: Duration,
     /// Feedback events between snapshots.
     pub snapshot_every: u64,
+    /// Comments the duplicate index keeps.
+    pub duplicate_capacity: usize,
     /// Moderation policy.
     pub policy: Policy,
 }
@@ -214,6 +219,11 @@ impl ServeConfig {
                 86_400 * positive("decision_retention_days", file.decision_retention_days, 30)?,
             ),
             snapshot_every: positive("snapshot_every", file.snapshot_every, 1000)?,
+            duplicate_capacity: positive(
+                "duplicate_capacity",
+                file.duplicate_capacity.map(|v| v as u64),
+                1_000_000,
+            )? as usize,
             policy,
         })
     }

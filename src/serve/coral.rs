@@ -191,7 +191,7 @@ pub async fn moderate(State(app): State<Arc<App>>, h: HeaderMap, body: Bytes) ->
     c.author = Some(req.author.id.clone());
     c.article_id = Some(req.story.id.clone());
     c.reply = Some(req.comment.parent_id.is_some());
-    let v = app.moderate(&c, req.comment.parent_id.as_deref(), None);
+    let v = app.moderate(&c, req.comment.parent_id.as_deref(), None, false);
     json(StatusCode::OK, response(&v).to_string())
 }
 

@@ -222,7 +222,12 @@ pub async fn moderate(State(app): State<Arc<App>>, h: HeaderMap, body: Bytes) ->
     if let Some(r) = too_long(&app, &c.comment.text) {
         return r;
     }
-    let v = app.moderate(&c.comment, c.parent_id.as_deref(), c.parent_text.as_deref());
+    let v = app.moderate(
+        &c.comment,
+        c.parent_id.as_deref(),
+        c.parent_text.as_deref(),
+        true,
+    );
     let mut out = record_start(&c.fields);
     crate::record::verdict(&mut out, &v, &c.comment.text);
     out.extend_from_slice(b",\"duplicate_of\":");

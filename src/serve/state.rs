@@ -19,7 +19,7 @@ use super::sqlite::{now_secs, SqliteStore};
 use super::store::{DecisionRow, FeedbackEvent, FeedbackKind, Snapshot, Store};
 use crate::error::Result;
 use crate::moderate::{Moderator, Verdict};
-use crate::{Classifier, Comment};
+use crate::{Classifier, Comment, DuplicateParams};
 
 /// Rows applied per batch when catching up with the log.
 const REPLAY_BATCH: usize = 1000;
@@ -111,7 +111,10 @@ impl App {
                 0,
             ),
         };
-        let mut moderator = Moderator::new(classifier, cfg.policy.clone())?;
+        let detector = DuplicateParams::default()
+            .capacity(cfg.duplicate_capacity)
+            .build()?;
+        let mut moderator = Moderator::with_detector(classifier, cfg.policy.clone(), detector)?;
         for (id, title, body) in store.articles()? {
             moderator.add_article(&id, &title, &body);
         }
@@ -228,12 +231,15 @@ impl App {
 
     /// Moderates a comment in its thread (the parent's text from
     /// `parent_text`, or looked up by `parent_id` among recent comments)
-    /// and remembers it. Counts the decision.
+    /// and remembers it for duplicate checks (and its text, for replies to
+    /// it, when `parent_of_later` is set: the client will name it by its
+    /// id). Counts the decision.
     pub fn moderate(
         &self,
         comment: &Comment,
         parent_id: Option<&str>,
         parent_text: Option<&str>,
+        parent_of_later: bool,
     ) -> Verdict {
         let looked_up = match (parent_text, parent_id) {
             (None, Some(p)) => self.recent_text(p),
@@ -241,7 +247,7 @@ impl App {
         };
         let parent = parent_text.or(looked_up.as_deref());
         let v = self.write(|m| m.moderate_in_reply(comment, parent));
-        if !comment.id.is_empty() {
+        if parent_of_later && !comment.id.is_empty() {
             let mut r = self.recent.lock().unwrap_or_else(|e| e.into_inner());
             r.insert(&comment.id, &comment.text);
         }
