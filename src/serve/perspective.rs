@@ -216,9 +216,9 @@ fn comment_text(c: &Option<TextEntry>, app: &App) -> Result<String, Response> {
         return Err(invalid("Comment must be non-empty."));
     }
     if let Some(k) = c.as_ref().and_then(|c| c.kind.as_deref()) {
-        if k != "PLAIN_TEXT" && k != "HTML" {
+        if !["PLAIN_TEXT", "HTML", "TEXT_TYPE_UNSPECIFIED"].contains(&k) {
             return Err(invalid(format!(
-                "Invalid value at 'comment.type' ({k}): expected PLAIN_TEXT or HTML"
+                "Invalid value at 'comment.type' ({k}): expected PLAIN_TEXT, HTML or TEXT_TYPE_UNSPECIFIED"
             )));
         }
     }
