@@ -61,6 +61,15 @@ pub enum Error {
     #[error("cannot train: {0}")]
     Training(String),
 
+    /// The service's durable state (its SQLite database) failed.
+    #[error("state storage: {0}")]
+    Storage(String),
+
+    /// The service cannot start as configured (a bad config file or
+    /// option, an unsafe listen address, a port in use).
+    #[error("service: {0}")]
+    Service(String),
+
     /// linfa-bayes reported an error.
     #[error("naive Bayes: {0}")]
     NaiveBayes(#[from] linfa_bayes::NaiveBayesError),

@@ -13,6 +13,8 @@ pub mod model;
 pub mod moderate;
 pub mod normalize;
 pub mod record;
+#[cfg(feature = "server")]
+pub mod serve;
 pub mod spans;
 pub mod tokenize;
 pub mod train;

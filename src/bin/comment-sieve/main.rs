@@ -6,6 +6,7 @@ mod input;
 mod label_cmd;
 mod output;
 mod report_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,6 +90,9 @@ enum Command {
     /// comments and speed (`comment-sieve report -o docs/evaluation.md`).
     #[command(after_help = EXIT_CODES)]
     Report(report_cmd::ReportArgs),
+    /// Runs the moderation service: native, Perspective-, Akismet- and
+    /// Coral-compatible HTTP endpoints over durable state.
+    Serve(serve_cmd::ServeArgs),
     /// Classifies one comment and explains the verdict.
     #[command(after_help = EXIT_CODES)]
     Check {
@@ -135,6 +139,7 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
         Command::Label(args) => return label_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args)?,
         Command::Report(args) => report_cmd::run(args)?,
+        Command::Serve(args) => serve_cmd::run(args)?,
         Command::Train {
             data,
             data_dir,

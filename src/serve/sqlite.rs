@@ -1,0 +1,260 @@
+//! [`Store`] in SQLite (rusqlite's bundled SQLite), one file
+//! `state.sqlite3` in the state folder.
+//!
+//! The database is in WAL mode with `synchronous=FULL`: a commit returns
+//! once its WAL frames are on disk, so an answered feedback call survives
+//! a `kill -9` *and* a power cut (`NORMAL` would survive the first only).
+//! WAL lets several server processes on one host read while one writes;
+//! `busy_timeout` makes a writer wait for another instead of failing.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::store::{DecisionRow, FeedbackEvent, FeedbackKind, Snapshot, Store};
+use crate::error::{Error, Result};
+
+/// The database file inside the state folder.
+pub const DB_FILE: &str = "state.sqlite3";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, updated INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
+    text TEXT NOT NULL, comment_id TEXT, author TEXT, article_id TEXT, parent_id TEXT,
+    source TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    seq INTEGER PRIMARY KEY, events INTEGER NOT NULL, at INTEGER NOT NULL, model BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, comment_id TEXT NOT NULL,
+    action TEXT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_at ON decisions(at);
+";
+
+/// SQLite state.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn db(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl SqliteStore {
+    /// Opens (creating) the state in folder `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path)
+            .map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
+        Self::init(conn)
+    }
+
+    /// A state in memory (lost at exit), for a server started without
+    /// `--state`.
+    pub fn in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory().map_err(db)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db)?;
+        // journal_mode answers with a row; an in-memory database stays
+        // in `memory` mode.
+        let _: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(db)?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(db)?;
+        conn.execute_batch(SCHEMA).map_err(db)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut c).map_err(db)
+    }
+}
+
+impl Store for SqliteStore {
+    fn put_article(&self, id: &str, title: &str, body: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO articles (id, title, body, updated) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET title = ?2, body = ?3, updated = ?4",
+                params![id, title, body, now_secs()],
+            )
+            .map(drop)
+        })
+    }
+
+    fn delete_article(&self, id: &str) -> Result<bool> {
+        self.with(|c| c.execute("DELETE FROM articles WHERE id = ?1", [id]))
+            .map(|n| n > 0)
+    }
+
+    fn articles(&self) -> Result<Vec<(String, String, String)>> {
+        self.with(|c| {
+            let mut st = c.prepare("SELECT id, title, body FROM articles ORDER BY id")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
+        })
+    }
+
+    fn append_feedback(&self, e: &FeedbackEvent) -> Result<i64> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO feedback (at, kind, text, comment_id, author, article_id, parent_id, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    now_secs(),
+                    e.kind.as_str(),
+                    e.text,
+                    e.id,
+                    e.author,
+                    e.article_id,
+                    e.parent_id,
+                    e.source
+                ],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn feedback_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, FeedbackEvent)>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT seq, kind, text, comment_id, author, article_id, parent_id, source
+                 FROM feedback WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![seq, limit as i64], |r| {
+                let kind: String = r.get(1)?;
+                Ok((
+                    r.get(0)?,
+                    FeedbackEvent {
+                        kind: FeedbackKind::parse(&kind).ok_or_else(|| {
+                            rusqlite::Error::InvalidColumnType(
+                                1,
+                                format!("feedback kind {kind:?}"),
+                                rusqlite::types::Type::Text,
+                            )
+                        })?,
+                        text: r.get(2)?,
+                        id: r.get(3)?,
+                        author: r.get(4)?,
+                        article_id: r.get(5)?,
+                        parent_id: r.get(6)?,
+                        source: r.get(7)?,
+                    },
+                ))
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn feedback_count(&self) -> Result<u64> {
+        self.with(|c| c.query_row("SELECT COUNT(*) FROM feedback", [], |r| r.get(0)))
+    }
+
+    fn save_snapshot(&self, s: &Snapshot) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT OR REPLACE INTO snapshots (seq, events, at, model) VALUES (?1, ?2, ?3, ?4)",
+                params![s.seq, s.events as i64, now_secs(), s.model],
+            )?;
+            // Keep this one and the one before it.
+            tx.execute(
+                "DELETE FROM snapshots WHERE seq < (SELECT MIN(seq) FROM
+                   (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 2))",
+                [],
+            )?;
+            tx.commit()
+        })
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<Snapshot>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT seq, events, model FROM snapshots ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(Snapshot {
+                        seq: r.get(0)?,
+                        events: r.get::<_, i64>(1)? as u64,
+                        model: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+
+    fn record_decision(&self, d: &DecisionRow) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO decisions (at, comment_id, action, record) VALUES (?1, ?2, ?3, ?4)",
+                params![d.at, d.comment_id, d.action, d.record],
+            )
+            .map(drop)
+        })
+    }
+
+    fn prune_decisions(&self, before: i64) -> Result<u64> {
+        self.with(|c| c.execute("DELETE FROM decisions WHERE at < ?1", [before]))
+            .map(|n| n as u64)
+    }
+
+    fn decision_count(&self) -> Result<u64> {
+        self.with(|c| c.query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get(0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feedback_and_snapshots_round_trip() {
+        let s = SqliteStore::in_memory().unwrap();
+        let e = FeedbackEvent {
+            kind: FeedbackKind::Spam,
+            text: "buy now".into(),
+            id: Some("c1".into()),
+            author: None,
+            article_id: None,
+            parent_id: None,
+            source: "native".into(),
+        };
+        let a = s.append_feedback(&e).unwrap();
+        let b = s.append_feedback(&e).unwrap();
+        assert!(b > a);
+        assert_eq!(s.feedback_after(a, 10).unwrap(), vec![(b, e)]);
+        for seq in 1..=3 {
+            s.save_snapshot(&Snapshot {
+                seq,
+                events: seq as u64,
+                model: vec![seq as u8],
+            })
+            .unwrap();
+        }
+        let last = s.latest_snapshot().unwrap().unwrap();
+        assert_eq!((last.seq, last.model), (3, vec![3]));
+        let n: i64 = s
+            .with(|c| c.query_row("SELECT COUNT(*) FROM snapshots", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(n, 2);
+    }
+}

@@ -1,0 +1,125 @@
+//! The service's durable state, behind a trait so that a PostgreSQL
+//! backend can follow the SQLite one ([`super::sqlite::SqliteStore`]).
+//!
+//! Four things are kept:
+//!
+//! - registered articles (title and body), read back at start;
+//! - the feedback log: every correction, in order, each row committed
+//!   before its call is answered;
+//! - model snapshots: the model file's bytes with the last feedback row
+//!   they include, so a start loads the newest snapshot and replays only
+//!   the rows after it;
+//! - verdicts, when a site asks to keep them, pruned by age.
+//!
+//! Several server instances may share one state: each one replays the
+//! rows the others append ([`Store::feedback_after`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+/// Which correction a feedback event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackKind {
+    /// The comment is spam.
+    Spam,
+    /// The comment is not spam.
+    Ham,
+    /// The comment is abusive.
+    Abuse,
+    /// The comment is not abusive.
+    NotAbuse,
+}
+
+impl FeedbackKind {
+    /// The name stored and shown (`spam`, `ham`, `abuse`, `not_abuse`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedbackKind::Spam => "spam",
+            FeedbackKind::Ham => "ham",
+            FeedbackKind::Abuse => "abuse",
+            FeedbackKind::NotAbuse => "not_abuse",
+        }
+    }
+
+    /// The kind named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "spam" => FeedbackKind::Spam,
+            "ham" => FeedbackKind::Ham,
+            "abuse" => FeedbackKind::Abuse,
+            "not_abuse" => FeedbackKind::NotAbuse,
+            _ => return None,
+        })
+    }
+}
+
+/// One correction, as logged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackEvent {
+    /// Which correction.
+    pub kind: FeedbackKind,
+    /// The comment's text.
+    pub text: String,
+    /// The comment's id, when the client gave one.
+    pub id: Option<String>,
+    /// Its author.
+    pub author: Option<String>,
+    /// Its article.
+    pub article_id: Option<String>,
+    /// The comment it replies to.
+    pub parent_id: Option<String>,
+    /// The endpoint it came through (`native`, `perspective`, `akismet`).
+    pub source: String,
+}
+
+/// A model snapshot.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The last feedback row it includes.
+    pub seq: i64,
+    /// Feedback events in it.
+    pub events: u64,
+    /// The model file's bytes.
+    pub model: Vec<u8>,
+}
+
+/// A kept verdict.
+#[derive(Debug, Clone)]
+pub struct DecisionRow {
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+    /// The comment's id.
+    pub comment_id: String,
+    /// `approve`, `hold` or `reject`.
+    pub action: String,
+    /// The verdict record (JSON).
+    pub record: String,
+}
+
+/// Durable state. Every method commits before it returns.
+pub trait Store: Send + Sync {
+    /// Registers or replaces an article.
+    fn put_article(&self, id: &str, title: &str, body: &str) -> Result<()>;
+    /// Forgets an article; whether it was there.
+    fn delete_article(&self, id: &str) -> Result<bool>;
+    /// Every article: (id, title, body).
+    fn articles(&self) -> Result<Vec<(String, String, String)>>;
+    /// Appends a feedback event; its sequence number once committed.
+    fn append_feedback(&self, e: &FeedbackEvent) -> Result<i64>;
+    /// Up to `limit` feedback rows after `seq`, in order.
+    fn feedback_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, FeedbackEvent)>>;
+    /// Number of feedback rows.
+    fn feedback_count(&self) -> Result<u64>;
+    /// Saves a snapshot (older ones but the previous are dropped).
+    fn save_snapshot(&self, s: &Snapshot) -> Result<()>;
+    /// The newest snapshot.
+    fn latest_snapshot(&self) -> Result<Option<Snapshot>>;
+    /// Keeps a verdict.
+    fn record_decision(&self, d: &DecisionRow) -> Result<()>;
+    /// Drops verdicts older than `before` (Unix seconds); how many.
+    fn prune_decisions(&self, before: i64) -> Result<u64>;
+    /// Number of kept verdicts.
+    fn decision_count(&self) -> Result<u64>;
+}
