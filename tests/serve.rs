@@ -1,8 +1,7 @@
 //! The service end to end: the real binary on an ephemeral loopback port,
 //! driven over HTTP as Coral, Perspective and Akismet clients drive it.
 
-#[path = "support/server.rs"]
-mod support;
+use dev_support::server as support;
 
 use comment_sieve::serve::coral::sign;
 use comment_sieve::serve::keys::digest;

@@ -3,8 +3,7 @@
 //! several times; every acknowledged event must be in the log and in the
 //! model afterwards.
 
-#[path = "support/server.rs"]
-mod support;
+use dev_support::server as support;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};

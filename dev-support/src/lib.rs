@@ -22,5 +22,6 @@ pub mod fuzz;
 pub mod hostile;
 pub mod relevance;
 pub mod rng;
+pub mod server;
 pub mod stream;
 pub mod synthetic;

@@ -1,7 +1,6 @@
 //! Starts the real `comment-sieve serve` on an ephemeral loopback port and
-//! talks HTTP/1.1 to it over a plain socket.
-
-#![allow(dead_code)]
+//! talks HTTP/1.1 to it over a plain socket (for the service's integration
+//! tests).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -30,7 +29,7 @@ impl Server {
             .append(true)
             .open(log)
             .unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_comment-sieve"));
+        let mut cmd = Command::new(binary());
         cmd.args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .env_remove("COMMENT_SIEVE_API_KEYS")
@@ -226,9 +225,26 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The profile folder of the running test binary (`target/release` for
+/// `target/release/deps/serve-…`).
+fn profile_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let deps = exe.parent().expect("the test binary's folder");
+    deps.parent().unwrap_or(deps).to_path_buf()
+}
+
+/// The `comment-sieve` binary built beside the running test (cargo builds
+/// a package's binaries before its integration tests).
+pub fn binary() -> std::path::PathBuf {
+    profile_dir().join(format!("comment-sieve{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// A fresh scratch folder under the target folder.
 pub fn scratch(name: &str) -> std::path::PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{name}"));
+    let d = profile_dir()
+        .join("..")
+        .join("tmp")
+        .join(format!("serve-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
