@@ -140,16 +140,7 @@ type Table = Vec<(&'static str, BTreeMap<String, Row>)>;
 fn measure(examples: &[Example], scores: &[Scores], threshold: f64) -> Table {
     let mut out = Table::with_capacity(ATTRIBUTES.len());
     for (head, name) in ATTRIBUTES {
-        let mut by_source: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();
-        for (e, s) in examples.iter().zip(scores) {
-            if let Some(y) = attribute(head, e) {
-                by_source
-                    .entry(source(e).to_string())
-                    .or_default()
-                    .push((score_of(s, head), y));
-            }
-        }
-        let rows = by_source
+        let rows = by_source(examples, scores, head)
             .into_iter()
             .map(|(src, scored)| {
                 let pos = scored.iter().filter(|s| s.1).count();
@@ -191,19 +182,28 @@ fn mean_auc(rows: &BTreeMap<String, Row>) -> f64 {
     mean(rows.values().filter_map(|r| r.auc))
 }
 
-/// Per source that labels attribute `head`: the Brier score of its
-/// out-of-source scores.
-fn brier_by_source(examples: &[Example], scores: &[Scores], head: usize) -> Vec<(String, f64)> {
-    let mut by_source: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();
+/// Per source that labels attribute `head` (in name order): its examples'
+/// scores under that head, with their classes.
+fn by_source(
+    examples: &[Example],
+    scores: &[Scores],
+    head: usize,
+) -> BTreeMap<String, Vec<(f64, bool)>> {
+    let mut out: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();
     for (e, s) in examples.iter().zip(scores) {
         if let Some(y) = attribute(head, e) {
-            by_source
-                .entry(source(e).to_string())
+            out.entry(source(e).to_string())
                 .or_default()
                 .push((score_of(s, head), y));
         }
     }
-    by_source
+    out
+}
+
+/// Per source that labels attribute `head`: the Brier score of its
+/// out-of-source scores.
+fn brier_by_source(examples: &[Example], scores: &[Scores], head: usize) -> Vec<(String, f64)> {
+    by_source(examples, scores, head)
         .into_iter()
         .map(|(s, scored)| (s, comment_sieve::eval::brier(&scored)))
         .collect()
