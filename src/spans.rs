@@ -180,7 +180,11 @@ pub fn choose_margin(
     model: &Model,
     examples: &[SpanExample],
 ) -> (Selection, Vec<(Selection, f64)>) {
-    let comments = worded(model, examples);
+    choose(&worded(model, examples))
+}
+
+/// [`choose_margin`] on comments already read into words.
+fn choose(comments: &[Worded]) -> (Selection, Vec<(Selection, f64)>) {
     let folds: Vec<BTreeMap<u64, (u32, u32)>> = (0..FOLDS)
         .map(|f| {
             count(
@@ -225,9 +229,9 @@ pub fn choose_margin(
 /// [`MIN_OCCURRENCES`] times: a word is marked when its weight is above
 /// zero.
 pub fn fit_span_lexicon(model: &Model, examples: &[SpanExample]) -> SpanLexicon {
-    let (selection, _) = choose_margin(model, examples);
-    let margin = selection.margin;
     let comments = worded(model, examples);
+    let (selection, _) = choose(&comments);
+    let margin = selection.margin;
     let mut lex = SpanLexicon::default();
     for (key, (inside, outside)) in count(comments.iter()) {
         let Some(w) = weight(inside, outside) else {
