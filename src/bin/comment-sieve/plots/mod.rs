@@ -209,14 +209,19 @@ pub fn pr_svg(attr: &str, sources: &[SourceScores], marks: &[Marker]) -> Result<
     let points: Vec<(String, Vec<Option<(f64, f64)>>)> = marks
         .iter()
         .map(|m| {
-            let at = sources
+            let at: Vec<Option<(f64, f64)>> = sources
                 .iter()
                 .map(|s| {
                     let c = counts_at(&s.scored, m.value);
                     (c.true_pos + c.false_pos > 0).then(|| (c.recall(), c.precision()))
                 })
                 .collect();
-            (format!("score ≥ {} ({})", m.value, m.uses), at)
+            let none = if at.iter().all(Option::is_none) {
+                "; no score reaches it"
+            } else {
+                ""
+            };
+            (format!("score ≥ {} ({}{none})", m.value, m.uses), at)
         })
         .collect();
     let title = format!("Precision–recall, {attr}, left-out sources");
@@ -339,7 +344,7 @@ pub fn reliability_svg(attr: &str, bins: &[ReliabilityBin]) -> Result<String> {
         let mut chart = ChartBuilder::on(&upper)
             .caption(&title, (FONT, 20))
             .margin(12)
-            .x_label_area_size(30)
+            .x_label_area_size(40)
             .y_label_area_size(50)
             .build_cartesian_2d(0f64..1f64, 0f64..1.02f64)
             .map_err(e)?;
@@ -409,6 +414,7 @@ pub fn reliability_svg(attr: &str, bins: &[ReliabilityBin]) -> Result<String> {
             .disable_mesh()
             .x_labels(11)
             .y_labels(3)
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("examples")
             .label_style((FONT, 11))
             .draw()
