@@ -172,6 +172,11 @@ fn roc_label(s: &SourceScores) -> String {
     label
 }
 
+/// One threshold's points on the precision–recall figure: its legend
+/// text and, per curve, (recall, precision) at it (`None` where no score
+/// reaches it).
+type MarkedPoints = (String, Vec<Option<(f64, f64)>>);
+
 /// The ROC figure of one attribute.
 pub fn roc_svg(attr: &str, sources: &[SourceScores]) -> Result<String> {
     let curves: Vec<(String, Vec<(f64, f64)>)> = sources
@@ -206,7 +211,7 @@ pub fn pr_svg(attr: &str, sources: &[SourceScores], marks: &[Marker]) -> Result<
         })
         .collect();
     // Per marker, per curve: (recall, precision) at the threshold.
-    let points: Vec<(String, Vec<Option<(f64, f64)>>)> = marks
+    let points: Vec<MarkedPoints> = marks
         .iter()
         .map(|m| {
             let at: Vec<Option<(f64, f64)>> = sources
@@ -243,7 +248,7 @@ fn line_chart(
     title: &str,
     (x_desc, y_desc): (&str, &str),
     curves: &[(String, Vec<(f64, f64)>)],
-    marks: &[(String, Vec<Option<(f64, f64)>>)],
+    marks: &[MarkedPoints],
     legend_at: SeriesLabelPosition,
     diagonal: bool,
 ) -> Result<String> {
@@ -486,7 +491,7 @@ mod tests {
         }];
         let svg = pr_svg("spam", &sources, &markers(&Thresholds::default(), true)).unwrap();
         assert!(svg.contains("score ≥ 0.5 (label, hold)"));
-        assert!(svg.contains("score ≥ 0.95 (reject)"));
+        assert!(svg.contains("score ≥ 0.95 (reject; no score reaches it)"));
         // At 0.5 one circle on the curve and one in the legend; nothing
         // reaches 0.95, so its triangle is in the legend only.
         assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
