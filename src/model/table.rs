@@ -134,11 +134,7 @@ impl Table {
                         sums[1] += row[1] as f64;
                     }
                     shifts[hi] = shift(sums, h.keys.len(), h.alpha);
-                    count_sums[hi] = h
-                        .counts
-                        .iter()
-                        .all(|x| x.fract() == 0.0)
-                        .then_some(sums);
+                    count_sums[hi] = h.counts.iter().all(|x| x.fract() == 0.0).then_some(sums);
                 }
                 continue;
             }
@@ -190,7 +186,13 @@ impl Table {
     /// and grew its class count sums by `added`. False (nothing changed)
     /// when the head cannot be updated in place and the table must be
     /// recompiled: a naive Bayes head, or counts that are not whole numbers.
-    pub(crate) fn learned(&mut self, hi: usize, h: &Head, touched: &[usize], added: [f64; 2]) -> bool {
+    pub(crate) fn learned(
+        &mut self,
+        hi: usize,
+        h: &Head,
+        touched: &[usize],
+        added: [f64; 2],
+    ) -> bool {
         let Some(Some(sums)) = self.count_sums.get(hi).copied() else {
             return false;
         };
