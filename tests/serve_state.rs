@@ -114,3 +114,49 @@ fn duplicate_index_survives_sigkill() {
     let v = s.post_json("/v1/moderate", &c.to_string()).json();
     assert_eq!(v["duplicate_of"]["id"], "k2", "{v}");
 }
+
+#[test]
+fn instances_sharing_a_state_pick_up_each_others_articles() {
+    let state = scratch("articles-shared").join("state");
+    let a = App::open(cfg(&state)).unwrap();
+    let b = App::open(cfg(&state)).unwrap();
+    let text = "the council voted on the new bus routes downtown";
+    let rel = |app: &App| app.read(|m| m.relevance("a1", text, None));
+    assert_eq!(rel(&b), None);
+    a.put_article(
+        "a1",
+        "Council votes on bus routes",
+        "The city council voted on new bus routes downtown.",
+    )
+    .unwrap();
+    assert_eq!(rel(&b), None, "not before the catch-up");
+    b.sync().unwrap();
+    let first = rel(&b).expect("b has the article");
+    assert_eq!(Some(first), rel(&a));
+    a.put_article(
+        "a1",
+        "Harbour festival",
+        "Boats and music fill the harbour this weekend.",
+    )
+    .unwrap();
+    b.sync().unwrap();
+    let changed = rel(&b).expect("still registered");
+    assert_ne!(changed, first, "b sees the new text");
+    assert_eq!(Some(changed), rel(&a));
+    // b's own change reaches a; a's catch-up of its own changes is a no-op.
+    assert!(b.delete_article("a1").unwrap());
+    a.sync().unwrap();
+    assert_eq!(rel(&a), None);
+    b.sync().unwrap();
+    assert_eq!(rel(&b), None);
+    // A third instance starts with the current articles.
+    b.put_article(
+        "a2",
+        "Council votes on bus routes",
+        "The city council voted.",
+    )
+    .unwrap();
+    let c = App::open(cfg(&state)).unwrap();
+    assert!(c.read(|m| m.relevance("a2", text, None)).is_some());
+    assert!(c.read(|m| m.relevance("a1", text, None)).is_none());
+}

@@ -13,7 +13,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::store::{DecisionRow, DedupRow, FeedbackEvent, FeedbackKind, Snapshot, Store};
+use super::store::{
+    ArticleChange, DecisionRow, DedupRow, FeedbackEvent, FeedbackKind, Snapshot, Store,
+};
 use crate::error::{Error, Result};
 
 /// The database file inside the state folder.
@@ -42,6 +44,26 @@ CREATE TABLE IF NOT EXISTS dedup_log (
     author TEXT, thread TEXT);
 CREATE TABLE IF NOT EXISTS dedup_snapshots (
     seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, detector BLOB NOT NULL);
+";
+
+/// The articles' change log, kept by triggers (one row per article, its
+/// latest change), which other instances poll.
+const ARTICLE_CHANGES_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS article_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS article_changes_id ON article_changes(id);
+CREATE TRIGGER IF NOT EXISTS articles_inserted AFTER INSERT ON articles BEGIN
+    DELETE FROM article_changes WHERE id = NEW.id;
+    INSERT INTO article_changes (id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_updated AFTER UPDATE ON articles BEGIN
+    DELETE FROM article_changes WHERE id = NEW.id;
+    INSERT INTO article_changes (id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_deleted AFTER DELETE ON articles BEGIN
+    DELETE FROM article_changes WHERE id = OLD.id;
+    INSERT INTO article_changes (id) VALUES (OLD.id);
+END;
 ";
 
 /// SQLite state.
@@ -88,6 +110,7 @@ impl SqliteStore {
             .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
         conn.execute_batch(DEDUP_SCHEMA).map_err(db)?;
+        conn.execute_batch(ARTICLE_CHANGES_SCHEMA).map_err(db)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -292,6 +315,33 @@ impl Store for SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
+        })
+    }
+
+    // Articles across instances.
+
+    fn articles_version(&self) -> Result<i64> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM article_changes",
+                [],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn articles_changed_after(&self, seq: i64) -> Result<Vec<ArticleChange>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT c.seq, c.id, a.title, a.body FROM article_changes c
+                 LEFT JOIN articles a ON a.id = c.id WHERE c.seq > ?1 ORDER BY c.seq",
+            )?;
+            let rows = st.query_map([seq], |r| {
+                let title: Option<String> = r.get(2)?;
+                let body: Option<String> = r.get(3)?;
+                Ok((r.get(0)?, r.get(1)?, title.zip(body)))
+            })?;
+            rows.collect()
         })
     }
 

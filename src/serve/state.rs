@@ -83,6 +83,24 @@ pub struct App {
     recent: Mutex<Recent>,
     /// The duplicate index's log and snapshots (with a state on disk).
     dedup: Option<DedupLog>,
+    /// Where the moderator is in the articles' change log.
+    articles: Mutex<Articles>,
+}
+
+/// The articles the moderator has, by the state's change counter.
+#[derive(Default)]
+struct Articles {
+    /// The last change applied.
+    seq: i64,
+    /// A digest of each registered article's title and body, so that a
+    /// change already applied (this instance's own) is not applied again.
+    digests: HashMap<String, u64>,
+}
+
+/// A digest of an article's title and body (within this process).
+fn digest(title: &str, body: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((title, body))
 }
 
 impl App {
@@ -130,8 +148,15 @@ impl App {
             (params.build()?, None)
         };
         let mut moderator = Moderator::with_detector(classifier, cfg.policy.clone(), detector)?;
+        // The version first: a change made between the two reads is
+        // applied again by the first catch-up, which is harmless.
+        let mut articles = Articles {
+            seq: store.articles_version()?,
+            ..Articles::default()
+        };
         for (id, title, body) in store.articles()? {
             moderator.add_article(&id, &title, &body);
+            articles.digests.insert(id, digest(&title, &body));
         }
         let app = App {
             keys: Keys::new(cfg.api_keys.clone()),
@@ -142,6 +167,7 @@ impl App {
             feedback_events: AtomicU64::new(events),
             recent: Mutex::new(Recent::default()),
             dedup,
+            articles: Mutex::new(articles),
             cfg,
         };
         app.sync()?;
@@ -180,6 +206,7 @@ impl App {
         let mut cur = self.cursor.lock().unwrap_or_else(|e| e.into_inner());
         self.catch_up(&mut cur)?;
         drop(cur);
+        self.sync_articles()?;
         if self.dedup.as_ref().is_some_and(DedupLog::snapshot_due) {
             self.snapshot_duplicates();
         }
@@ -250,16 +277,44 @@ impl App {
 
     /// Registers an article durably, then in the moderator. Blocking.
     pub fn put_article(&self, id: &str, title: &str, body: &str) -> Result<()> {
+        let mut a = self.articles.lock().unwrap_or_else(|e| e.into_inner());
         self.store.put_article(id, title, body)?;
         self.write(|m| m.add_article(id, title, body));
+        a.digests.insert(id.to_string(), digest(title, body));
         Ok(())
     }
 
     /// Forgets an article; whether it was registered. Blocking.
     pub fn delete_article(&self, id: &str) -> Result<bool> {
+        let mut a = self.articles.lock().unwrap_or_else(|e| e.into_inner());
         let found = self.store.delete_article(id)?;
         self.write(|m| m.close_article(id));
+        a.digests.remove(id);
         Ok(found)
+    }
+
+    /// Applies the articles other instances registered, changed or
+    /// deleted since the last call. Blocking.
+    pub fn sync_articles(&self) -> Result<()> {
+        let mut a = self.articles.lock().unwrap_or_else(|e| e.into_inner());
+        for (seq, id, now) in self.store.articles_changed_after(a.seq)? {
+            match now {
+                Some((title, body)) => {
+                    let d = digest(&title, &body);
+                    if a.digests.get(&id) != Some(&d) {
+                        self.write(|m| m.add_article(&id, &title, &body));
+                        a.digests.insert(id, d);
+                    }
+                }
+                None => {
+                    if a.digests.remove(&id).is_some() {
+                        self.write(|m| m.close_article(&id));
+                    }
+                }
+            }
+            a.seq = seq;
+        }
+        Ok(())
     }
 
     /// The text of a recent comment.

@@ -113,6 +113,10 @@ pub struct DedupRow {
     pub thread: Option<String>,
 }
 
+/// An article's change: its sequence number, its id, and its title and
+/// body now (`None`: deleted).
+pub type ArticleChange = (i64, String, Option<(String, String)>);
+
 /// Durable state. Every method commits before it returns.
 pub trait Store: Send + Sync {
     /// Registers or replaces an article.
@@ -149,6 +153,15 @@ pub trait Store: Send + Sync {
     fn save_dedup_snapshot(&self, seq: i64, detector: &[u8]) -> Result<()>;
     /// The newest detector snapshot: (seq, bytes).
     fn latest_dedup_snapshot(&self) -> Result<Option<(i64, Vec<u8>)>>;
+
+    // Articles across instances: every registration or deletion, by any
+    // instance, moves a change counter.
+
+    /// The last article change's sequence number (0: none yet).
+    fn articles_version(&self) -> Result<i64>;
+    /// The articles changed after `seq`, in order, each with its current
+    /// state (the latest change of an article only).
+    fn articles_changed_after(&self, seq: i64) -> Result<Vec<ArticleChange>>;
 
     /// Keeps a verdict.
     fn record_decision(&self, d: &DecisionRow) -> Result<()>;
