@@ -13,7 +13,7 @@
 //! only missing from the index after the restart.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -211,10 +211,7 @@ fn write_loop(store: &dyn Store, rx: &Receiver<Msg>, window: u64, mut seq: i64) 
                 break;
             }
             let wait = deadline.saturating_duration_since(Instant::now());
-            next = match rx.recv_timeout(wait) {
-                Ok(m) => Some(m),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-            };
+            next = rx.recv_timeout(wait).ok();
         }
         commit(&mut rows, &mut seq);
     }
