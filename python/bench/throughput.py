@@ -1,8 +1,9 @@
 """Classification rate from Python, one core, side by side in one run, on
 N YouTube-like comments (the 1,138 comments of data/youtube-spam, cycled):
 
-- ``classify_batch`` (threads=1) and ``classify_arrow`` (threads=1, with
-  and without the reasons and spans columns);
+- ``classify_batch`` (threads=1, with and without details) and
+  ``classify_arrow`` (threads=1, with and without the reasons and spans
+  columns);
 - alt-profanity-check's ``predict_prob`` (when installed);
 - a scikit-learn CountVectorizer + MultinomialNB pipeline, trained on the
   YouTube comments.
@@ -63,6 +64,12 @@ def main():
     clf = cs.Classifier.default()
     print(f"{n:,} comments, {sum(map(len, texts)):,} characters, {rounds} rounds")
     measure("comment_sieve classify_batch", lambda: clf.classify_batch(texts, threads=1), n, rounds)
+    measure(
+        "comment_sieve classify_batch details=False",
+        lambda: clf.classify_batch(texts, threads=1, details=False),
+        n,
+        rounds,
+    )
     measure("comment_sieve classify_arrow", lambda: clf.classify_arrow(arr, threads=1), n, rounds)
     measure(
         "comment_sieve classify_arrow details=True",

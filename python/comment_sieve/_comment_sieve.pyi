@@ -1,7 +1,7 @@
 """Type stubs of the extension module (see ``comment_sieve``)."""
 
 from os import PathLike
-from typing import Any, Optional, Sequence, TypedDict, Union
+from typing import Any, Literal, Optional, Sequence, TypedDict, Union, overload
 
 import pyarrow
 
@@ -39,6 +39,12 @@ class Record(TypedDict):
     toxic_spans: list[list[int]]
     duplicate_of: Optional[DuplicateOf]
 
+class BriefRecord(TypedDict):
+    label: str
+    scores: Scores
+    top_reason: Optional[str]
+    duplicate_of: Optional[DuplicateOf]
+
 class Classifier:
     def __init__(self) -> None: ...
     @staticmethod
@@ -72,6 +78,7 @@ class Classifier:
         article_id: Optional[str] = None,
         parent_id: Optional[str] = None,
     ) -> Record: ...
+    @overload
     def classify_batch(
         self,
         texts: Sequence[str],
@@ -81,7 +88,21 @@ class Classifier:
         parent_ids: _Strings = None,
         detector: Optional[DuplicateDetector] = None,
         threads: Optional[int] = None,
+        details: Literal[True] = True,
     ) -> list[Record]: ...
+    @overload
+    def classify_batch(
+        self,
+        texts: Sequence[str],
+        ids: _Strings = None,
+        authors: _Strings = None,
+        article_ids: _Strings = None,
+        parent_ids: _Strings = None,
+        detector: Optional[DuplicateDetector] = None,
+        threads: Optional[int] = None,
+        *,
+        details: Literal[False],
+    ) -> list[BriefRecord]: ...
     def probabilities(self, texts: Sequence[str], threads: Optional[int] = None) -> list[list[float]]: ...
     def classify_arrow(
         self,

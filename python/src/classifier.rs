@@ -144,7 +144,8 @@ fn as_strs(v: &Option<Vec<Option<String>>>) -> Option<Vec<Option<&str>>> {
 /// The records as a list of dicts, built with Python's cycle collector
 /// paused: the dicts hold no cycles, and collections triggered by the
 /// millions of new containers would otherwise take half the time.
-fn dicts<'py>(py: Python<'py>, recs: &[Record]) -> PyResult<Bound<'py, PyList>> {
+/// With `details` false a record is the brief dict ([`Record::to_brief_dict`]).
+fn dicts<'py>(py: Python<'py>, recs: &[Record], details: bool) -> PyResult<Bound<'py, PyList>> {
     let gc = py.import("gc")?;
     let was_enabled: bool = gc.call_method0("isenabled")?.extract()?;
     if was_enabled {
@@ -153,7 +154,11 @@ fn dicts<'py>(py: Python<'py>, recs: &[Record]) -> PyResult<Bound<'py, PyList>> 
     let out = (|| {
         let out = PyList::empty(py);
         for r in recs {
-            out.append(r.to_dict(py)?)?;
+            if details {
+                out.append(r.to_dict(py)?)?;
+            } else {
+                out.append(r.to_brief_dict(py)?)?;
+            }
         }
         Ok(out)
     })();
@@ -309,8 +314,11 @@ impl PyClassifier {
     /// threads (None: one a core): a list of dicts like `classify`'s. With
     /// a `detector`, every comment is checked against the earlier ones
     /// (and stored) in list order, which needs `ids`; `authors` and
-    /// `article_ids` (the thread) refine the check.
-    #[pyo3(signature = (texts, ids=None, authors=None, article_ids=None, parent_ids=None, detector=None, threads=None))]
+    /// `article_ids` (the thread) refine the check. With `details=False`
+    /// each dict is `label`, `scores`, `top_reason` and `duplicate_of`
+    /// only, as `classify_arrow` without details: about a third of the
+    /// Python objects, for jobs that keep only the verdict.
+    #[pyo3(signature = (texts, ids=None, authors=None, article_ids=None, parent_ids=None, detector=None, threads=None, details=true))]
     #[allow(clippy::too_many_arguments)]
     fn classify_batch<'py>(
         &self,
@@ -322,6 +330,7 @@ impl PyClassifier {
         parent_ids: Option<&Bound<'py, PyAny>>,
         detector: Option<PyRefMut<'py, PyDuplicateDetector>>,
         threads: Option<usize>,
+        details: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let n = texts.len();
         let ids = opt_strings(ids, "ids", n)?;
@@ -337,7 +346,8 @@ impl PyClassifier {
             })
             .collect();
         let clf = &self.inner;
-        let mut recs = py.detach(|| on_threads(threads, |par| records(clf, &items, par, false)))?;
+        let mut recs =
+            py.detach(|| on_threads(threads, |par| records(clf, &items, par, !details)))?;
         if let Some(mut det) = detector {
             let ids: Vec<&str> = match &ids {
                 Some(v) => v
@@ -355,7 +365,7 @@ impl PyClassifier {
             let det = &mut det.inner;
             py.detach(|| dedup_pass(det, &mut recs, &ids, &texts, a.as_deref(), t.as_deref()));
         }
-        dicts(py, &recs)
+        dicts(py, &recs, details)
     }
 
     /// The probability of every label (in the order of `labels()`) for

@@ -177,6 +177,29 @@ impl Record {
     }
 }
 
+impl Record {
+    /// The brief record as a dict: `label`, `scores`, `top_reason` (the
+    /// first reason's token, or None) and `duplicate_of`.
+    pub fn to_brief_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item(pyo3::intern!(py, "label"), self.label)?;
+        let scores = PyDict::new(py);
+        for (name, x) in SCORE_NAMES.iter().zip(self.scores) {
+            scores.set_item(name, x)?;
+        }
+        d.set_item(pyo3::intern!(py, "scores"), scores)?;
+        match self.reasons.first() {
+            Some(r) => d.set_item(pyo3::intern!(py, "top_reason"), r.token.as_str())?,
+            None => d.set_item(pyo3::intern!(py, "top_reason"), py.None())?,
+        }
+        match &self.duplicate_of {
+            Some(dup) => d.set_item(pyo3::intern!(py, "duplicate_of"), dup_dict(py, dup)?)?,
+            None => d.set_item(pyo3::intern!(py, "duplicate_of"), py.None())?,
+        }
+        Ok(d)
+    }
+}
+
 /// A duplicate as the dict `{id, kind, similarity, same_author,
 /// shared_links}`.
 pub fn dup_dict<'py>(py: Python<'py>, dup: &DupRecord) -> PyResult<Bound<'py, PyDict>> {

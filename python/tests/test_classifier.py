@@ -51,6 +51,21 @@ def test_batch_equals_one_at_a_time_on_any_thread_count(clf):
     assert clf.classify_batch(texts, threads=2) == one
 
 
+def test_batch_without_details_is_the_verdict_of_the_full_record(clf):
+    texts = [r["text"] for r in youtube_rows()][:300] + [SPAM, ""]
+    full = clf.classify_batch(texts)
+    brief = clf.classify_batch(texts, details=False, threads=2)
+    assert len(brief) == len(full)
+    for f, b in zip(full, brief):
+        assert set(b) == {"label", "scores", "top_reason", "duplicate_of"}
+        assert b["label"] == f["label"] and b["scores"] == f["scores"]
+        assert b["top_reason"] == (f["reasons"][0]["token"] if f["reasons"] else None)
+        assert b["duplicate_of"] is None
+    det = cs.DuplicateDetector()
+    dup = clf.classify_batch([SPAM, SPAM], ids=["a", "b"], detector=det, details=False)
+    assert dup[1]["duplicate_of"]["id"] == "a"
+
+
 def test_parent_makes_a_reply(clf):
     # A non-empty parent is a reply, an empty one a thread starter, as in
     # `label` input; the default model's label head has no place feature,
