@@ -17,7 +17,8 @@ IN="$DIR/comments-$N.jsonl"
 OUT="$DIR/labeled-$N.jsonl"
 mkdir -p "$DIR"
 
-cargo build --release --quiet --bin comment-sieve --example gen_comments --example classify_throughput
+cargo build --release --quiet --bin comment-sieve
+cargo build --release --quiet -p comment-sieve-tools --example gen_comments --example classify_throughput
 BIN=target/release/comment-sieve
 
 target/release/examples/gen_comments "$N" "$IN"

@@ -28,7 +28,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sklearn' 2>/de
     "$venv/bin/pip" install --quiet --upgrade pip
     "$venv/bin/pip" install --quiet scikit-learn
 fi
-cargo build --release --quiet --bin comment-sieve --example gen_comments
+cargo build --release --quiet --bin comment-sieve
+cargo build --release --quiet -p comment-sieve-tools --example gen_comments
 mkdir -p "$DIR"
 [ -s "$IN" ] || target/release/examples/gen_comments "$N" "$IN"
 echo "input: $IN ($(wc -c <"$IN") bytes, $N records); core $CORE; $RUNS runs each, alternating"

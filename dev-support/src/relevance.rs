@@ -19,7 +19,8 @@ use std::path::Path;
 use std::collections::HashMap;
 
 use comment_sieve::moderate::{Background, Moderator};
-use comment_sieve::{datasets, Comment, Label};
+use comment_sieve::{Comment, Label};
+use comment_sieve_tools::datasets;
 
 pub use crate::rng::Rng;
 
@@ -113,7 +114,7 @@ impl SeedOrdering {
     }
 }
 
-pub use comment_sieve::datasets::replied_to;
+pub use comment_sieve_tools::datasets::replied_to;
 
 /// Check 1 with moderator `m` (the seed articles registered).
 ///

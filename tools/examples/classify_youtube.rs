@@ -12,7 +12,8 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use comment_sieve::{datasets, Classifier};
+use comment_sieve::Classifier;
+use comment_sieve_tools::datasets;
 
 /// CPU time of this thread in nanoseconds (0 where not available).
 fn cpu_ns() -> u64 {
@@ -28,7 +29,7 @@ fn main() {
         .map(|s| s.parse::<usize>().expect("a number"));
     let rounds = args.next().unwrap_or(15);
     let passes = args.next().unwrap_or(200);
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
     let texts: Vec<String> = datasets::YOUTUBE_FILES
         .iter()
         .flat_map(|f| datasets::youtube(&d.join(f)).expect("YouTube data"))

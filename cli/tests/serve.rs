@@ -88,7 +88,7 @@ fn moderate_uses_articles_and_remembers_duplicates() {
     // The seed article the comment was posted under.
     let first = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/data/seed_articles.jsonl"
+        "/../data/seed_articles.jsonl"
     ))
     .unwrap();
     let a: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();

@@ -24,8 +24,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
-use crate::label::{Example, Label};
+pub use comment_sieve::spans::SpanExample;
+use comment_sieve::{Error, Example, Label, Result};
 
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
@@ -398,16 +398,6 @@ fn civil_example(text: &str, toxic: bool) -> Example {
         .from_source("civil-comments")
 }
 
-/// Character offsets (code points) marked toxic in one comment of a
-/// SemEval-2021 toxic-spans file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SpanExample {
-    /// The comment.
-    pub text: String,
-    /// The toxic code-point offsets, sorted (empty: nothing marked).
-    pub offsets: Vec<usize>,
-}
-
 /// A SemEval-2021 toxic-spans CSV (`spans,text`; spans a JSON list of
 /// code-point offsets).
 pub fn toxic_spans(path: &Path) -> Result<Vec<SpanExample>> {
@@ -554,7 +544,7 @@ pub fn janitr(path: &Path) -> Result<Vec<Example>> {
 /// share in Civil Comments' realistic-rate sample (`toxic_or_not.csv`).
 /// The toxicity training examples are mostly drawn for being toxic: a site
 /// that wants scores calibrated to such a stream passes this share to
-/// [`TrainParams::stream_rate`](crate::TrainParams::stream_rate).
+/// [`TrainParams::stream_rate`](comment_sieve::TrainParams::stream_rate).
 pub fn news_toxicity_rate(data_dir: &Path) -> Result<f64> {
     let path = data_dir.join("civil-comments/toxic_or_not.csv");
     let rows = csv_records(&path, &["label"])?;

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use comment_sieve::eval::{BinaryCounts, ConfusionMatrix, Evaluation};
 use comment_sieve::{train, Classifier, Error, Example, Label, Result, TrainParams};
+use comment_sieve_tools::eval::{BinaryCounts, ConfusionMatrix, Evaluation};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::dataset::{self, LabeledFile};
+use comment_sieve_tools::dataset::{self, LabeledFile};
 
 /// Arguments of `eval`.
 #[derive(Args, Debug)]

@@ -1,18 +1,16 @@
-//! `comment-sieve`: label, train and evaluate on files of comments.
+//! `comment-sieve`: label and train on files of comments, check one
+//! comment, run the moderation service.
 
-mod dataset;
-mod eval_cmd;
-mod input;
 mod label_cmd;
 mod output;
-mod report_cmd;
 mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use comment_sieve::{datasets, train, Classifier, Comment, TrainParams};
+use comment_sieve::{train, Classifier, Comment, TrainParams};
+use comment_sieve_tools::{dataset, datasets};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -24,7 +22,7 @@ Exit codes:
 #[command(
     name = "comment-sieve",
     version,
-    about = "Moderates reader comments: label, train, evaluate.",
+    about = "Moderates reader comments: label, train, check, serve.",
     after_help = EXIT_CODES
 )]
 struct Cli {
@@ -80,16 +78,6 @@ enum Command {
         #[arg(long, value_name = "CSV")]
         spans: Option<PathBuf>,
     },
-    /// Evaluates on labeled files: per-label precision, recall, F1, MCC and
-    /// the confusion matrix; for data that label only spam or only abuse,
-    /// accuracy, precision, recall, F1 and MCC of that attribute.
-    #[command(after_help = EXIT_CODES)]
-    Eval(eval_cmd::EvalArgs),
-    /// Writes the evaluation report: every source left out in turn, with
-    /// the scikit-learn reference line, calibration, toxic spans, the seed
-    /// comments and speed (`comment-sieve report -o docs/evaluation.md`).
-    #[command(after_help = EXIT_CODES)]
-    Report(report_cmd::ReportArgs),
     /// Runs the moderation service: native, Perspective-, Akismet- and
     /// Coral-compatible HTTP endpoints over durable state.
     Serve(serve_cmd::ServeArgs),
@@ -137,8 +125,6 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
     match cli.command {
         Command::Label(args) => return label_cmd::run(args),
-        Command::Eval(args) => eval_cmd::run(args)?,
-        Command::Report(args) => report_cmd::run(args)?,
         Command::Serve(args) => serve_cmd::run(args)?,
         Command::Train {
             data,

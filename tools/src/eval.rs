@@ -12,7 +12,7 @@
 //! of the table is empty.
 //!
 //! ```
-//! use comment_sieve::eval::BinaryCounts;
+//! use comment_sieve_tools::eval::BinaryCounts;
 //!
 //! let mut c = BinaryCounts::default();
 //! for (actual, predicted) in [(true, true), (true, false), (false, false), (false, false)] {
@@ -25,9 +25,9 @@
 
 use serde::Serialize;
 
-use crate::classify::Classification;
-use crate::label::{Example, Label};
-use crate::model::Thresholds;
+use comment_sieve::classify::Classification;
+use comment_sieve::label::{Example, Label};
+use comment_sieve::model::Thresholds;
 
 fn ratio(num: f64, den: f64) -> f64 {
     if den == 0.0 {
@@ -291,7 +291,7 @@ impl Evaluation {
 /// other NaNs.
 ///
 /// ```
-/// use comment_sieve::eval::roc_auc;
+/// use comment_sieve_tools::eval::roc_auc;
 ///
 /// assert_eq!(roc_auc(&[(0.9, true), (0.1, false)]), 1.0);
 /// assert_eq!(roc_auc(&[(0.5, true), (0.5, false)]), 0.5);

@@ -35,7 +35,7 @@ fn main() {
         .position(|a| a == "--draws")
         .and_then(|i| args.get(i + 1))
         .cloned();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
     let m = seed_moderator(&data);
 
     let alone = seed_ordering(&mut seed_moderator(&data), &data, false);
@@ -144,7 +144,8 @@ fn main() {
 }
 
 fn explain(m: &comment_sieve::moderate::Moderator, data: &Path, id: &str) {
-    let seeds = comment_sieve::datasets::seed_comments(&data.join("seed_comments.jsonl")).unwrap();
+    let seeds =
+        comment_sieve_tools::datasets::seed_comments(&data.join("seed_comments.jsonl")).unwrap();
     let i = seeds.iter().position(|s| s.id == id).unwrap();
     let s = &seeds[i];
     let parent = replied_to(&seeds, i).map(|p| p.text.as_str());

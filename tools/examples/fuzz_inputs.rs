@@ -26,13 +26,13 @@ use comment_sieve::Classifier;
 use fuzz_support::*;
 
 fn seeds() -> Vec<String> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
     let mut out = Vec::new();
-    for c in comment_sieve::datasets::seed_comments(&d.join("seed_comments.jsonl")).unwrap() {
+    for c in comment_sieve_tools::datasets::seed_comments(&d.join("seed_comments.jsonl")).unwrap() {
         out.push(c.text);
     }
-    for f in comment_sieve::datasets::YOUTUBE_FILES {
-        for e in comment_sieve::datasets::youtube(&d.join(f)).unwrap() {
+    for f in comment_sieve_tools::datasets::YOUTUBE_FILES {
+        for e in comment_sieve_tools::datasets::youtube(&d.join(f)).unwrap() {
             out.push(e.text);
         }
     }
@@ -75,7 +75,7 @@ fn main() {
     let mut execs = 0u64;
     let mut bytes = 0u64;
     let mut slowest = (Duration::ZERO, 0usize);
-    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/comment-sieve");
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/comment-sieve");
     let dir = std::env::temp_dir().join(format!("fuzz-inputs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::panic::set_hook(Box::new(|_| {}));
@@ -154,13 +154,13 @@ fn main() {
         if took > slowest.0 {
             slowest = (took, input.len());
             let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("target/fuzz_inputs-slowest-{target}.bin"));
+                .join(format!("../target/fuzz_inputs-slowest-{target}.bin"));
             let _ = std::fs::write(path, &input);
         }
         let stalled = took > Duration::from_secs(2);
         if res.is_err() || stalled {
             let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("target/fuzz_inputs-crash-{target}.bin"));
+                .join(format!("../target/fuzz_inputs-crash-{target}.bin"));
             std::fs::write(&path, &input).unwrap();
             let _ = std::panic::take_hook();
             eprintln!(
@@ -194,7 +194,7 @@ fn main() {
 
 /// Writes seed corpora for the cargo-fuzz targets to `fuzz/corpus/`.
 fn write_corpus(rng: &mut Rng, seeds: &[String], index: &[u8]) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
     let put = |target: &str, i: usize, b: &[u8]| {
         let d = root.join(target);
         std::fs::create_dir_all(&d).unwrap();
@@ -221,7 +221,7 @@ fn write_corpus(rng: &mut Rng, seeds: &[String], index: &[u8]) {
 /// output line per input line. Every other input runs with the seed
 /// articles registered (`--articles`), through the moderator.
 fn run_label(bin: &Path, dir: &Path, input: &[u8], n: u64) {
-    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seed_articles.jsonl");
+    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/seed_articles.jsonl");
     for ext in ["jsonl", "csv"] {
         let path = dir.join(format!("in{}.{ext}", n % 4));
         std::fs::write(&path, input).unwrap();

@@ -14,9 +14,12 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use comment_sieve::{datasets, Error, Example, Label, Result};
+use crate::datasets;
+use comment_sieve::{Error, Example, Label, Result};
 
-use crate::input::{cell_names_parent, json_names_parent, Format, PARENT_FIELD, TEXT_FIELDS};
+use comment_sieve::input::{
+    cell_names_parent, json_names_parent, Format, PARENT_FIELD, TEXT_FIELDS,
+};
 
 /// How to read generic labeled files.
 #[derive(Debug, Clone)]

@@ -13,8 +13,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use comment_sieve::datasets::{self, SpanExample};
-use comment_sieve::eval::{counts_at, reliability, roc_auc};
 use comment_sieve::features::FeatureConfig;
 use comment_sieve::model::{IDENTITY_ATTACK, SPAM, TOXICITY};
 use comment_sieve::moderate::Moderator;
@@ -23,6 +21,8 @@ use comment_sieve::train::{self, attribute};
 use comment_sieve::{
     Calibration, Classifier, Comment, Error, Example, Label, Result, Scores, TrainParams,
 };
+use comment_sieve_tools::datasets::{self, SpanExample};
+use comment_sieve_tools::eval::{counts_at, reliability, roc_auc};
 use serde_json::{json, Value};
 
 /// Arguments of `report`.
@@ -205,7 +205,7 @@ fn by_source(
 fn brier_by_source(examples: &[Example], scores: &[Scores], head: usize) -> Vec<(String, f64)> {
     by_source(examples, scores, head)
         .into_iter()
-        .map(|(s, scored)| (s, comment_sieve::eval::brier(&scored)))
+        .map(|(s, scored)| (s, comment_sieve_tools::eval::brier(&scored)))
         .collect()
 }
 

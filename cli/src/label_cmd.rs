@@ -17,11 +17,11 @@ use comment_sieve::{
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::input::{
+use crate::output::{self, Sink, ADDED_FIELDS};
+use comment_sieve::input::{
     cell_of_field_names_parent, field_names_parent, open_reader, shorten, Fields, Format, Input,
     RawData, RawRecord, ARTICLE_FIELDS, AUTHOR_FIELDS, ID_FIELDS, PARENT_FIELDS, TEXT_FIELDS,
 };
-use crate::output::{self, Sink, ADDED_FIELDS};
 
 /// Records read, classified and written at a time.
 const BATCH: usize = 4096;
@@ -39,7 +39,7 @@ pub struct LabelArgs {
     /// Input format (default: CSV for `.csv` files, else JSONL; JSONL for
     /// stdin).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// A model file (default: the embedded model).
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
@@ -448,7 +448,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     // Open every input first: a missing file stops the run before any output.
     let mut readers = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        let format = Format::of(input.path.as_deref(), args.format);
+        let format = Format::of(input.path.as_deref(), args.format.map(Format::from));
         let reader = open_reader(input, format, args.max_bytes)
             .map_err(|e| Error::io(input.name.clone(), e))?;
         let csv = match reader.headers() {
@@ -612,4 +612,22 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--format`: an input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// One JSON object a line.
+    Jsonl,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
 }

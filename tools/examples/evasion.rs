@@ -21,7 +21,7 @@ use comment_sieve::Classifier;
 use evasion_support::*;
 
 fn main() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
     let positives = positives(&data);
     let clf = Classifier::default();
     let lex = clf.model().lexicon.clone();
