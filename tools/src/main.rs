@@ -2,6 +2,7 @@
 //! evaluation report.
 
 mod eval_cmd;
+mod plots;
 mod report_cmd;
 
 use std::process::ExitCode;
