@@ -2,7 +2,7 @@
 //! `gen_comments` (same seed): texts in memory, no parsing, no output;
 //! `classify_text` alone, then `classify_text` plus the duplicate check
 //! (`check_and_insert`), which is what the batch labeler does per record.
-//! `cargo run --release --example classify_throughput -- N`.
+//! `cargo run --release -p comment-sieve-tools --example classify_throughput -- N`.
 
 use dev_support::synthetic as common;
 

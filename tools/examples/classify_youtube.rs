@@ -4,7 +4,7 @@
 //! than wall time on a shared machine. Prints the rate of every round and
 //! the median.
 //!
-//! `cargo run --release --example classify_youtube -- ROUNDS PASSES`
+//! `cargo run --release -p comment-sieve-tools --example classify_youtube -- ROUNDS PASSES`
 //! (defaults 15 and 200: a round classifies every comment PASSES times).
 //! Under `valgrind --tool=callgrind`, `ROUNDS` 1 and `PASSES` 1 count the
 //! instructions of one pass over the comments.

@@ -16,7 +16,7 @@
 //! threshold is printed first, then the table for the default parameters.
 //!
 //! ```text
-//! cargo run --release --example dedup_quality [-- --export pairs.jsonl]
+//! cargo run --release -p comment-sieve-tools --example dedup_quality [-- --export pairs.jsonl]
 //! ```
 //!
 //! `--export` writes the pairs (raw and normalized texts) for

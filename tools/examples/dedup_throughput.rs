@@ -7,7 +7,7 @@
 //! round's rate and the median.
 //!
 //! ```text
-//! cargo run --release --example dedup_throughput [-- CAPACITY ROUNDS PER_ROUND]
+//! cargo run --release -p comment-sieve-tools --example dedup_throughput [-- CAPACITY ROUNDS PER_ROUND]
 //! perf record -g target/release/examples/dedup_throughput 1000000 10 200000
 //! ```
 

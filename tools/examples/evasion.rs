@@ -2,7 +2,7 @@
 //! baseline trained the same way with folding turned off.
 //!
 //! ```sh
-//! cargo run --release --example evasion
+//! cargo run --release -p comment-sieve-tools --example evasion
 //! ```
 //!
 //! Spam and abusive comments of `data/` are rewritten, one transform at a

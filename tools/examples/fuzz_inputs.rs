@@ -3,7 +3,7 @@
 //! of libFuzzer, so it runs on stable Rust and in CI.
 //!
 //! ```sh
-//! cargo run --release --example fuzz_inputs -- TARGET SECONDS [SEED]
+//! cargo run --release -p comment-sieve-tools --example fuzz_inputs -- TARGET SECONDS [SEED]
 //! ```
 //!
 //! TARGET is `text`, `dedup`, `model`, `index`, `records` (the labeler's

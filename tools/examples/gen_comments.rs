@@ -1,6 +1,6 @@
 //! Writes N synthetic comments (default 1,000,000) as JSONL, drawn with a
 //! fixed seed from the comments in `data/`:
-//! `cargo run --release --example gen_comments -- N OUTPUT`.
+//! `cargo run --release -p comment-sieve-tools --example gen_comments -- N OUTPUT`.
 
 use dev_support::synthetic as common;
 

@@ -2,9 +2,9 @@
 //! development data in `data/`:
 //!
 //! ```sh
-//! cargo run --release --example relevance          # the three figures
-//! cargo run --release --example relevance -- -v    # with the evidence words
-//! cargo run --release --example relevance -- --draws FILE   # also writes check 3's draws
+//! cargo run --release -p comment-sieve-tools --example relevance          # the three figures
+//! cargo run --release -p comment-sieve-tools --example relevance -- -v    # with the evidence words
+//! cargo run --release -p comment-sieve-tools --example relevance -- --draws FILE   # also writes check 3's draws
 //! ```
 //!
 //! 1. seed comments labeled `on_topic` scoring above the `off_topic` one,

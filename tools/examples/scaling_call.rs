@@ -3,7 +3,7 @@
 //! (`benches/scaling_instructions.sh`).
 //!
 //! ```sh
-//! cargo run --release --example scaling_call -- classify|dedup KIND SIZE_BYTES
+//! cargo run --release -p comment-sieve-tools --example scaling_call -- classify|dedup KIND SIZE_BYTES
 //! ```
 //!
 //! The measured call runs inside `measured`, which the script passes to

@@ -3,7 +3,7 @@
 //! input size.
 //!
 //! ```sh
-//! cargo run --release --example scaling_memory [SIZE_BYTES]
+//! cargo run --release -p comment-sieve-tools --example scaling_memory [SIZE_BYTES]
 //! ```
 //!
 //! Linux only: the peak resident set (`VmHWM`) is reset before each run
