@@ -19,8 +19,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use comment_sieve_tools::eval::{calibration_error, counts_at, roc_auc, ReliabilityBin};
 use comment_sieve::{Error, Result};
+use comment_sieve_tools::eval::{calibration_error, counts_at, roc_auc, ReliabilityBin};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
