@@ -4,7 +4,7 @@
 #   benches/label_vs_sklearn.sh                 # N=200000 comments, RUNS=5 pairs
 #   N=50000 RUNS=3 benches/label_vs_sklearn.sh  # smaller
 #
-# Generates N synthetic comments with a fixed seed (examples/gen_comments.rs,
+# Generates N synthetic comments with a fixed seed (tools/examples/gen_comments.rs,
 # as benches/label_bench.sh does) into target/bench/, then times, pinned to
 # core CORE (default 1) with taskset and alternating run by run:
 #   - `comment-sieve label -q --no-dedup IN -o OUT` (release build, embedded model);

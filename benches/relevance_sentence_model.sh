@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Check 3 of `cargo run --release --example relevance` (Fox News dev
+# Check 3 of `cargo run --release -p comment-sieve-tools --example relevance` (Fox News dev
 # comments, own article against a drawn other) scored by a sentence-
 # embedding model, all-MiniLM-L6-v2, on exactly the same draws: a reference
 # point for the lexical relevance score. Creates its own virtual

@@ -1,4 +1,4 @@
-//! The evasion test set, shared by `examples/evasion.rs` and
+//! The evasion test set, shared by `tools/examples/evasion.rs` and
 //! `tests/evasion.rs`.
 //!
 //! Spam and abusive comments of `data/` (seed comments labeled spam or

@@ -1,5 +1,5 @@
 //! Checks and input generators shared by the cargo-fuzz targets in `fuzz/`
-//! and the stable random-input driver `examples/fuzz_inputs.rs`.
+//! and the stable random-input driver `tools/examples/fuzz_inputs.rs`.
 //!
 //! Every `check_*` function takes arbitrary bytes, runs one part of the
 //! library on them and panics when an invariant breaks: a panic inside the

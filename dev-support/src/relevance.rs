@@ -1,4 +1,4 @@
-//! The three relevance checks, shared by `examples/relevance.rs` and
+//! The three relevance checks, shared by `tools/examples/relevance.rs` and
 //! `tests/moderate.rs`:
 //!
 //! 1. seed ordering: the seed comments labeled `on_topic` against the one

@@ -1,4 +1,4 @@
-//! `comment-sieve eval`: precision, recall, F1, MCC and confusion matrices
+//! `comment-sieve-tools eval`: precision, recall, F1, MCC and confusion matrices
 //! on labeled files, with a given model, a per-class split or K folds.
 
 use std::path::PathBuf;

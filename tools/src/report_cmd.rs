@@ -1,4 +1,4 @@
-//! `comment-sieve report`: the evaluation report.
+//! `comment-sieve-tools report`: the evaluation report.
 //!
 //! Leave one source out: for every source in the data folder, a model is
 //! trained on all the other sources and scores the left-out one. Every
@@ -353,7 +353,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let _ = writeln!(w, "# Evaluation\n");
     let _ = writeln!(
         w,
-        "Written by `cargo run --release -- report` (this file is its output; \
+        "Written by `cargo run --release -p comment-sieve-tools -- report` (this file is its output; \
          edit the command, not the file). Every figure here is a development \
          figure on the data in `data/`; other parts of these sets are kept back \
          elsewhere as unseen test data.\n"
@@ -388,7 +388,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
          (`char_wb`) 2–5-grams, sublinear TF, `min_df=2`, `LogisticRegression(C=1, \
          liblinear)`, under exactly this protocol (`bash benches/loso_reference.sh \
          --corpus target/loso-corpus.jsonl --json benches/loso_reference.json \
-         --jobs 2` after `cargo run --release -- report --export-corpus \
+         --jobs 2` after `cargo run --release -p comment-sieve-tools -- report --export-corpus \
          target/loso-corpus.jsonl`). {}\n",
         if reference.is_some() {
             "Its figures are read from `benches/loso_reference.json`."
@@ -674,8 +674,9 @@ fn speed_section(w: &mut String, data_dir: &Path) -> Result<()> {
         w,
         "`Classifier::classify_text` on the {} YouTube comments, one thread, \
          median of 7 runs of 20 passes in this report's run: **{:.0} comments/s** \
-         (wall clock on a shared machine; `cargo run --release --example \
-         classify_youtube -- 9 100` measures CPU time). Model file: {} bytes.\n",
+         (wall clock on a shared machine; `cargo run --release -p \
+         comment-sieve-tools --example classify_youtube -- 9 100` measures \
+         CPU time). Model file: {} bytes.\n",
         texts.len(),
         rates[3],
         clf.to_bytes().len()
