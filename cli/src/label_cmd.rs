@@ -17,6 +17,7 @@ use comment_sieve::{
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::csv_out;
 use crate::output::{self, Sink, ADDED_FIELDS};
 use comment_sieve::input::{
     cell_of_field_names_parent, field_names_parent, open_reader, shorten, Fields, Format, Input,
@@ -32,10 +33,17 @@ pub struct LabelArgs {
     /// Input files (JSONL, a JSON array of records, or CSV); stdin when none or `-`.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output file (JSONL), written to a temporary file and renamed at the
-    /// end; stdout when absent.
+    /// Output file, written to a temporary file and renamed at the end;
+    /// stdout when absent.
     #[arg(short, long, value_name = "OUTPUT")]
     pub output: Option<PathBuf>,
+    /// Output format: `jsonl`, each input record with the verdict's fields
+    /// added, or `csv` for spreadsheets, fixed columns `id, text, label,
+    /// action, spam, toxicity, identity_attack, abuse, off_topic,
+    /// duplicate, duplicate_of, reasons` and, for a record that failed,
+    /// `file, line, error`.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
+    pub output_format: OutputFormat,
     /// Input format (default: CSV for `.csv` files, else JSONL; JSONL for
     /// stdin).
     #[arg(long, value_enum)]
@@ -479,6 +487,10 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
         output::remove_output_on_interrupt();
     }
     let mut sink = Sink::create(args.output.as_deref())?;
+    let csv_output = args.output_format == OutputFormat::Csv;
+    if csv_output {
+        sink.write(&csv_out::header())?;
+    }
     let mut stats = Stats::default();
     let scope = match args.dedup_scope {
         DedupScope::Site => Scope::Site,
@@ -544,14 +556,22 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                                 None => out.extend_from_slice(b"null"),
                             }
                             out.extend_from_slice(b"}\n");
-                            sink.write(&out)?;
+                            if csv_output {
+                                sink.write(&csv_out::row(&comment.id, &comment.text, &out))?;
+                            } else {
+                                sink.write(&out)?;
+                            }
                             stats.labels[label.index()] += 1;
                             stats.duplicates += u64::from(dup.is_some());
                         }
                         Outcome::Bad(msg) => {
                             stats.errors += 1;
                             pb.suspend(|| eprintln!("{}:{}: {msg}", input.name, rec.line));
-                            sink.write(&output::error_record(rec.line, &input.name, &msg))?;
+                            sink.write(&if csv_output {
+                                csv_out::error_row(rec.line, &input.name, &msg)
+                            } else {
+                                output::error_record(rec.line, &input.name, &msg)
+                            })?;
                             if args.strict {
                                 stopped = true;
                                 return Ok(());
@@ -630,4 +650,13 @@ impl From<FormatArg> for Format {
             FormatArg::Csv => Format::Csv,
         }
     }
+}
+
+/// `--output-format`: an output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// The input record with the verdict's fields, one JSON object a line.
+    Jsonl,
+    /// Fixed columns with a header line, for spreadsheets.
+    Csv,
 }

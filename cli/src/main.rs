@@ -1,6 +1,7 @@
 //! `comment-sieve`: label and train on files of comments, check one
 //! comment, run the moderation service.
 
+mod csv_out;
 mod label_cmd;
 mod output;
 mod serve_cmd;
