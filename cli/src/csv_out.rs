@@ -86,8 +86,7 @@ pub fn error_row(line: u64, file: &str, message: &str) -> Vec<u8> {
 /// One CSV line (quoted where needed, `\n` ended).
 fn encode(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(cells.into_iter())
-        .expect("writing to a Vec cannot fail");
+    w.write_record(cells).expect("writing to a Vec cannot fail");
     w.into_inner().expect("writing to a Vec cannot fail")
 }
 
