@@ -22,7 +22,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use comment_sieve::model::LABEL;
-use comment_sieve::{datasets, Classifier, Label};
+use comment_sieve::{Classifier, Label};
+use comment_sieve_tools::datasets;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use linfa::prelude::*;
 use linfa::DatasetView;

@@ -1,6 +1,6 @@
 """datasketch's MinHashLSH on the duplicate detector's benchmark pairs.
 
-Reads the pairs written by `cargo run --release --example dedup_quality --
+Reads the pairs written by `cargo run --release -p comment-sieve-tools --example dedup_quality --
 --export PAIRS.jsonl` (normalized texts included, so both sides see the same
 text), and for word shingles of 3 words (and of 1 word) runs MinHashLSH with
 threshold 0.8 and 128 permutations: every first comment is inserted, every

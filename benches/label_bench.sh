@@ -5,10 +5,10 @@
 #   N=100000 benches/label_bench.sh   # fewer
 #
 # Generates N synthetic comments from data/ with a fixed seed
-# (examples/gen_comments.rs) into target/bench/, labels them with
+# (tools/examples/gen_comments.rs) into target/bench/, labels them with
 # `comment-sieve label --threads 1` and `--threads 2` under /usr/bin/time -v,
 # and runs the library's classify throughput on the same comments
-# (examples/classify_throughput.rs, one thread) for the ratio.
+# (tools/examples/classify_throughput.rs, one thread) for the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-1000000}"
@@ -17,7 +17,8 @@ IN="$DIR/comments-$N.jsonl"
 OUT="$DIR/labeled-$N.jsonl"
 mkdir -p "$DIR"
 
-cargo build --release --quiet --bin comment-sieve --example gen_comments --example classify_throughput
+cargo build --release --quiet --bin comment-sieve
+cargo build --release --quiet -p comment-sieve-tools --example gen_comments --example classify_throughput
 BIN=target/release/comment-sieve
 
 target/release/examples/gen_comments "$N" "$IN"

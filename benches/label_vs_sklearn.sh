@@ -4,7 +4,7 @@
 #   benches/label_vs_sklearn.sh                 # N=200000 comments, RUNS=5 pairs
 #   N=50000 RUNS=3 benches/label_vs_sklearn.sh  # smaller
 #
-# Generates N synthetic comments with a fixed seed (examples/gen_comments.rs,
+# Generates N synthetic comments with a fixed seed (tools/examples/gen_comments.rs,
 # as benches/label_bench.sh does) into target/bench/, then times, pinned to
 # core CORE (default 1) with taskset and alternating run by run:
 #   - `comment-sieve label -q --no-dedup IN -o OUT` (release build, embedded model);
@@ -28,7 +28,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sklearn' 2>/de
     "$venv/bin/pip" install --quiet --upgrade pip
     "$venv/bin/pip" install --quiet scikit-learn
 fi
-cargo build --release --quiet --bin comment-sieve --example gen_comments
+cargo build --release --quiet --bin comment-sieve
+cargo build --release --quiet -p comment-sieve-tools --example gen_comments
 mkdir -p "$DIR"
 [ -s "$IN" ] || target/release/examples/gen_comments "$N" "$IN"
 echo "input: $IN ($(wc -c <"$IN") bytes, $N records); core $CORE; $RUNS runs each, alternating"

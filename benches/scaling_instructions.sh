@@ -9,7 +9,7 @@
 # Needs valgrind. Takes about half an hour on one core for every kind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --example scaling_call
+cargo build --release -p comment-sieve-tools --example scaling_call
 bin=target/release/examples/scaling_call
 kinds=("$@")
 if [ ${#kinds[@]} -eq 0 ]; then

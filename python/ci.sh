@@ -16,9 +16,9 @@ fi
 echo "python/ci.sh: venv ready after $((SECONDS - start)) s"
 cargo fmt --manifest-path python/Cargo.toml -- --check
 cargo clippy --release -p comment-sieve-python -- -D warnings
-# The binary the tests compare with, as `cargo test --release` (run just
-# before by .ci/run) builds it: nothing to rebuild there.
-cargo test --release --no-run --quiet
+# The binary the tests compare with, as the `cargo test` of .ci/run (run
+# just before) builds it: nothing to rebuild there.
+cargo test --release --workspace --exclude comment-sieve-python --no-run --quiet
 rm -rf target/wheels
 "$VENV/bin/maturin" build --release --quiet -m python/Cargo.toml -o target/wheels
 "$VENV/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/comment_sieve-*.whl

@@ -2,11 +2,10 @@
 #![deny(missing_docs)]
 
 pub mod classify;
-pub mod datasets;
 pub mod dedup;
 pub mod error;
-pub mod eval;
 pub mod features;
+pub mod input;
 pub mod label;
 pub mod logistic;
 pub mod model;

@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use crate::classify::{span_groups, Hit};
-use crate::datasets::SpanExample;
 use crate::features::token_key;
 use crate::model::{Model, SpanLexicon};
 use crate::normalize::{normalize, Normalized};
@@ -68,6 +67,16 @@ struct Worded {
     words: Vec<(u64, Range<usize>, bool)>,
     text: Vec<char>,
     gold: Vec<usize>,
+}
+
+/// Character offsets (code points) marked toxic in one comment (a SemEval-2021
+/// toxic-spans file, for example): what the span lexicon learns from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanExample {
+    /// The comment.
+    pub text: String,
+    /// The toxic code-point offsets, sorted (empty: nothing marked).
+    pub offsets: Vec<usize>,
 }
 
 fn worded(model: &Model, examples: &[SpanExample]) -> Vec<Worded> {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::datasets;
+use comment_sieve_tools::datasets;
 
 /// Every comment text in `data/`, then the texts of the pinned golden file.
 pub(crate) fn texts() -> Vec<String> {

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use comment_sieve::model::{format, LABEL, SPAM};
-use comment_sieve::{datasets, train, Classifier, Comment, Error, Example, Label, TrainParams};
+use comment_sieve::{train, Classifier, Comment, Error, Example, Label, TrainParams};
+use comment_sieve_tools::datasets;
 use linfa::prelude::*;
 use linfa::DatasetView;
 use linfa_bayes::MultinomialNb;

@@ -6,7 +6,8 @@ use dev_support::relevance as relevance_support;
 use std::path::{Path, PathBuf};
 
 use comment_sieve::moderate::{Action, Feedback, Moderator, Policy};
-use comment_sieve::{datasets, Classifier, Comment, Label};
+use comment_sieve::{Classifier, Comment, Label};
+use comment_sieve_tools::datasets;
 use linfa::prelude::*;
 use linfa::DatasetView;
 use linfa_bayes::MultinomialNb;
@@ -80,7 +81,7 @@ fn seed_comments_through_the_moderator() {
     assert!(!off.is_empty() && above == on.len(), "{above}/{}", on.len());
 }
 
-/// Check 1 of `examples/relevance.rs`: every on-topic seed comment scores
+/// Check 1 of `tools/examples/relevance.rs`: every on-topic seed comment scores
 /// above the off-topic one when the comments go through the moderator in
 /// page order (thread and replies); alone, the reply that shares no word
 /// with the article (`time-2012-0019`) is the one that falls below.
@@ -283,9 +284,9 @@ fn learning_equals_linfa_fit_with() {
 /// hateful comments better than the same comments without authors.
 #[test]
 fn a_context_model_sees_the_authors_earlier_comments() {
-    use comment_sieve::eval::roc_auc;
     use comment_sieve::features::FeatureConfig;
     use comment_sieve::{train, Example, TrainParams};
+    use comment_sieve_tools::eval::roc_auc;
 
     let fox = datasets::fox_comments(&data().join("fox-news-comments/dev.jsonl")).unwrap();
     let mut titles: Vec<&str> = fox.iter().map(|c| c.title.as_str()).collect();

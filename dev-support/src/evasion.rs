@@ -1,4 +1,4 @@
-//! The evasion test set, shared by `examples/evasion.rs` and
+//! The evasion test set, shared by `tools/examples/evasion.rs` and
 //! `tests/evasion.rs`.
 //!
 //! Spam and abusive comments of `data/` (seed comments labeled spam or
@@ -14,7 +14,8 @@
 use std::path::Path;
 
 use comment_sieve::tokenize::Lexicon;
-use comment_sieve::{datasets, Classifier, Label, TokenizerConfig, TrainParams};
+use comment_sieve::{Classifier, Label, TokenizerConfig, TrainParams};
+use comment_sieve_tools::datasets;
 
 /// The transforms, by name.
 pub const TRANSFORMS: &[&str] = &[

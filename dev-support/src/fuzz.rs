@@ -1,5 +1,5 @@
 //! Checks and input generators shared by the cargo-fuzz targets in `fuzz/`
-//! and the stable random-input driver `examples/fuzz_inputs.rs`.
+//! and the stable random-input driver `tools/examples/fuzz_inputs.rs`.
 //!
 //! Every `check_*` function takes arbitrary bytes, runs one part of the
 //! library on them and panics when an invariant breaks: a panic inside the
@@ -12,9 +12,8 @@
 use comment_sieve::dedup::{DupInput, DuplicateParams};
 use comment_sieve::{normalize, Classifier, DuplicateDetector, Tokenizer};
 
-/// The record readers of the batch labeler, compiled in as they are.
-#[path = "../../src/bin/comment-sieve/input.rs"]
-pub mod input;
+/// The record readers of the batch labeler.
+pub use comment_sieve::input;
 
 /// The default model file.
 pub static MODEL: &[u8] = include_bytes!("../../models/default.csm");

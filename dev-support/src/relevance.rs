@@ -1,4 +1,4 @@
-//! The three relevance checks, shared by `examples/relevance.rs` and
+//! The three relevance checks, shared by `tools/examples/relevance.rs` and
 //! `tests/moderate.rs`:
 //!
 //! 1. seed ordering: the seed comments labeled `on_topic` against the one
@@ -19,7 +19,8 @@ use std::path::Path;
 use std::collections::HashMap;
 
 use comment_sieve::moderate::{Background, Moderator};
-use comment_sieve::{datasets, Comment, Label};
+use comment_sieve::{Comment, Label};
+use comment_sieve_tools::datasets;
 
 pub use crate::rng::Rng;
 
@@ -113,7 +114,7 @@ impl SeedOrdering {
     }
 }
 
-pub use comment_sieve::datasets::replied_to;
+pub use comment_sieve_tools::datasets::replied_to;
 
 /// Check 1 with moderator `m` (the seed articles registered).
 ///

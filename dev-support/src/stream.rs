@@ -1,5 +1,5 @@
 //! The comment stream of the duplicate detector's speed bench, shared by
-//! `benches/dedup.rs` and `examples/dedup_throughput.rs`.
+//! `benches/dedup.rs` and `tools/examples/dedup_throughput.rs`.
 //!
 //! Real comments from `data/` (YouTube, Fox News, seeds, Davidson tweets),
 //! each with about half of its words replaced by words drawn from the whole
