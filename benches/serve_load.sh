@@ -12,7 +12,9 @@
 #   ENDPOINTS=check DUP_CAPACITY=100000 DURATION=25 bash benches/serve_load.sh
 #
 # ENDPOINTS picks among classify, analyze, check; DUP_CAPACITY sets the
-# duplicate index's window (comment-check remembers every comment in it).
+# duplicate index's window (comment-check remembers every comment in it);
+# STATE=1 runs the server with a state folder (`--state`), so that every
+# checked comment is also logged for the duplicate index.
 #
 # Not part of CI: it takes about two minutes and loads both cores.
 set -euo pipefail
@@ -24,7 +26,7 @@ work=$(mktemp -d)
 key=bench-key
 echo "{\"duplicate_capacity\": ${DUP_CAPACITY:-1000000}}" >"$work/config.json"
 COMMENT_SIEVE_LOG=warn target/release/comment-sieve serve --listen 127.0.0.1:0 --api-key "$key" \
-  --config "$work/config.json" >"$work/out" 2>"$work/log" &
+  --config "$work/config.json" ${STATE:+--state "$work/state"} >"$work/out" 2>"$work/log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q '^listening' "$work/out" 2>/dev/null && break; sleep 0.05; done

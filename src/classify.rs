@@ -498,13 +498,13 @@ impl Classifier {
 }
 
 /// Adds a row of the lookup table to the per-column sums. Each column gets
-/// the same addition whatever the path; a row of 8 columns (the default
-/// heads: 1 + 1 + 1 + 4, and the toxic-span weight) is added as a
+/// the same addition whatever the path; a row of 11 columns (the default
+/// heads: 2 + 2 + 2 + 4, and the toxic-span weight) is added as a
 /// fixed-size array, which the compiler turns into a few vector
 /// instructions.
 #[inline]
 pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
-    if let (Ok(r), Some(s)) = (<&[f32; 8]>::try_from(row), sums.first_chunk_mut::<8>()) {
+    if let (Ok(r), Some(s)) = (<&[f32; 11]>::try_from(row), sums.first_chunk_mut::<11>()) {
         for (s, &v) in s.iter_mut().zip(r) {
             *s += v as f64;
         }
@@ -531,9 +531,9 @@ pub(crate) fn verdict(
 ) -> Classification {
     let table = &m.table;
     let col = |head: usize| table.offsets[head];
-    let p_spam = m.heads[SPAM].probability(sums[col(SPAM)], n);
-    let p_tox = m.heads[TOXICITY].probability(sums[col(TOXICITY)], n);
-    let p_ia = m.heads[IDENTITY_ATTACK].probability(sums[col(IDENTITY_ATTACK)], n);
+    let p_spam = m.heads[SPAM].probability(table.attribute_sum(sums, SPAM), n);
+    let p_tox = m.heads[TOXICITY].probability(table.attribute_sum(sums, TOXICITY), n);
+    let p_ia = m.heads[IDENTITY_ATTACK].probability(table.attribute_sum(sums, IDENTITY_ATTACK), n);
     let p_abuse = p_tox.max(p_ia);
     let lab = &sums[col(LABEL)..col(LABEL) + 4];
     // An untrained head has no say.
@@ -576,7 +576,7 @@ pub(crate) fn verdict(
     };
     let weight_of = |row: &[f32]| match neg {
         Some(neg) => (row[pos] - row[neg]) as f64,
-        None => row[pos] as f64 * norm_len,
+        None => table.attribute_weight(row, head) * norm_len,
     };
     // One weight per span: a word's key, its n-grams and its group feature
     // come one after another with the word's span, and sum to the word's

@@ -25,12 +25,18 @@
 //! head was not trained on. The label head is a plain multinomial naive
 //! Bayes, with the thread-structure feature apart.
 //!
-//! From those the model compiles one lookup table: for each known key, one
-//! column per attribute head (`w·r`), the label head's log-probabilities,
-//! and the toxic-span weight of the word. Scoring a comment is one table
-//! probe per feature, summed per column: no dense row is built.
+//! From those the model compiles one lookup table: for each known key, two
+//! columns per attribute head (`w·d` and `w`, where `r = d − shift` and the
+//! head's shift `ln T₁ − ln T₀` of its class totals is kept once, so that a
+//! correction rewrites only its own keys' rows), the label head's
+//! log-probabilities, and the toxic-span weight of the word. Scoring a
+//! comment is one table probe per feature, summed per column: no dense row
+//! is built.
 
 pub mod format;
+mod table;
+
+pub(crate) use table::Table;
 
 use serde::{Deserialize, Serialize};
 
@@ -106,11 +112,12 @@ impl Head {
         self.class_counts.iter().filter(|&&c| c > 0).count() >= 2
     }
 
-    /// The number of table columns the head takes: one score for a head
-    /// with a logistic layer, one log-probability per class otherwise.
+    /// The number of table columns the head takes: two for a head with a
+    /// logistic layer (`w·d` and `w`, see the table's shift below), one
+    /// log-probability per class otherwise.
     pub fn columns(&self) -> usize {
         if self.logistic.is_some() {
-            1
+            2
         } else {
             self.n_classes()
         }
@@ -407,167 +414,6 @@ impl Model {
     }
 }
 
-/// One slot of [`Table`].
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    row: u32,
-}
-
-/// Open-addressing table from feature key to a row of weights: one column
-/// per attribute head (its `w·r`), one per class of the label head (its
-/// log-probabilities), and the toxic-span weight last.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Table {
-    /// Slots: a key (0: empty) and its row index side by side, so a probe
-    /// reads one cache line.
-    slots: Vec<Slot>,
-    /// Rows, `width` floats each.
-    values: Vec<f32>,
-    mask: usize,
-    /// Columns in all.
-    pub(crate) width: usize,
-    /// First column of each head.
-    pub(crate) offsets: Vec<usize>,
-    /// The toxic-span column.
-    pub(crate) span_col: usize,
-    /// Rows `0..vocab_rows` are the shared vocabulary's keys, which count
-    /// toward a comment's length normalisation.
-    pub(crate) vocab_rows: u32,
-    /// `ln prior` per column (0 for attribute heads' columns).
-    pub(crate) log_priors: Vec<f64>,
-}
-
-impl Table {
-    fn compile(heads: &[Head], spans: &SpanLexicon) -> Table {
-        let mut offsets = Vec::with_capacity(heads.len());
-        let mut width = 0;
-        let mut log_priors = Vec::new();
-        for h in heads {
-            offsets.push(width);
-            width += h.columns();
-            if h.logistic.is_some() {
-                log_priors.push(0.0);
-            } else {
-                log_priors.extend(h.log_priors());
-            }
-        }
-        let span_col = width;
-        width += 1;
-        log_priors.push(0.0);
-        // The vocabulary's keys first (sorted), then the others (sorted), for
-        // a deterministic layout.
-        let vocab: &[u64] = heads
-            .iter()
-            .find(|h| h.logistic.is_some())
-            .map_or(&[], |h| &h.keys);
-        let mut rest: Vec<u64> = heads
-            .iter()
-            .flat_map(|h| h.keys.iter().chain(&h.structure_keys).copied())
-            .chain(spans.keys.iter().copied())
-            .filter(|k| vocab.binary_search(k).is_err())
-            .collect();
-        rest.sort_unstable();
-        rest.dedup();
-        let all: Vec<u64> = vocab.iter().chain(&rest).copied().collect();
-        let row_of = |k: &u64| -> usize {
-            match vocab.binary_search(k) {
-                Ok(i) => i,
-                Err(_) => vocab.len() + rest.binary_search(k).expect("key is in the table"),
-            }
-        };
-        let mut values = vec![0f32; all.len() * width];
-        for (hi, h) in heads.iter().enumerate() {
-            if let Some(l) = &h.logistic {
-                if h.n_classes() == 2 && l.weights.len() == h.keys.len() {
-                    let r = h.log_count_ratios();
-                    for (i, k) in h.keys.iter().enumerate() {
-                        values[row_of(k) * width + offsets[hi]] = l.weights[i] * r[i] as f32;
-                    }
-                }
-                continue;
-            }
-            let c = h.n_classes();
-            for (keys, lp) in [
-                (&h.keys, h.log_probs()),
-                (&h.structure_keys, h.structure_log_probs()),
-            ] {
-                for (i, k) in keys.iter().enumerate() {
-                    let r = row_of(k);
-                    for j in 0..c {
-                        values[r * width + offsets[hi] + j] = lp[i * c + j] as f32;
-                    }
-                }
-            }
-        }
-        for (k, &w) in spans.keys.iter().zip(&spans.weights) {
-            values[row_of(k) * width + span_col] = w;
-        }
-        let cap = (all.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![Slot::default(); cap];
-        let mask = cap - 1;
-        for (r, &k) in all.iter().enumerate() {
-            let mut i = (k as usize) & mask;
-            while slots[i].key != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = Slot {
-                key: k,
-                row: r as u32,
-            };
-        }
-        Table {
-            slots,
-            values,
-            mask,
-            width,
-            offsets,
-            span_col,
-            vocab_rows: vocab.len() as u32,
-            log_priors,
-        }
-    }
-
-    /// The row of `key`, if the model knows it.
-    #[inline]
-    pub(crate) fn row(&self, key: u64) -> Option<&[f32]> {
-        self.row_indexed(key).map(|(_, row)| row)
-    }
-
-    /// The row index and row of `key`, if the model knows it.
-    #[inline]
-    pub(crate) fn row_indexed(&self, key: u64) -> Option<(u32, &[f32])> {
-        let mut i = (key as usize) & self.mask;
-        loop {
-            let Slot { key: k, row: r } = self.slots[i];
-            if k == key {
-                let at = r as usize * self.width;
-                return Some((r, &self.values[at..at + self.width]));
-            }
-            if k == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-
-    /// Number of rows (known keys).
-    pub(crate) fn n_rows(&self) -> usize {
-        self.values.len() / self.width.max(1)
-    }
-
-    /// Row number `r`.
-    pub(crate) fn row_at(&self, r: u32) -> &[f32] {
-        let at = r as usize * self.width;
-        &self.values[at..at + self.width]
-    }
-
-    /// Bytes held by the table.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.slots.len() * std::mem::size_of::<Slot>() + self.values.len() * 4
-    }
-}
-
 /// The probability of class `i` among per-class log-likelihoods `jll`
 /// (log-sum-exp after subtracting the maximum), without allocating.
 #[inline]
@@ -596,8 +442,12 @@ impl Model {
     /// head never saw are ignored, as in training). Returns how many of the
     /// example's features the head knows.
     ///
-    /// Cost: one pass over the comment plus recompiling the lookup table
-    /// (linear in the model's features).
+    /// Cost: for an attribute head, one pass over the comment and one
+    /// table row rewritten per distinct known feature (the table is then
+    /// the one a full compile gives, bit for bit); for a naive Bayes head,
+    /// whose log-probabilities are normalized in every row, or counts that
+    /// are not whole numbers, recompiling the table (linear in the model's
+    /// features).
     pub fn learn(&mut self, head: usize, text: &str, class: usize) -> usize {
         self.learn_in_thread(head, text, None, class)
     }
@@ -622,9 +472,17 @@ impl Model {
             return 0;
         }
         let mut known = 0;
+        let mut touched = Vec::new();
+        let mut added = [0f64; 2];
         for k in self.extractor.keys(text) {
             if let Ok(i) = h.keys.binary_search(&k) {
-                h.counts[i * c + class] += 1.0;
+                let x = &mut h.counts[i * c + class];
+                let before = *x;
+                *x += 1.0;
+                if let Some(a) = added.get_mut(class) {
+                    *a += (*x - before) as f64;
+                }
+                touched.push(i);
                 known += 1;
             }
         }
@@ -635,7 +493,11 @@ impl Model {
             }
         }
         h.class_counts[class] += 1;
-        self.table = Table::compile(&self.heads, &self.spans);
+        touched.sort_unstable();
+        touched.dedup();
+        if !self.table.learned(head, h, &touched, added) {
+            self.table = Table::compile(&self.heads, &self.spans);
+        }
         known
     }
 }

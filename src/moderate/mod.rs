@@ -363,6 +363,11 @@ impl Moderator {
         Self::with_detector(classifier, policy, DuplicateParams::default().build()?)
     }
 
+    /// The duplicate detector, with every comment moderated so far.
+    pub fn detector(&self) -> &DuplicateDetector {
+        &self.detector
+    }
+
     /// A moderator with this classifier, policy and duplicate detector.
     pub fn with_detector(
         classifier: Classifier,

@@ -24,6 +24,7 @@
 pub mod akismet;
 pub mod config;
 pub mod coral;
+pub mod dedup_log;
 pub mod http;
 pub mod keys;
 pub mod metrics;

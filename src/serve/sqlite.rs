@@ -13,7 +13,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::store::{DecisionRow, FeedbackEvent, FeedbackKind, Snapshot, Store};
+use super::store::{
+    ArticleChange, DecisionRow, DedupRow, FeedbackEvent, FeedbackKind, Snapshot, Store,
+};
 use crate::error::{Error, Result};
 
 /// The database file inside the state folder.
@@ -32,6 +34,36 @@ CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY, at INTEGER NOT NULL, comment_id TEXT NOT NULL,
     action TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS decisions_at ON decisions(at);
+";
+
+/// The duplicate index's tables: the comments it indexed, and detector
+/// snapshots.
+const DEDUP_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS dedup_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, comment_id TEXT NOT NULL, text TEXT NOT NULL,
+    author TEXT, thread TEXT);
+CREATE TABLE IF NOT EXISTS dedup_snapshots (
+    seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, detector BLOB NOT NULL);
+";
+
+/// The articles' change log, kept by triggers (one row per article, its
+/// latest change), which other instances poll.
+const ARTICLE_CHANGES_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS article_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS article_changes_id ON article_changes(id);
+CREATE TRIGGER IF NOT EXISTS articles_inserted AFTER INSERT ON articles BEGIN
+    DELETE FROM article_changes WHERE id = NEW.id;
+    INSERT INTO article_changes (id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_updated AFTER UPDATE ON articles BEGIN
+    DELETE FROM article_changes WHERE id = NEW.id;
+    INSERT INTO article_changes (id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_deleted AFTER DELETE ON articles BEGIN
+    DELETE FROM article_changes WHERE id = OLD.id;
+    INSERT INTO article_changes (id) VALUES (OLD.id);
+END;
 ";
 
 /// SQLite state.
@@ -77,6 +109,8 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
+        conn.execute_batch(DEDUP_SCHEMA).map_err(db)?;
+        conn.execute_batch(ARTICLE_CHANGES_SCHEMA).map_err(db)?;
         conn.execute_batch(super::review::sql::SCHEMA).map_err(db)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
@@ -200,6 +234,115 @@ impl Store for SqliteStore {
                 },
             )
             .optional()
+        })
+    }
+
+    // The duplicate index.
+
+    fn append_dedup(&self, rows: &[DedupRow]) -> Result<i64> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let mut last = 0;
+            {
+                let mut st = tx.prepare_cached(
+                    "INSERT INTO dedup_log (comment_id, text, author, thread) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for r in rows {
+                    st.execute(params![r.id, r.text, r.author, r.thread])?;
+                    last = tx.last_insert_rowid();
+                }
+            }
+            tx.commit()?;
+            Ok(last)
+        })
+    }
+
+    fn dedup_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, DedupRow)>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT seq, comment_id, text, author, thread FROM dedup_log
+                 WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![seq, limit as i64], |r| {
+                Ok((
+                    r.get(0)?,
+                    DedupRow {
+                        id: r.get(1)?,
+                        text: r.get(2)?,
+                        author: r.get(3)?,
+                        thread: r.get(4)?,
+                    },
+                ))
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn prune_dedup(&self, keep: u64) -> Result<u64> {
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM dedup_log WHERE seq <= (SELECT MAX(seq) FROM dedup_log) - ?1",
+                [keep as i64],
+            )
+        })
+        .map(|n| n as u64)
+    }
+
+    fn dedup_count(&self) -> Result<u64> {
+        self.with(|c| c.query_row("SELECT COUNT(*) FROM dedup_log", [], |r| r.get(0)))
+    }
+
+    fn save_dedup_snapshot(&self, seq: i64, detector: &[u8]) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT OR REPLACE INTO dedup_snapshots (seq, at, detector) VALUES (?1, ?2, ?3)",
+                params![seq, now_secs(), detector],
+            )?;
+            tx.execute(
+                "DELETE FROM dedup_snapshots WHERE seq < (SELECT MIN(seq) FROM
+                   (SELECT seq FROM dedup_snapshots ORDER BY seq DESC LIMIT 2))",
+                [],
+            )?;
+            tx.commit()
+        })
+    }
+
+    fn latest_dedup_snapshot(&self) -> Result<Option<(i64, Vec<u8>)>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT seq, detector FROM dedup_snapshots ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+    }
+
+    // Articles across instances.
+
+    fn articles_version(&self) -> Result<i64> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM article_changes",
+                [],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn articles_changed_after(&self, seq: i64) -> Result<Vec<ArticleChange>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT c.seq, c.id, a.title, a.body FROM article_changes c
+                 LEFT JOIN articles a ON a.id = c.id WHERE c.seq > ?1 ORDER BY c.seq",
+            )?;
+            let rows = st.query_map([seq], |r| {
+                let title: Option<String> = r.get(2)?;
+                let body: Option<String> = r.get(3)?;
+                Ok((r.get(0)?, r.get(1)?, title.zip(body)))
+            })?;
+            rows.collect()
         })
     }
 

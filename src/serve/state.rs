@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use super::config::ServeConfig;
+use super::dedup_log::{self, DedupLog};
 use super::keys::Keys;
 use super::metrics::Metrics;
 use super::sqlite::{now_secs, SqliteStore};
@@ -20,6 +21,10 @@ use super::store::{DecisionRow, FeedbackEvent, FeedbackKind, Snapshot, Store};
 use crate::error::Result;
 use crate::moderate::{Moderator, Verdict};
 use crate::{Classifier, Comment, DuplicateParams};
+
+/// Most comments indexed between two snapshots of the duplicate detector
+/// (a quarter of its window when that is fewer).
+const DEDUP_SNAPSHOT_EVERY: u64 = 100_000;
 
 /// Rows applied per batch when catching up with the log.
 const REPLAY_BATCH: usize = 1000;
@@ -76,6 +81,26 @@ pub struct App {
     cursor: Mutex<Cursor>,
     feedback_events: AtomicU64,
     recent: Mutex<Recent>,
+    /// The duplicate index's log and snapshots (with a state on disk).
+    dedup: Option<DedupLog>,
+    /// Where the moderator is in the articles' change log.
+    articles: Mutex<Articles>,
+}
+
+/// The articles the moderator has, by the state's change counter.
+#[derive(Default)]
+struct Articles {
+    /// The last change applied.
+    seq: i64,
+    /// A digest of each registered article's title and body, so that a
+    /// change already applied (this instance's own) is not applied again.
+    digests: HashMap<String, u64>,
+}
+
+/// A digest of an article's title and body (within this process).
+fn digest(title: &str, body: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((title, body))
 }
 
 impl App {
@@ -111,12 +136,27 @@ impl App {
                 0,
             ),
         };
-        let detector = DuplicateParams::default()
-            .capacity(cfg.duplicate_capacity)
-            .build()?;
+        let params = DuplicateParams::default().capacity(cfg.duplicate_capacity);
+        // The duplicate index is rebuilt and logged only for a state on
+        // disk: in memory it would die with the process anyway.
+        let (detector, dedup) = if cfg.state.is_some() {
+            let (detector, seq) = dedup_log::restore(&*store, &params)?;
+            let every = (cfg.duplicate_capacity as u64 / 4).clamp(1, DEDUP_SNAPSHOT_EVERY);
+            let log = DedupLog::start(store.clone(), cfg.duplicate_capacity as u64, seq, every);
+            (detector, Some(log))
+        } else {
+            (params.build()?, None)
+        };
         let mut moderator = Moderator::with_detector(classifier, cfg.policy.clone(), detector)?;
+        // The version first: a change made between the two reads is
+        // applied again by the first catch-up, which is harmless.
+        let mut articles = Articles {
+            seq: store.articles_version()?,
+            ..Articles::default()
+        };
         for (id, title, body) in store.articles()? {
             moderator.add_article(&id, &title, &body);
+            articles.digests.insert(id, digest(&title, &body));
         }
         let app = App {
             keys: Keys::new(cfg.api_keys.clone()),
@@ -126,6 +166,8 @@ impl App {
             cursor: Mutex::new(cursor),
             feedback_events: AtomicU64::new(events),
             recent: Mutex::new(Recent::default()),
+            dedup,
+            articles: Mutex::new(articles),
             cfg,
         };
         app.sync()?;
@@ -162,7 +204,27 @@ impl App {
     /// Applies rows other instances logged. Blocking.
     pub fn sync(&self) -> Result<()> {
         let mut cur = self.cursor.lock().unwrap_or_else(|e| e.into_inner());
-        self.catch_up(&mut cur)
+        self.catch_up(&mut cur)?;
+        drop(cur);
+        self.sync_articles()?;
+        if self.dedup.as_ref().is_some_and(DedupLog::snapshot_due) {
+            self.snapshot_duplicates();
+        }
+        Ok(())
+    }
+
+    /// Queues a snapshot of the duplicate detector (under the read lock,
+    /// so that no comment is indexed between it and the log).
+    fn snapshot_duplicates(&self) {
+        if let Some(log) = &self.dedup {
+            self.read(|m| log.snapshot(m.detector()));
+        }
+    }
+
+    /// Waits until every comment indexed so far is in the duplicate log
+    /// (nothing to wait for without a state on disk). Blocking.
+    pub fn flush_duplicates(&self) -> Result<()> {
+        self.dedup.as_ref().map_or(Ok(()), DedupLog::flush)
     }
 
     fn catch_up(&self, cur: &mut Cursor) -> Result<()> {
@@ -206,21 +268,53 @@ impl App {
         if cur.since_snapshot > 0 {
             self.snapshot_at(&mut cur)?;
         }
-        Ok(())
+        drop(cur);
+        if self.dedup.as_ref().is_some_and(DedupLog::changed) {
+            self.snapshot_duplicates();
+        }
+        self.flush_duplicates()
     }
 
     /// Registers an article durably, then in the moderator. Blocking.
     pub fn put_article(&self, id: &str, title: &str, body: &str) -> Result<()> {
+        let mut a = self.articles.lock().unwrap_or_else(|e| e.into_inner());
         self.store.put_article(id, title, body)?;
         self.write(|m| m.add_article(id, title, body));
+        a.digests.insert(id.to_string(), digest(title, body));
         Ok(())
     }
 
     /// Forgets an article; whether it was registered. Blocking.
     pub fn delete_article(&self, id: &str) -> Result<bool> {
+        let mut a = self.articles.lock().unwrap_or_else(|e| e.into_inner());
         let found = self.store.delete_article(id)?;
         self.write(|m| m.close_article(id));
+        a.digests.remove(id);
         Ok(found)
+    }
+
+    /// Applies the articles other instances registered, changed or
+    /// deleted since the last call. Blocking.
+    pub fn sync_articles(&self) -> Result<()> {
+        let mut a = self.articles.lock().unwrap_or_else(|e| e.into_inner());
+        for (seq, id, now) in self.store.articles_changed_after(a.seq)? {
+            match now {
+                Some((title, body)) => {
+                    let d = digest(&title, &body);
+                    if a.digests.get(&id) != Some(&d) {
+                        self.write(|m| m.add_article(&id, &title, &body));
+                        a.digests.insert(id, d);
+                    }
+                }
+                None => {
+                    if a.digests.remove(&id).is_some() {
+                        self.write(|m| m.close_article(&id));
+                    }
+                }
+            }
+            a.seq = seq;
+        }
+        Ok(())
     }
 
     /// The text of a recent comment.
@@ -246,7 +340,13 @@ impl App {
             _ => None,
         };
         let parent = parent_text.or(looked_up.as_deref());
-        let v = self.write(|m| m.moderate_in_reply(comment, parent));
+        let v = self.write(|m| {
+            let v = m.moderate_in_reply(comment, parent);
+            if let Some(log) = &self.dedup {
+                log.indexed(comment);
+            }
+            v
+        });
         if parent_of_later && !comment.id.is_empty() {
             let mut r = self.recent.lock().unwrap_or_else(|e| e.into_inner());
             r.insert(&comment.id, &comment.text);

@@ -1,7 +1,7 @@
 //! The service's durable state, behind a trait so that a PostgreSQL
 //! backend can follow the SQLite one ([`super::sqlite::SqliteStore`]).
 //!
-//! Four things are kept:
+//! Five things are kept:
 //!
 //! - registered articles (title and body), read back at start;
 //! - the feedback log: every correction, in order, each row committed
@@ -9,7 +9,9 @@
 //! - model snapshots: the model file's bytes with the last feedback row
 //!   they include, so a start loads the newest snapshot and replays only
 //!   the rows after it;
-//! - verdicts, when a site asks to keep them, pruned by age.
+//! - verdicts, when a site asks to keep them, pruned by age;
+//! - the duplicate index: the comments it indexed (the newest ones, as
+//!   many as its window) and detector snapshots, so a start rebuilds it.
 //!
 //! Several server instances may share one state: each one replays the
 //! rows the others append ([`Store::feedback_after`]).
@@ -98,6 +100,23 @@ pub struct DecisionRow {
     pub record: String,
 }
 
+/// A comment the duplicate detector indexed, as logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DedupRow {
+    /// The comment's id.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+    /// Its author.
+    pub author: Option<String>,
+    /// Its article (the detector's thread).
+    pub thread: Option<String>,
+}
+
+/// An article's change: its sequence number, its id, and its title and
+/// body now (`None`: deleted).
+pub type ArticleChange = (i64, String, Option<(String, String)>);
+
 /// Durable state. Every method commits before it returns.
 pub trait Store: Send + Sync {
     /// Registers or replaces an article.
@@ -116,6 +135,34 @@ pub trait Store: Send + Sync {
     fn save_snapshot(&self, s: &Snapshot) -> Result<()>;
     /// The newest snapshot.
     fn latest_snapshot(&self) -> Result<Option<Snapshot>>;
+
+    // The duplicate index: the log of the comments it indexed, bounded by
+    // its window, and snapshots of the detector.
+
+    /// Appends indexed comments in one transaction; the last one's
+    /// sequence number (0 when `rows` is empty).
+    fn append_dedup(&self, rows: &[DedupRow]) -> Result<i64>;
+    /// Up to `limit` indexed comments after `seq`, in order.
+    fn dedup_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, DedupRow)>>;
+    /// Drops all but the newest `keep` indexed comments; how many.
+    fn prune_dedup(&self, keep: u64) -> Result<u64>;
+    /// Number of indexed comments in the log.
+    fn dedup_count(&self) -> Result<u64>;
+    /// Saves a detector snapshot (the detector file's bytes) that includes
+    /// the log up to `seq`; older ones but the previous are dropped.
+    fn save_dedup_snapshot(&self, seq: i64, detector: &[u8]) -> Result<()>;
+    /// The newest detector snapshot: (seq, bytes).
+    fn latest_dedup_snapshot(&self) -> Result<Option<(i64, Vec<u8>)>>;
+
+    // Articles across instances: every registration or deletion, by any
+    // instance, moves a change counter.
+
+    /// The last article change's sequence number (0: none yet).
+    fn articles_version(&self) -> Result<i64>;
+    /// The articles changed after `seq`, in order, each with its current
+    /// state (the latest change of an article only).
+    fn articles_changed_after(&self, seq: i64) -> Result<Vec<ArticleChange>>;
+
     /// Keeps a verdict.
     fn record_decision(&self, d: &DecisionRow) -> Result<()>;
     /// Drops verdicts older than `before` (Unix seconds); how many.

@@ -5,6 +5,7 @@ mod eval_cmd;
 mod input;
 mod label_cmd;
 mod output;
+mod plots;
 mod report_cmd;
 mod serve_cmd;
 

@@ -6,7 +6,9 @@
 //! scikit-learn reference line (`benches/loso_reference.sh`, same
 //! protocol) beside it. The report also holds the calibration of the
 //! out-of-source scores, the toxic-span F1 on the trial file, the seed
-//! comments through the moderator and the classifier's speed.
+//! comments through the moderator and the classifier's speed. Its
+//! figures (ROC, precision–recall, reliability) are drawn by
+//! [`crate::plots`] into the folder named after the report.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -343,6 +345,8 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let table = measure(&examples, &scores, threshold);
     let reference = read_json(&args.reference);
     let previous = read_json(&args.previous);
+    let figures = crate::plots::FigureDir::beside(&args.output);
+    let shipped = Classifier::default().model().thresholds;
 
     let mut md = String::new();
     let w = &mut md;
@@ -406,7 +410,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         w,
         "The leave-one-source-out runs took {loso_secs:.0} s on this machine.\n"
     );
-    for (attr, rows) in &table {
+    for (&(head, _), (attr, rows)) in ATTRIBUTES.iter().zip(&table) {
         let _ = writeln!(w, "### {attr}\n");
         let _ = writeln!(
             w,
@@ -454,8 +458,19 @@ pub fn run(args: ReportArgs) -> Result<()> {
                 rows.values().filter(|r| r.auc.is_some()).map(|r| r.mcc)
             )),
         );
+        let curves: Vec<crate::plots::SourceScores> = by_source(&examples, &scores, head)
+            .into_iter()
+            .filter(|(src, _)| rows.get(src).is_some_and(|r| r.auc.is_some()))
+            .map(|(src, scored)| crate::plots::SourceScores {
+                reference_auc: num(&reference, &src, "roc_auc"),
+                source: src,
+                scored,
+            })
+            .collect();
+        let marks = crate::plots::markers(&shipped, head == SPAM);
+        crate::plots::attribute_figures(w, &figures, attr, &curves, &marks, head != SPAM)?;
     }
-    calibration(w, &examples, &scores);
+    calibration(w, &examples, &scores, &figures)?;
     spans_section(w, &args.data_dir)?;
     seeds_section(w, &args.data_dir)?;
     speed_section(w, &args.data_dir)?;
@@ -468,7 +483,12 @@ pub fn run(args: ReportArgs) -> Result<()> {
 }
 
 /// Reliability of the pooled out-of-source scores, per attribute.
-fn calibration(w: &mut String, examples: &[Example], scores: &[Scores]) {
+fn calibration(
+    w: &mut String,
+    examples: &[Example],
+    scores: &[Scores],
+    figures: &crate::plots::FigureDir,
+) -> Result<()> {
     let _ = writeln!(w, "## Calibration\n");
     let _ = writeln!(
         w,
@@ -488,7 +508,8 @@ fn calibration(w: &mut String, examples: &[Example], scores: &[Scores]) {
             "| score bin | examples | mean score | observed positive |"
         );
         let _ = writeln!(w, "|---|---|---|---|");
-        for b in reliability(&scored, 10) {
+        let bins = reliability(&scored, 10);
+        for b in &bins {
             if b.count == 0 {
                 continue;
             }
@@ -499,7 +520,9 @@ fn calibration(w: &mut String, examples: &[Example], scores: &[Scores]) {
             );
         }
         let _ = writeln!(w);
+        crate::plots::reliability_figure(w, figures, name, &bins)?;
     }
+    Ok(())
 }
 
 /// Toxic-span F1 on the trial file with the default model.
