@@ -198,8 +198,10 @@ pub trait Store: Send + Sync {
     /// Saves a moderator's session (dropping expired ones).
     fn session_put(&self, s: &super::review::session::SessionRow) -> Result<()>;
     /// The unexpired session of a token digest.
-    fn session_get(&self, token_sha256: &[u8; 32])
-        -> Result<Option<super::review::session::SessionRow>>;
+    fn session_get(
+        &self,
+        token_sha256: &[u8; 32],
+    ) -> Result<Option<super::review::session::SessionRow>>;
     /// Ends a session.
     fn session_delete(&self, token_sha256: &[u8; 32]) -> Result<()>;
 }

@@ -115,7 +115,7 @@ fn score_bars(record: &Value) -> Markup {
                         svg.bar viewBox="0 0 100 8" preserveAspectRatio="none" role="img"
                             aria-label=(format!("{name} {s:.2}")) {
                             rect.track width="100" height="8" {}
-                            rect.fill class=(if s >= 0.5 { "high" } else { "low" }) width=(format!("{:.1}", s.clamp(0.0, 1.0) * 100.0)) height="8" {}
+                            rect class=(if s >= 0.5 { "fill high" } else { "fill low" }) width=(format!("{:.1}", s.clamp(0.0, 1.0) * 100.0)) height="8" {}
                         }
                         span.value { (format!("{s:.2}")) }
                     }
@@ -248,7 +248,7 @@ pub fn queue(v: &QueueView) -> Markup {
         "Review",
         html! {
             header.top {
-                h1 { "Review " span#pending.count { (v.pending) } " waiting" }
+                h1 { "Review " span #pending.count { (v.pending) } " waiting" }
                 div.who {
                     @if v.open {
                         span.open { "Development server: no API keys are configured, so the page is open on loopback without a login." }
@@ -263,7 +263,7 @@ pub fn queue(v: &QueueView) -> Markup {
             }
             (filters(v))
             p.keys { "Keys: " kbd { "j" } "/" kbd { "k" } " next/previous, " kbd { "a" } " approve, " kbd { "r" } " reject." }
-            p#status.status role="status" {}
+            p #status.status role="status" {}
             main.queue {
                 @if v.items.is_empty() { p.empty { "Nothing to review." } }
                 @for i in &v.items { (item(i, &v.csrf, &v.back)) }

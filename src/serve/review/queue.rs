@@ -216,17 +216,11 @@ mod tests {
     #[test]
     fn decisions_map_to_feedback() {
         use FeedbackKind::*;
-        assert_eq!(
-            feedback_kind(Decision::Approve, "abuse", "abuse"),
-            NotAbuse
-        );
+        assert_eq!(feedback_kind(Decision::Approve, "abuse", "abuse"), NotAbuse);
         assert_eq!(feedback_kind(Decision::Reject, "abuse", "abuse"), Abuse);
         assert_eq!(feedback_kind(Decision::Approve, "spam", "abuse"), Ham);
         assert_eq!(feedback_kind(Decision::Reject, "duplicate", "ok"), Spam);
-        assert_eq!(
-            feedback_kind(Decision::Reject, "off_topic", "abuse"),
-            Abuse
-        );
+        assert_eq!(feedback_kind(Decision::Reject, "off_topic", "abuse"), Abuse);
         assert_eq!(feedback_kind(Decision::Reject, "off_topic", "ok"), Spam);
         assert_eq!(feedback_kind(Decision::Spam, "abuse", "abuse"), Spam);
         assert_eq!(feedback_kind(Decision::NotAbuse, "spam", "spam"), NotAbuse);

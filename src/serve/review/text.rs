@@ -184,7 +184,10 @@ mod tests {
     fn out_of_range_spans_are_clamped() {
         let rec = serde_json::json!({"toxic_spans": [[2, 99]], "reasons": []});
         let h = highlighted("abcd", &rec).into_string();
-        assert_eq!(h, r#"<bdi class="text">ab<mark class="toxic">cd</mark></bdi>"#);
+        assert_eq!(
+            h,
+            r#"<bdi class="text">ab<mark class="toxic">cd</mark></bdi>"#
+        );
         let h = highlighted("", &rec).into_string();
         assert_eq!(h, r#"<bdi class="text"></bdi>"#);
     }
