@@ -45,6 +45,8 @@ use session::SessionRow;
 const CSS: &str = include_str!("assets/app.css");
 /// The page's script: keyboard shortcuts and decisions without reloading.
 const JS: &str = include_str!("assets/app.js");
+/// The page's icon.
+const ICON: &str = include_str!("assets/icon.svg");
 
 /// Rows shown at most.
 const PAGE_ROWS: usize = 100;
@@ -66,6 +68,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/review/decide", post(decide))
         .route("/review/app.css", get(css))
         .route("/review/app.js", get(js))
+        .route("/review/icon.svg", get(icon))
 }
 
 fn asset(body: &'static str, kind: &'static str) -> Response {
@@ -89,6 +92,10 @@ async fn css() -> Response {
 
 async fn js() -> Response {
     asset(JS, "text/javascript; charset=utf-8")
+}
+
+async fn icon() -> Response {
+    asset(ICON, "image/svg+xml")
 }
 
 /// An HTML answer with the page's security headers.

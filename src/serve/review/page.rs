@@ -30,6 +30,7 @@ pub fn layout(title: &str, body: Markup) -> Markup {
                 meta name="referrer" content="no-referrer";
                 title { (title) " · comment-sieve" }
                 link rel="stylesheet" href="/review/app.css";
+                link rel="icon" href="/review/icon.svg" type="image/svg+xml";
                 script src="/review/app.js" defer {}
             }
             body { (body) }
