@@ -61,17 +61,8 @@ fn start(name: &str) -> Server {
     let cfg = serde_json::json!({
         "api_keys": [{"name": "moderators", "sha256": hex(&digest(KEY))}],
     });
-    let cfg_path = dir.join("config.json");
-    std::fs::write(&cfg_path, cfg.to_string()).unwrap();
-    let s = Server::start(
-        &[
-            "--config",
-            cfg_path.to_str().unwrap(),
-            "--state",
-            dir.join("state").to_str().unwrap(),
-        ],
-        &dir.join("log.txt"),
-    );
+    std::fs::write(dir.join("config.json"), cfg.to_string()).unwrap();
+    let s = open(&dir);
     let r = api(
         &s,
         "PUT",
@@ -83,6 +74,20 @@ fn start(name: &str) -> Server {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     s
+}
+
+/// A server on the state and config of folder `dir`.
+fn open(dir: &std::path::Path) -> Server {
+    let cfg_path = dir.join("config.json");
+    Server::start(
+        &[
+            "--config",
+            cfg_path.to_str().unwrap(),
+            "--state",
+            dir.join("state").to_str().unwrap(),
+        ],
+        &dir.join("log.txt"),
+    )
 }
 
 fn api(s: &Server, method: &str, path: &str, body: &serde_json::Value) -> Resp {
@@ -390,4 +395,29 @@ fn filters_select_rows() {
     assert!(js.text().contains("keydown"));
     let css = s.req("GET", "/review/app.css", &[], b"");
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+}
+
+#[test]
+fn an_answered_hold_survives_a_kill() {
+    let s = start("review-kill");
+    let v = moderate(&s, "k1", "You are an idiot and a moron, shut up.");
+    assert_eq!(v["action"], "hold");
+    let dir = s.log.parent().unwrap().to_path_buf();
+    s.kill();
+    let s = open(&dir);
+    let (session, csrf) = login(&s);
+    let html = page(&s, &session, "");
+    let queued = ids(&html);
+    assert_eq!(queued.len(), 1, "{html}");
+    assert!(html.contains("Council approves &lt;b&gt;bike&lt;/b&gt; lanes"));
+    let before = feedback_events(&s);
+    let r = decide(&s, &session, Some(&csrf), &queued[0], "not_abuse");
+    assert_eq!(r.status, 200, "{}", r.text());
+    s.kill();
+    // The decision and its feedback are both durable.
+    let s = open(&dir);
+    assert_eq!(feedback_events(&s), before + 1);
+    let (session, _) = login(&s);
+    assert!(ids(&page(&s, &session, "")).is_empty());
+    assert_eq!(ids(&page(&s, &session, "?action=not_abuse")), queued);
 }

@@ -48,6 +48,9 @@ const JS: &str = include_str!("assets/app.js");
 /// The page's icon.
 const ICON: &str = include_str!("assets/icon.svg");
 
+/// Held while a decision is checked, sent as feedback and recorded.
+static DECIDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Rows shown at most.
 const PAGE_ROWS: usize = 100;
 
@@ -418,6 +421,9 @@ fn back_to(back: Option<&String>) -> String {
 /// before the row leaves the queue; a row decided already is a 409.
 async fn decide(State(app): State<Arc<App>>, h: HeaderMap, body: Bytes) -> Response {
     let f = fields(&body);
+    // One decision at a time: two moderators clicking the same comment
+    // send its feedback once.
+    let _one = DECIDING.lock().await;
     let a = app.clone();
     let (h2, f2) = (h.clone(), f.clone());
     let found = blocking(move || {
