@@ -201,6 +201,9 @@ pub async fn comment_check(State(app): State<Arc<App>>, h: HeaderMap, body: Byte
         })
     } else {
         let v = app.moderate(&comment, parent.as_deref(), None, false);
+        if let Err(r) = super::review::queue::hold(&app, &comment, &v, "akismet").await {
+            return r;
+        }
         let spammy = v.label == Label::Spam
             || v.reasons
                 .iter()

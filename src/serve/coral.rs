@@ -192,6 +192,9 @@ pub async fn moderate(State(app): State<Arc<App>>, h: HeaderMap, body: Bytes) ->
     c.article_id = Some(req.story.id.clone());
     c.reply = Some(req.comment.parent_id.is_some());
     let v = app.moderate(&c, req.comment.parent_id.as_deref(), None, false);
+    if let Err(r) = super::review::queue::hold(&app, &c, &v, "coral").await {
+        return r;
+    }
     json(StatusCode::OK, response(&v).to_string())
 }
 

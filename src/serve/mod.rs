@@ -8,6 +8,7 @@
 //! - Akismet-compatible `/1.1/…` ([`akismet`]), for WordPress and blog
 //!   software;
 //! - Coral External Moderation `/coral/v1/moderate` ([`coral`]), signed;
+//! - the moderators' review page `/review` ([`review`]);
 //! - `/healthz`, `/readyz`, `/metrics` ([`metrics`]), `/openapi.json`.
 //!
 //! State (articles, the feedback log, model snapshots, kept verdicts) is
@@ -31,6 +32,7 @@ pub mod metrics;
 pub mod native;
 pub mod openapi;
 pub mod perspective;
+pub mod review;
 pub mod sqlite;
 pub mod state;
 pub mod store;
@@ -141,6 +143,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))
         .route("/openapi.json", get(openapi_doc))
+        .merge(review::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(one));
     let timeout = cfg.timeout;

@@ -234,6 +234,9 @@ pub async fn moderate(State(app): State<Arc<App>>, h: HeaderMap, body: Bytes) ->
     serde_json::to_writer(&mut out, &v.duplicate_of).expect("writing to a Vec cannot fail");
     out.push(b'}');
     let record = utf8(out);
+    if let Err(r) = super::review::queue::hold(&app, &c.comment, &v, "native").await {
+        return r;
+    }
     if app.cfg.keep_decisions {
         let (a, id, r) = (app.clone(), c.comment.id.clone(), record.clone());
         let action = serde_json::to_value(v.action)

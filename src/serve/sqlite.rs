@@ -111,6 +111,7 @@ impl SqliteStore {
         conn.execute_batch(SCHEMA).map_err(db)?;
         conn.execute_batch(DEDUP_SCHEMA).map_err(db)?;
         conn.execute_batch(ARTICLE_CHANGES_SCHEMA).map_err(db)?;
+        conn.execute_batch(super::review::sql::SCHEMA).map_err(db)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -362,6 +363,62 @@ impl Store for SqliteStore {
 
     fn decision_count(&self) -> Result<u64> {
         self.with(|c| c.query_row("SELECT COUNT(*) FROM decisions", [], |r| r.get(0)))
+    }
+
+    // The review page's tables: SQL in `super::review::sql`.
+
+    fn review_add(&self, item: &super::review::queue::NewItem) -> Result<i64> {
+        self.with(|c| super::review::sql::add(c, item))
+    }
+
+    fn review_list(
+        &self,
+        filter: &super::review::queue::Filter,
+    ) -> Result<Vec<super::review::queue::Item>> {
+        self.with(|c| super::review::sql::list(c, filter))
+    }
+
+    fn review_pending(&self) -> Result<u64> {
+        self.with(|c| super::review::sql::pending(c))
+    }
+
+    fn review_get(&self, id: i64) -> Result<Option<super::review::queue::Item>> {
+        self.with(|c| super::review::sql::get(c, id))
+    }
+
+    fn review_decide(&self, id: i64, decision: &str, at: i64, keep_after: i64) -> Result<bool> {
+        self.with(|c| super::review::sql::decide(c, id, decision, at, keep_after))
+    }
+
+    fn review_decision_times(&self, since: i64) -> Result<Vec<i64>> {
+        self.with(|c| super::review::sql::decision_times(c, since))
+    }
+
+    fn review_records(&self, since: i64, limit: usize) -> Result<Vec<String>> {
+        self.with(|c| super::review::sql::records(c, since, limit))
+    }
+
+    fn review_articles(&self) -> Result<Vec<String>> {
+        self.with(|c| super::review::sql::pending_articles(c))
+    }
+
+    fn article_title(&self, id: &str) -> Result<Option<String>> {
+        self.with(|c| super::review::sql::article_title(c, id))
+    }
+
+    fn session_put(&self, s: &super::review::session::SessionRow) -> Result<()> {
+        self.with(|c| super::review::sql::session_put(c, s, now_secs()))
+    }
+
+    fn session_get(
+        &self,
+        token_sha256: &[u8; 32],
+    ) -> Result<Option<super::review::session::SessionRow>> {
+        self.with(|c| super::review::sql::session_get(c, token_sha256, now_secs()))
+    }
+
+    fn session_delete(&self, token_sha256: &[u8; 32]) -> Result<()> {
+        self.with(|c| super::review::sql::session_delete(c, token_sha256))
     }
 }
 

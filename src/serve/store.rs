@@ -169,4 +169,39 @@ pub trait Store: Send + Sync {
     fn prune_decisions(&self, before: i64) -> Result<u64>;
     /// Number of kept verdicts.
     fn decision_count(&self) -> Result<u64>;
+
+    // The review page (`super::review`): its queue of held comments and
+    // its sessions.
+
+    /// Queues a held comment; its queue id.
+    fn review_add(&self, item: &super::review::queue::NewItem) -> Result<i64>;
+    /// Queue rows matching `filter`, newest first.
+    fn review_list(
+        &self,
+        filter: &super::review::queue::Filter,
+    ) -> Result<Vec<super::review::queue::Item>>;
+    /// Number of comments waiting for a decision.
+    fn review_pending(&self) -> Result<u64>;
+    /// One queue row.
+    fn review_get(&self, id: i64) -> Result<Option<super::review::queue::Item>>;
+    /// Records a decision on a pending row (and drops decided rows from
+    /// before `keep_after`); whether the row was pending.
+    fn review_decide(&self, id: i64, decision: &str, at: i64, keep_after: i64) -> Result<bool>;
+    /// Times of the decisions made since `since` (Unix seconds).
+    fn review_decision_times(&self, since: i64) -> Result<Vec<i64>>;
+    /// Verdict records of the newest `limit` rows queued since `since`.
+    fn review_records(&self, since: i64, limit: usize) -> Result<Vec<String>>;
+    /// Article ids of pending rows.
+    fn review_articles(&self) -> Result<Vec<String>>;
+    /// A registered article's title.
+    fn article_title(&self, id: &str) -> Result<Option<String>>;
+    /// Saves a moderator's session (dropping expired ones).
+    fn session_put(&self, s: &super::review::session::SessionRow) -> Result<()>;
+    /// The unexpired session of a token digest.
+    fn session_get(
+        &self,
+        token_sha256: &[u8; 32],
+    ) -> Result<Option<super::review::session::SessionRow>>;
+    /// Ends a session.
+    fn session_delete(&self, token_sha256: &[u8; 32]) -> Result<()>;
 }
