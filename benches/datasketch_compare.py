@@ -1,7 +1,7 @@
 """datasketch's MinHashLSH on the duplicate detector's benchmark pairs.
 
-Reads the pairs written by `cargo run --release -p comment-sieve-tools --example dedup_quality --
---export PAIRS.jsonl` (normalized texts included, so both sides see the same
+Reads the pairs written by `cargo run --release -p comment-sieve-tools -- bench
+dedup-quality --export PAIRS.jsonl` (normalized texts included, so both sides see the same
 text), and for word shingles of 3 words (and of 1 word) runs MinHashLSH with
 threshold 0.8 and 128 permutations: every first comment is inserted, every
 second comment queried; a pair is flagged when the query returns its first

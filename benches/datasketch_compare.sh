@@ -16,7 +16,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install --quiet datasketch
 fi
 echo "== comment-sieve (Rust)"
-cargo run --release --quiet -p comment-sieve-tools --example dedup_quality -- --no-sweep --export "$pairs"
+cargo run --release --quiet -p comment-sieve-tools -- bench dedup-quality --no-sweep --export "$pairs"
 echo
 echo "== datasketch $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("datasketch"))') (Python)"
 "$venv/bin/python" benches/datasketch_compare.py "$pairs"

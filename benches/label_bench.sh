@@ -5,10 +5,10 @@
 #   N=100000 benches/label_bench.sh   # fewer
 #
 # Generates N synthetic comments from data/ with a fixed seed
-# (tools/examples/gen_comments.rs) into target/bench/, labels them with
+# (`comment-sieve-tools bench gen-comments`) into target/bench/, labels them with
 # `comment-sieve label --threads 1` and `--threads 2` under /usr/bin/time -v,
 # and runs the library's classify throughput on the same comments
-# (tools/examples/classify_throughput.rs, one thread) for the ratio.
+# (`comment-sieve-tools bench classify-throughput`, one thread) for the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-1000000}"
@@ -18,10 +18,10 @@ OUT="$DIR/labeled-$N.jsonl"
 mkdir -p "$DIR"
 
 cargo build --release --quiet --bin comment-sieve
-cargo build --release --quiet -p comment-sieve-tools --example gen_comments --example classify_throughput
+cargo build --release --quiet -p comment-sieve-tools --bin comment-sieve-tools
 BIN=target/release/comment-sieve
 
-target/release/examples/gen_comments "$N" "$IN"
+target/release/comment-sieve-tools bench gen-comments --comments "$N" --output "$IN"
 echo "input: $IN ($(wc -c <"$IN") bytes, $N records)"
 echo "cores: $(nproc)"
 
@@ -36,4 +36,4 @@ for t in 1 2; do
             t, n, s, n / s, r / 1024, l }'
 done
 
-target/release/examples/classify_throughput "$N"
+target/release/comment-sieve-tools bench classify-throughput --comments "$N"

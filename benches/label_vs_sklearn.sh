@@ -4,8 +4,8 @@
 #   benches/label_vs_sklearn.sh                 # N=200000 comments, RUNS=5 pairs
 #   N=50000 RUNS=3 benches/label_vs_sklearn.sh  # smaller
 #
-# Generates N synthetic comments with a fixed seed (tools/examples/gen_comments.rs,
-# as benches/label_bench.sh does) into target/bench/, then times, pinned to
+# Generates N synthetic comments with a fixed seed (`comment-sieve-tools bench
+# gen-comments`, as benches/label_bench.sh does) into target/bench/, then times, pinned to
 # core CORE (default 1) with taskset and alternating run by run:
 #   - `comment-sieve label -q --no-dedup IN -o OUT` (release build, embedded model);
 #   - benches/label_vs_sklearn.py: CountVectorizer + MultinomialNB trained on
@@ -29,9 +29,9 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sklearn' 2>/de
     "$venv/bin/pip" install --quiet scikit-learn
 fi
 cargo build --release --quiet --bin comment-sieve
-cargo build --release --quiet -p comment-sieve-tools --example gen_comments
+cargo build --release --quiet -p comment-sieve-tools --bin comment-sieve-tools
 mkdir -p "$DIR"
-[ -s "$IN" ] || target/release/examples/gen_comments "$N" "$IN"
+[ -s "$IN" ] || target/release/comment-sieve-tools bench gen-comments --comments "$N" --output "$IN"
 echo "input: $IN ($(wc -c <"$IN") bytes, $N records); core $CORE; $RUNS runs each, alternating"
 echo "scikit-learn $("$venv/bin/python" -c 'import sklearn; print(sklearn.__version__)'), $("$venv/bin/python" --version)"
 

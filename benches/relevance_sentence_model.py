@@ -1,4 +1,4 @@
-"""Check 3 of `tools/examples/relevance.rs` with a sentence-embedding model.
+"""Check 3 of `comment-sieve-tools bench relevance` with a sentence-embedding model.
 
 Reference point for the lexical relevance score: each Fox News dev comment
 and its own and drawn other article (title + ". " + lead), embedded with

@@ -4,7 +4,7 @@
 //! `cargo bench --bench scaling` (about 3 minutes); a filter narrows it,
 //! e.g. `cargo bench --bench scaling -- zalgo`.
 //!
-//! Input kinds (`dev-support/src/hostile.rs`): `prose` (comments repeated),
+//! Input kinds (`tools/src/support/hostile.rs`): `prose` (comments repeated),
 //! `one_word` (letters with no space), `urls`, `bangs` (`!` only), `zalgo`
 //! (40 combining marks on every letter, no space), `scripts` (words
 //! alternating Latin, Cyrillic and Greek letters), `rtl` (a right-to-left

@@ -9,8 +9,8 @@
 # Needs valgrind. Takes about half an hour on one core for every kind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p comment-sieve-tools --example scaling_call
-bin=target/release/examples/scaling_call
+cargo build --release -p comment-sieve-tools --bin comment-sieve-tools
+bin=target/release/comment-sieve-tools
 kinds=("$@")
 if [ ${#kinds[@]} -eq 0 ]; then
   kinds=(prose one_word urls bangs zalgo scripts rtl zwj entities tags spaced replaced passes)
@@ -21,7 +21,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 count() { # op kind size -> instructions inside `measured`
   valgrind --tool=callgrind --toggle-collect='*scaling_call*measured*' \
-    --callgrind-out-file="$tmp/out" "$bin" "$1" "$2" "$3" 2>"$tmp/err" >/dev/null
+    --callgrind-out-file="$tmp/out" "$bin" bench scaling-call --op "$1" --kind "$2" --size "$3" \
+    2>"$tmp/err" >/dev/null
   grep -m1 '^summary:' "$tmp/out" | awk '{print $2}'
 }
 

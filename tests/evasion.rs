@@ -1,5 +1,5 @@
 //! Obfuscated spam and abuse are still recalled, and folding flags no
-//! more clean comments (see `tools/examples/evasion.rs` for the tables).
+//! more clean comments (see `comment-sieve-tools bench evasion` for the tables).
 
 use dev_support::evasion as evasion_support;
 

@@ -81,7 +81,7 @@ fn seed_comments_through_the_moderator() {
     assert!(!off.is_empty() && above == on.len(), "{above}/{}", on.len());
 }
 
-/// Check 1 of `tools/examples/relevance.rs`: every on-topic seed comment scores
+/// Check 1 of `comment-sieve-tools bench relevance`: every on-topic seed comment scores
 /// above the off-topic one when the comments go through the moderator in
 /// page order (thread and replies); alone, the reply that shares no word
 /// with the article (`time-2012-0019`) is the one that falls below.

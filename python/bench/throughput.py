@@ -16,7 +16,7 @@ is printed beside it. Run it pinned to one core:
 
 The Rust library's own rate on the same comments, for the ratio:
 
-    taskset -c 1 cargo run --release -p comment-sieve-tools --example classify_youtube -- 3 879
+    taskset -c 1 cargo run --release -p comment-sieve-tools -- bench classify-youtube --rounds 3 --passes 879
 """
 
 import csv

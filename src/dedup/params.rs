@@ -36,7 +36,7 @@ use crate::{Error, Result};
 /// | `max_candidates` | 16 | most candidates verified per check (those sharing the most keys first) | 1 ..= 4096 |
 ///
 /// The defaults were chosen on the near-duplicate benchmark
-/// (`tools/examples/dedup_quality.rs`, see `benches/README.md`).
+/// (`comment-sieve-tools bench dedup-quality`, see `benches/README.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateParams {
     pub(crate) near_threshold: f64,

@@ -675,7 +675,7 @@ fn speed_section(w: &mut String, data_dir: &Path) -> Result<()> {
         "`Classifier::classify_text` on the {} YouTube comments, one thread, \
          median of 7 runs of 20 passes in this report's run: **{:.0} comments/s** \
          (wall clock on a shared machine; `cargo run --release -p \
-         comment-sieve-tools --example classify_youtube -- 9 100` measures \
+         comment-sieve-tools -- bench classify-youtube --rounds 9 --passes 100` measures \
          CPU time). Model file: {} bytes.\n",
         texts.len(),
         rates[3],

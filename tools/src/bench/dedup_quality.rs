@@ -1,4 +1,6 @@
-//! Near-duplicate benchmark for the duplicate detector.
+//! `bench dedup-quality`: precision and recall of the duplicate detector
+//! on near-duplicate pairs, to choose its parameters (shingle sizes, near
+//! threshold) and to see which edits it catches.
 //!
 //! Builds labelled pairs from real comments in `data/` (YouTube, Fox News,
 //! seed comments; at least 8 words; fixed seed, so every run builds the same
@@ -13,23 +15,55 @@
 //!
 //! Each pair is judged alone: the first comment is inserted into an empty
 //! detector, the second is checked. A sweep over shingle size and near
-//! threshold is printed first, then the table for the default parameters.
+//! threshold is printed first, then the table for the default parameters
+//! (or those given), then the speed on the same pairs.
 //!
 //! ```text
-//! cargo run --release -p comment-sieve-tools --example dedup_quality [-- --export pairs.jsonl]
+//! cargo run --release -p comment-sieve-tools -- bench dedup-quality [--export pairs.jsonl]
 //! ```
 //!
 //! `--export` writes the pairs (raw and normalized texts) for
 //! `benches/datasketch_compare.py`.
 
-use dev_support::corpus;
-
-use comment_sieve::{DupInput, DuplicateParams};
-use corpus::{real_comments, words, Real, Rng};
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
+use comment_sieve::{DupInput, DuplicateParams, Result};
+use comment_sieve_tools::support::corpus::{real_comments, words, Real, Rng};
+
+/// Arguments of `bench dedup-quality`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Also write the pairs (raw and normalized texts) as JSONL to FILE.
+    #[arg(long, value_name = "FILE")]
+    export: Option<PathBuf>,
+    /// Leave out the sweep over shingle sizes and near thresholds.
+    #[arg(long)]
+    no_sweep: bool,
+    /// Print every positive pair the detector misses.
+    #[arg(long)]
+    show_misses: bool,
+    /// Shingle size of the table's parameters (default: the detector's).
+    #[arg(long = "shingle", value_name = "K")]
+    shingle: Option<usize>,
+    /// Near-duplicate shingle size of the table's parameters.
+    #[arg(long = "near-shingle", value_name = "K")]
+    near_shingle: Option<usize>,
+    /// Near threshold of the table's parameters (the template threshold
+    /// becomes the smaller of 0.2 and this).
+    #[arg(long = "near", value_name = "T")]
+    near: Option<f64>,
+    /// Minimum tokens of a partial (embedded) match.
+    #[arg(long = "partial-min", value_name = "N")]
+    partial_min: Option<usize>,
+    /// Minimum tokens of a comment the detector checks.
+    #[arg(long = "min-tokens", value_name = "N")]
+    min_tokens: Option<usize>,
+}
+
+/// A labelled pair: `b` is checked after `a` was inserted.
 struct Pair {
     kind: &'static str,
     positive: bool,
@@ -37,8 +71,10 @@ struct Pair {
     b: String,
 }
 
+/// Punctuation appended to words by `case_punct`.
 const PUNCT: &[&str] = &["!", "!!", "...", ",", ".", "?", " :)", "!!!"];
 
+/// `text` with `n` of its words replaced by other words of `pool`.
 fn substitute(rng: &mut Rng, text: &str, n: usize, pool: &[String]) -> String {
     let mut ws: Vec<String> = text.split_whitespace().map(str::to_string).collect();
     let slots: Vec<usize> = (0..ws.len())
@@ -61,6 +97,8 @@ fn substitute(rng: &mut Rng, text: &str, n: usize, pool: &[String]) -> String {
     ws.join(" ")
 }
 
+/// `text` with the case of words and the punctuation at their ends
+/// changed at random.
 fn case_punct(rng: &mut Rng, text: &str) -> String {
     let mut out = Vec::new();
     for w in text.split_whitespace() {
@@ -93,6 +131,7 @@ fn case_punct(rng: &mut Rng, text: &str) -> String {
     out.join(" ")
 }
 
+/// `text` with a random link appended.
 fn append_url(rng: &mut Rng, text: &str) -> String {
     const HOSTS: &[&str] = &["bit.ly", "www.freecash", "tinyurl.com", "www.mychannel"];
     let host = rng.pick(HOSTS);
@@ -104,12 +143,14 @@ fn append_url(rng: &mut Rng, text: &str) -> String {
     format!("{text} http://{host}{tld}/{:x}", rng.next_u64() & 0xFF_FFFF)
 }
 
+/// The first 70% of the words of `text`.
 fn truncate(text: &str) -> String {
     let ws: Vec<&str> = text.split_whitespace().collect();
     let keep = (ws.len() as f64 * 0.7).ceil() as usize;
     ws[..keep].join(" ")
 }
 
+/// Every kind of positive pair and the negatives for each real comment.
 fn build_pairs(real: &[Real], rng: &mut Rng) -> Vec<Pair> {
     let pool: Vec<String> = real.iter().flat_map(|r| words(&r.text)).collect();
     let mut pairs = Vec::new();
@@ -184,6 +225,7 @@ fn build_pairs(real: &[Real], rng: &mut Rng) -> Vec<Pair> {
     pairs
 }
 
+/// Outcomes for one kind of pair: pairs, flagged, and as what.
 #[derive(Default, Clone)]
 struct Count {
     n: usize,
@@ -191,19 +233,24 @@ struct Count {
     kinds: BTreeMap<&'static str, usize>,
 }
 
+/// Judges every pair alone (the first comment inserted into an empty
+/// detector, the second checked): the counts by kind of pair and the
+/// indexes of the false positives. `show_misses` prints every missed
+/// positive pair.
 fn evaluate(
     pairs: &[Pair],
     params: &DuplicateParams,
+    show_misses: bool,
 ) -> (BTreeMap<&'static str, Count>, Vec<usize>) {
     let mut by_kind: BTreeMap<&'static str, Count> = BTreeMap::new();
     let mut false_pos = Vec::new();
     for (i, p) in pairs.iter().enumerate() {
-        let mut d = params.clone().build().unwrap();
+        let mut d = params.clone().build().expect("valid parameters");
         d.insert(&DupInput::new("a", &p.a));
         let dup = d.check(&DupInput::new("b", &p.b));
         let c = by_kind.entry(p.kind).or_default();
         c.n += 1;
-        if dup.is_none() && p.positive && std::env::var_os("SHOW_MISSES").is_some() {
+        if dup.is_none() && p.positive && show_misses {
             println!("MISS {}: {:?}\n    vs {:?}", p.kind, p.a, p.b);
         }
         if let Some(dup) = dup {
@@ -217,6 +264,7 @@ fn evaluate(
     (by_kind, false_pos)
 }
 
+/// Precision, recall, false positives and negatives over all pairs.
 fn totals(pairs: &[Pair], by_kind: &BTreeMap<&'static str, Count>) -> (f64, f64, usize, usize) {
     let (mut tp, mut pos, mut fp, mut neg) = (0, 0, 0, 0);
     for (kind, c) in by_kind {
@@ -238,7 +286,7 @@ fn totals(pairs: &[Pair], by_kind: &BTreeMap<&'static str, Count>) -> (f64, f64,
 /// into one detector, are flagged (a site-scale view of false positives;
 /// some are real near-duplicates, e.g. reworded spam).
 fn flag_distinct(real: &[Real], params: &DuplicateParams) -> usize {
-    let mut d = params.clone().build().unwrap();
+    let mut d = params.clone().build().expect("valid parameters");
     real.iter()
         .filter(|r| {
             d.check_and_insert(&DupInput::new(&r.id, &r.text).thread(&r.topic))
@@ -247,13 +295,27 @@ fn flag_distinct(real: &[Real], params: &DuplicateParams) -> usize {
         .count()
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let export = args
-        .iter()
-        .position(|a| a == "--export")
-        .and_then(|i| args.get(i + 1));
-
+/// Builds the pairs and prints the sweep, the table, the speed and, with
+/// `--export`, writes the pairs.
+pub fn run(args: Args) -> Result<()> {
+    let mut params = DuplicateParams::default();
+    if let Some(k) = args.shingle {
+        params = params.shingle_size(k);
+    }
+    if let Some(k) = args.near_shingle {
+        params = params.near_shingle_size(k);
+    }
+    if let Some(t) = args.near {
+        params = params.near_threshold(t).template_threshold(0.2_f64.min(t));
+    }
+    if let Some(n) = args.partial_min {
+        params = params.min_partial_tokens(n);
+    }
+    if let Some(n) = args.min_tokens {
+        params = params.min_tokens(n);
+    }
+    // Bad values are reported before the run.
+    params.clone().build()?;
     let real = real_comments(8);
     let mut rng = Rng::new(0x5EED_D0D0_2024);
     let pairs = build_pairs(&real, &mut rng);
@@ -272,7 +334,7 @@ fn main() {
          false positives | distinct real comments flagged |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let sweep = !args.iter().any(|a| a == "--no-sweep");
+    let sweep = !args.no_sweep;
     let grid = [(1, 2), (2, 2), (1, 3), (3, 3)];
     for (w, k) in grid.into_iter().filter(|_| sweep) {
         for t in [0.5, 0.55, 0.6, 0.7, 0.8] {
@@ -281,7 +343,7 @@ fn main() {
                 .shingle_size(k)
                 .near_threshold(t)
                 .template_threshold(0.2);
-            let (by_kind, _) = evaluate(&pairs, &params);
+            let (by_kind, _) = evaluate(&pairs, &params, args.show_misses);
             let (p, r, fp, neg) = totals(&pairs, &by_kind);
             let flagged = flag_distinct(&real, &params);
             println!(
@@ -291,29 +353,7 @@ fn main() {
         }
     }
 
-    let arg = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .map(|v| v.parse::<f64>().unwrap())
-    };
-    let mut params = DuplicateParams::default();
-    if let Some(k) = arg("--shingle") {
-        params = params.shingle_size(k as usize);
-    }
-    if let Some(k) = arg("--near-shingle") {
-        params = params.near_shingle_size(k as usize);
-    }
-    if let Some(t) = arg("--near") {
-        params = params.near_threshold(t).template_threshold(0.2_f64.min(t));
-    }
-    if let Some(n) = arg("--partial-min") {
-        params = params.min_partial_tokens(n as usize);
-    }
-    if let Some(n) = arg("--min-tokens") {
-        params = params.min_tokens(n as usize);
-    }
-    let (by_kind, false_pos) = evaluate(&pairs, &params);
+    let (by_kind, false_pos) = evaluate(&pairs, &params, args.show_misses);
     println!(
         "\nParameters: near shingle size {}, shingle size {}, near threshold {}, \
          partial threshold {}:\n",
@@ -353,7 +393,7 @@ fn main() {
 
     // Speed on the same data: insert every first comment, check every
     // second one, in one detector.
-    let mut d = DuplicateParams::default().build().unwrap();
+    let mut d = DuplicateParams::default().build()?;
     let ids: Vec<String> = (0..pairs.len()).map(|i| format!("p{i}")).collect();
     let start = Instant::now();
     for (i, p) in pairs.iter().enumerate() {
@@ -369,8 +409,9 @@ fn main() {
         pairs.len() as f64 / secs
     );
 
-    if let Some(path) = export {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    if let Some(path) = &args.export {
+        let io = || super::io_error(path);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(io())?);
         for p in &pairs {
             let norm = |s: &str| comment_sieve::normalize(s).into_text();
             let v = serde_json::json!({
@@ -381,8 +422,10 @@ fn main() {
                 "a_norm": norm(&p.a),
                 "b_norm": norm(&p.b),
             });
-            writeln!(f, "{v}").unwrap();
+            writeln!(f, "{v}").map_err(io())?;
         }
-        println!("wrote {} pairs to {path}", pairs.len());
+        f.flush().map_err(io())?;
+        println!("wrote {} pairs to {}", pairs.len(), path.display());
     }
+    Ok(())
 }

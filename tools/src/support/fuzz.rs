@@ -1,5 +1,5 @@
 //! Checks and input generators shared by the cargo-fuzz targets in `fuzz/`
-//! and the stable random-input driver `tools/examples/fuzz_inputs.rs`.
+//! and the stable random-input driver `comment-sieve-tools bench fuzz-inputs`.
 //!
 //! Every `check_*` function takes arbitrary bytes, runs one part of the
 //! library on them and panics when an invariant breaks: a panic inside the
@@ -16,9 +16,9 @@ use comment_sieve::{normalize, Classifier, DuplicateDetector, Tokenizer};
 pub use comment_sieve::input;
 
 /// The default model file.
-pub static MODEL: &[u8] = include_bytes!("../../models/default.csm");
+pub static MODEL: &[u8] = include_bytes!("../../../models/default.csm");
 
-pub use crate::rng::Rng;
+pub use super::rng::Rng;
 
 /// Text that reads as a string: valid UTF-8 as is, else lossily.
 pub fn as_text(data: &[u8]) -> std::borrow::Cow<'_, str> {

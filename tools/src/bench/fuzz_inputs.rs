@@ -1,9 +1,10 @@
-//! A stable, bounded, deterministic random-input driver: the same checks as
-//! the cargo-fuzz targets in `fuzz/`, fed by a fixed-seed generator instead
-//! of libFuzzer, so it runs on stable Rust and in CI.
+//! `bench fuzz-inputs`: a stable, bounded, deterministic random-input
+//! driver: the same checks as the cargo-fuzz targets in `fuzz/`, fed by a
+//! fixed-seed generator instead of libFuzzer, so that it runs on stable
+//! Rust and in CI and a failure reproduces from its seed.
 //!
 //! ```sh
-//! cargo run --release -p comment-sieve-tools --example fuzz_inputs -- TARGET SECONDS [SEED]
+//! cargo run --release -p comment-sieve-tools -- bench fuzz-inputs --target TARGET --seconds S [--seed N]
 //! ```
 //!
 //! TARGET is `text`, `dedup`, `model`, `index`, `records` (the labeler's
@@ -16,29 +17,81 @@
 //! TARGET `corpus` writes seed corpora for the cargo-fuzz targets to
 //! `fuzz/corpus/`.
 
-use dev_support::fuzz as fuzz_support;
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use comment_sieve::dedup::{DupInput, DuplicateParams};
-use comment_sieve::Classifier;
-use fuzz_support::*;
+use comment_sieve::{Classifier, Result};
+use comment_sieve_tools::datasets;
+use comment_sieve_tools::support::fuzz::*;
 
+/// What to feed random inputs to.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum Target {
+    /// Normalization, tokenization and classification of one text.
+    Text,
+    /// A duplicate detector fed a sequence of texts.
+    Dedup,
+    /// Loading a (mutated) model file.
+    Model,
+    /// Loading a (mutated) duplicate index file.
+    Index,
+    /// The batch labeler's JSONL and CSV readers, in process.
+    Records,
+    /// The built `comment-sieve label` binary on generated files.
+    Label,
+    /// No run: writes seed corpora for the cargo-fuzz targets to
+    /// `fuzz/corpus/`.
+    Corpus,
+}
+
+impl Target {
+    /// The target's name on the command line and in file names.
+    fn name(self) -> &'static str {
+        match self {
+            Target::Text => "text",
+            Target::Dedup => "dedup",
+            Target::Model => "model",
+            Target::Index => "index",
+            Target::Records => "records",
+            Target::Label => "label",
+            Target::Corpus => "corpus",
+        }
+    }
+}
+
+/// Arguments of `bench fuzz-inputs`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// What to feed random inputs to.
+    #[arg(long, value_enum, default_value = "text")]
+    target: Target,
+    /// How long to run, in seconds.
+    #[arg(long, default_value = "10", value_name = "S")]
+    seconds: f64,
+    /// The generator's seed: the same seed makes the same inputs.
+    #[arg(long, default_value = "1", value_name = "N")]
+    seed: u64,
+}
+
+/// The seed texts the generators start from: the seed comments and the
+/// YouTube comments.
 fn seeds() -> Vec<String> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+    let d = super::data_dir();
     let mut out = Vec::new();
-    for c in comment_sieve_tools::datasets::seed_comments(&d.join("seed_comments.jsonl")).unwrap() {
+    for c in datasets::seed_comments(&d.join("seed_comments.jsonl")).unwrap() {
         out.push(c.text);
     }
-    for f in comment_sieve_tools::datasets::YOUTUBE_FILES {
-        for e in comment_sieve_tools::datasets::youtube(&d.join(f)).unwrap() {
+    for f in datasets::YOUTUBE_FILES {
+        for e in datasets::youtube(&d.join(f)).unwrap() {
             out.push(e.text);
         }
     }
     out
 }
 
+/// A small duplicate index file (with a removed entry) for the `index`
+/// target to mutate.
 fn index_file(seeds: &[String]) -> Vec<u8> {
     let mut d = DuplicateParams::default()
         .capacity(64)
@@ -53,22 +106,18 @@ fn index_file(seeds: &[String]) -> Vec<u8> {
     d.to_bytes()
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let target = args
-        .get(1)
-        .map(String::as_str)
-        .unwrap_or("text")
-        .to_string();
-    let secs: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10.0);
-    let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
+/// Runs the target for the time given, or writes the seed corpora; exits
+/// 1 on a failing input.
+pub fn run(args: Args) -> Result<()> {
+    let target = args.target.name();
+    let (secs, seed) = (args.seconds, args.seed);
     let seeds = seeds();
     let clf = Classifier::default();
     let index = index_file(&seeds);
     let mut rng = Rng::new(seed);
     if target == "corpus" {
         write_corpus(&mut rng, &seeds, &index);
-        return;
+        return Ok(());
     }
     let budget = Duration::from_secs_f64(secs);
     let start = Instant::now();
@@ -80,7 +129,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     std::panic::set_hook(Box::new(|_| {}));
     while start.elapsed() < budget {
-        let input: Vec<u8> = match target.as_str() {
+        let input: Vec<u8> = match target {
             "text" => {
                 let mut b = hostile_text(&mut rng, &seeds).into_bytes();
                 if rng.one_in(3) {
@@ -134,13 +183,10 @@ fn main() {
                 let csv = rng.one_in(2);
                 records_file(&mut rng, &seeds, csv)
             }
-            other => {
-                eprintln!("unknown target {other}");
-                std::process::exit(2);
-            }
+            _ => unreachable!("the corpus target returned above"),
         };
         let t0 = Instant::now();
-        let res = std::panic::catch_unwind(|| match target.as_str() {
+        let res = std::panic::catch_unwind(|| match target {
             "text" => check_text(&clf, &input),
             "dedup" => check_dedup(&input),
             "model" => check_model_file(&input),
@@ -170,7 +216,7 @@ fn main() {
             );
             // Run it again with the default hook to show the message.
             std::panic::set_hook(Box::new(|info| eprintln!("{info}")));
-            let _ = std::panic::catch_unwind(|| match target.as_str() {
+            let _ = std::panic::catch_unwind(|| match target {
                 "text" => check_text(&clf, &input),
                 "dedup" => check_dedup(&input),
                 "model" => check_model_file(&input),
@@ -190,6 +236,7 @@ fn main() {
         slowest.0.as_secs_f64() * 1e3,
         slowest.1
     );
+    Ok(())
 }
 
 /// Writes seed corpora for the cargo-fuzz targets to `fuzz/corpus/`.

@@ -1,8 +1,10 @@
-//! Recall on obfuscated spam and abuse: the default model against a
-//! baseline trained the same way with folding turned off.
+//! `bench evasion`: recall on obfuscated spam and abuse, the default model
+//! against a baseline trained the same way with folding turned off: how
+//! much the tokenizer's folding of lookalike letters, separators and
+//! repeats buys against comments written to slip past a filter.
 //!
 //! ```sh
-//! cargo run --release -p comment-sieve-tools --example evasion
+//! cargo run --release -p comment-sieve-tools -- bench evasion
 //! ```
 //!
 //! Spam and abusive comments of `data/` are rewritten, one transform at a
@@ -12,16 +14,18 @@
 //! characters between letters, mixed case); the tables give spam and abuse
 //! recall (head probability at its threshold) on each. A last table gives
 //! the share of clean on-topic comments flagged as spam or abuse.
+//! `tests/evasion.rs` checks the same set.
 
-use dev_support::evasion as evasion_support;
+use comment_sieve::{Classifier, Result};
+use comment_sieve_tools::support::evasion::*;
 
-use std::path::Path;
+/// Arguments of `bench evasion` (none: the set is fixed).
+#[derive(clap::Args, Debug)]
+pub struct Args {}
 
-use comment_sieve::Classifier;
-use evasion_support::*;
-
-fn main() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+/// Prints the recall tables of both models and their clean flag rates.
+pub fn run(_args: Args) -> Result<()> {
+    let data = super::data_dir();
     let positives = positives(&data);
     let clf = Classifier::default();
     let lex = clf.model().lexicon.clone();
@@ -48,4 +52,5 @@ fn main() {
         "| baseline (folding off) | {:.2} |",
         flag_rate(&base, &clean)
     );
+    Ok(())
 }

@@ -8,9 +8,13 @@ use std::collections::HashSet;
 /// A real comment: text, author and topic (video or article).
 #[derive(Debug, Clone)]
 pub struct Real {
+    /// The comment's id, unique across the corpus.
     pub id: String,
+    /// Its author.
     pub author: String,
+    /// Its video or article.
     pub topic: String,
+    /// Its text.
     pub text: String,
 }
 
@@ -91,9 +95,11 @@ pub fn tweets() -> Vec<String> {
 pub struct Rng(u64);
 
 impl Rng {
+    /// A sequence from `seed` (0 is taken as 1).
     pub fn new(seed: u64) -> Self {
         Rng(seed.max(1))
     }
+    /// The next number.
     pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -108,6 +114,7 @@ impl Rng {
     pub fn chance(&mut self, p: f64) -> bool {
         ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
     }
+    /// A uniformly drawn element of `xs` (not empty).
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }

@@ -1,4 +1,4 @@
-//! The evasion test set, shared by `tools/examples/evasion.rs` and
+//! The evasion test set, shared by `comment-sieve-tools bench evasion` and
 //! `tests/evasion.rs`.
 //!
 //! Spam and abusive comments of `data/` (seed comments labeled spam or
@@ -13,9 +13,9 @@
 
 use std::path::Path;
 
+use crate::datasets;
 use comment_sieve::tokenize::Lexicon;
 use comment_sieve::{Classifier, Label, TokenizerConfig, TrainParams};
-use comment_sieve_tools::datasets;
 
 /// The transforms, by name.
 pub const TRANSFORMS: &[&str] = &[
@@ -101,7 +101,7 @@ pub fn baseline(data: &Path) -> Classifier {
     Classifier::new(comment_sieve::train::train(&params, &examples, Vec::new()).unwrap())
 }
 
-pub use crate::rng::Rng;
+pub use super::rng::Rng;
 
 fn lookalike(c: char) -> Option<char> {
     Some(match c {

@@ -1,5 +1,5 @@
 //! The comment stream of the duplicate detector's speed bench, shared by
-//! `benches/dedup.rs` and `tools/examples/dedup_throughput.rs`.
+//! `benches/dedup.rs` and `comment-sieve-tools bench dedup-throughput`.
 //!
 //! Real comments from `data/` (YouTube, Fox News, seeds, Davidson tweets),
 //! each with about half of its words replaced by words drawn from the whole
@@ -7,11 +7,13 @@
 
 #![allow(dead_code)]
 
-use crate::corpus::{real_comments, tweets, Rng};
+use super::corpus::{real_comments, tweets, Rng};
 
 /// Generated comments and their ids.
 pub struct Generated {
+    /// The comments' ids, one per text.
     pub ids: Vec<String>,
+    /// The comments' texts.
     pub texts: Vec<String>,
 }
 

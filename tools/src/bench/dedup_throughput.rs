@@ -1,40 +1,50 @@
-//! Throughput of `check_and_insert` with the detector full, without
-//! criterion: a quick loop to time and to profile.
+//! `bench dedup-throughput`: the rate of `check_and_insert` with the
+//! detector full, without criterion: a quick loop to time and to profile
+//! (the steady state of a site's duplicate index, where every insert
+//! evicts the oldest comment).
 //!
 //! Generates the stream of `benches/dedup.rs` (capacity + 20% comments),
 //! fills a detector of the given capacity, then times rounds of
 //! `check_and_insert` on the comments that follow (cycling) and prints each
-//! round's rate and the median.
+//! round's rate and the median, in wall time and CPU time.
 //!
 //! ```text
-//! cargo run --release -p comment-sieve-tools --example dedup_throughput [-- CAPACITY ROUNDS PER_ROUND]
-//! perf record -g target/release/examples/dedup_throughput 1000000 10 200000
+//! cargo run --release -p comment-sieve-tools -- bench dedup-throughput [--capacity N --rounds N --per-round N]
+//! perf record -g target/release/comment-sieve-tools bench dedup-throughput --capacity 1000000 --rounds 10 --per-round 200000
 //! ```
 
-use dev_support::stream;
-
-use comment_sieve::{DupInput, DuplicateParams};
 use std::time::Instant;
 
-fn arg(i: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(i)
-        .map(|a| a.replace('_', "").parse().expect("a number"))
-        .unwrap_or(default)
+use comment_sieve::{DupInput, DuplicateParams, Result};
+use comment_sieve_tools::support::stream;
+
+/// Arguments of `bench dedup-throughput`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The detector's capacity: the comments filled in before timing.
+    #[arg(long, default_value = "1000000", value_name = "N", value_parser = super::count)]
+    capacity: usize,
+    /// Rounds to time; the median round's rate is the figure.
+    #[arg(long, default_value = "10", value_name = "N", value_parser = super::count)]
+    rounds: usize,
+    /// `check_and_insert` calls in each round.
+    #[arg(long, default_value = "200000", value_name = "N", value_parser = super::count)]
+    per_round: usize,
 }
 
-/// CPU time of this thread in seconds (Linux; `None` elsewhere): on
-/// shared cores, time spent waiting for a core is not counted.
+/// CPU time of this thread in seconds (Linux; `None` elsewhere).
 fn cpu_secs() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
+    super::cpu::thread_ns().map(|ns| ns as f64 / 1e9)
 }
 
-fn main() {
-    let capacity = arg(1, 1_000_000);
-    let rounds = arg(2, 10);
-    let per_round = arg(3, 200_000);
+/// Fills the detector, times the rounds and prints each rate and the
+/// median.
+pub fn run(args: Args) -> Result<()> {
+    let Args {
+        capacity,
+        rounds,
+        per_round,
+    } = args;
     let generated = capacity + capacity / 5;
     let t = Instant::now();
     let g = stream::generate(generated);
@@ -42,10 +52,7 @@ fn main() {
         "generated {generated} comments in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let mut d = DuplicateParams::default()
-        .capacity(capacity)
-        .build()
-        .unwrap();
+    let mut d = DuplicateParams::default().capacity(capacity).build()?;
     let t = Instant::now();
     let mut flagged = 0;
     for i in 0..capacity {
@@ -97,4 +104,5 @@ fn main() {
             d.memory_bytes() as f64 / d.len() as f64
         );
     }
+    Ok(())
 }

@@ -3,15 +3,14 @@
 
 use std::path::Path;
 
-pub use crate::rng::Rng;
+pub use super::rng::Rng;
 
 /// The seed of every benchmark file.
 pub const SEED: u64 = 20_240_601;
 
 /// The comment texts of the development data, in `all_examples` order.
 pub fn texts(data_dir: &Path) -> Vec<String> {
-    let (examples, _) =
-        comment_sieve_tools::datasets::all_examples(data_dir).expect("data/ is readable");
+    let (examples, _) = crate::datasets::all_examples(data_dir).expect("data/ is readable");
     examples.into_iter().map(|e| e.text).collect()
 }
 

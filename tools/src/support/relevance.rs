@@ -1,4 +1,4 @@
-//! The three relevance checks, shared by `tools/examples/relevance.rs` and
+//! The three relevance checks, shared by `comment-sieve-tools bench relevance` and
 //! `tests/moderate.rs`:
 //!
 //! 1. seed ordering: the seed comments labeled `on_topic` against the one
@@ -18,11 +18,11 @@ use std::path::Path;
 
 use std::collections::HashMap;
 
+use crate::datasets;
 use comment_sieve::moderate::{Background, Moderator};
 use comment_sieve::{Comment, Label};
-use comment_sieve_tools::datasets;
 
-pub use crate::rng::Rng;
+pub use super::rng::Rng;
 
 /// The seed of the Fox News draw.
 pub const FOX_SEED: u64 = 20_240_601;
@@ -114,7 +114,7 @@ impl SeedOrdering {
     }
 }
 
-pub use comment_sieve_tools::datasets::replied_to;
+pub use crate::datasets::replied_to;
 
 /// Check 1 with moderator `m` (the seed articles registered).
 ///

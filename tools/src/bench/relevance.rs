@@ -1,10 +1,11 @@
-//! The relevance checks of the README's *Moderation* section, on the
-//! development data in `data/`:
+//! `bench relevance`: the relevance checks of the README's *Moderation*
+//! section, on the development data in `data/`: how well the moderator
+//! tells a comment on its article from one on something else.
 //!
 //! ```sh
-//! cargo run --release -p comment-sieve-tools --example relevance          # the three figures
-//! cargo run --release -p comment-sieve-tools --example relevance -- -v    # with the evidence words
-//! cargo run --release -p comment-sieve-tools --example relevance -- --draws FILE   # also writes check 3's draws
+//! cargo run --release -p comment-sieve-tools -- bench relevance                  # the three figures
+//! cargo run --release -p comment-sieve-tools -- bench relevance --verbose        # with the evidence words
+//! cargo run --release -p comment-sieve-tools -- bench relevance --draws FILE     # also writes check 3's draws
 //! ```
 //!
 //! 1. seed comments labeled `on_topic` scoring above the `off_topic` one,
@@ -18,24 +19,30 @@
 //!    the two compared articles' comments.
 //!
 //! The default model's background counts are trained on these same files:
-//! development figures, not held-out ones.
+//! development figures, not held-out ones. `tests/moderate.rs` checks
+//! check 1.
 
-use dev_support::relevance as relevance_support;
+use std::path::{Path, PathBuf};
 
-use std::path::Path;
+use comment_sieve::{Label, Result};
+use comment_sieve_tools::support::relevance::*;
 
-use comment_sieve::Label;
-use relevance_support::*;
+/// Arguments of `bench relevance`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Also print the evidence words behind the scores.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Write check 3's draws (one JSON line per comment: its text, own and
+    /// drawn article, whether both were scored) to FILE, for
+    /// `benches/relevance_sentence_model.sh`.
+    #[arg(long, value_name = "FILE")]
+    draws: Option<PathBuf>,
+}
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let verbose = args.iter().any(|a| a == "-v");
-    let draws_path = args
-        .iter()
-        .position(|a| a == "--draws")
-        .and_then(|i| args.get(i + 1))
-        .cloned();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+/// Runs the three checks and prints their figures.
+pub fn run(args: Args) -> Result<()> {
+    let data = super::data_dir();
     let m = seed_moderator(&data);
 
     let alone = seed_ordering(&mut seed_moderator(&data), &data, false);
@@ -58,7 +65,7 @@ fn main() {
         .filter(|&&r| r >= below)
         .count();
     println!("   on_topic seed comments not judged off-topic (relevance at least {below}): {kept} of {on}");
-    if verbose {
+    if args.verbose {
         for r in &seeds.rows {
             if matches!(r.label, Label::OnTopic | Label::OffTopic) {
                 println!(
@@ -92,7 +99,7 @@ fn main() {
         yt_thread.judged,
         yt_thread.off as f64 / yt_thread.judged as f64,
     );
-    if verbose {
+    if args.verbose {
         for (r, a, t) in yt_thread.misses.iter().take(20) {
             println!("   thread {r:.3} {} {:?}", &a[..3], t);
             print_evidence(threaded.relevance_evidence(a, t, None));
@@ -108,7 +115,7 @@ fn main() {
         (true, "title + lead + earlier comments"),
     ] {
         let fox = fox(&data, FOX_SEED, thread);
-        if let (false, Some(path)) = (thread, draws_path.as_ref()) {
+        if let (false, Some(path)) = (thread, args.draws.as_ref()) {
             // One JSON line per comment: its text, own and drawn article,
             // and whether both were scored (read by
             // benches/relevance_sentence_model.sh).
@@ -117,7 +124,7 @@ fn main() {
                 out.push_str(&serde_json::to_string(d).expect("serializable"));
                 out.push('\n');
             }
-            std::fs::write(path, out).expect("draws file is writable");
+            std::fs::write(path, out).map_err(super::io_error(path))?;
         }
         println!(
             "3. Fox News dev, own article ({what}) ahead of a drawn other (seed {FOX_SEED}): {} wins, {} ties of {} ({:.3}, ties half); {} comments unscored",
@@ -141,8 +148,10 @@ fn main() {
             fox.share(),
         );
     }
+    Ok(())
 }
 
+/// Prints the evidence words of seed comment `id` against its article.
 fn explain(m: &comment_sieve::moderate::Moderator, data: &Path, id: &str) {
     let seeds =
         comment_sieve_tools::datasets::seed_comments(&data.join("seed_comments.jsonl")).unwrap();
@@ -152,6 +161,7 @@ fn explain(m: &comment_sieve::moderate::Moderator, data: &Path, id: &str) {
     print_evidence(m.relevance_evidence(s.article_id.as_deref().unwrap(), &s.text, parent));
 }
 
+/// Prints the words that made a relevance score, with their weights.
 fn print_evidence(r: Option<comment_sieve::moderate::relevance::Relevance>) {
     if let Some(r) = r {
         let ws: Vec<String> = r
