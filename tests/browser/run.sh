@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the review page's browser test: installs playwright-core from npm
-# into target/browser-node, starts the release binary on an ephemeral
+# into target/node (tests/npm-install.sh), starts the release binary on an ephemeral
 # loopback port with a key, drives Debian's chromium (/usr/bin/chromium,
 # or $CHROMIUM) through the page, saves target/review.png, stops the
 # server.
@@ -9,12 +9,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 bin=$root/target/release/comment-sieve
 [ -x "$bin" ] || cargo build --release --quiet
-node_dir=$root/target/browser-node
-mkdir -p "$node_dir"
-[ -f "$node_dir/package.json" ] || echo '{"private": true}' > "$node_dir/package.json"
-if [ ! -d "$node_dir/node_modules/playwright-core" ]; then
-  (cd "$node_dir" && npm install --no-audit --no-fund --silent playwright-core@1.65)
-fi
+node_dir=$(bash "$root/tests/npm-install.sh" playwright-core@1.65)
 chromium=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || { echo "no chromium at $chromium (apt-get install chromium)" >&2; exit 1; }
 work=$(mktemp -d)

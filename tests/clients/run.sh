@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the real client libraries against `comment-sieve serve`: installs
-# akismet-api from npm into target/node-clients, starts the release binary
+# akismet-api from npm into target/node (tests/npm-install.sh), starts the release binary
 # on an ephemeral loopback port with a key and a Coral secret, runs the
 # Node tests, stops the server.
 set -euo pipefail
@@ -8,12 +8,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 bin=$root/target/release/comment-sieve
 [ -x "$bin" ] || cargo build --release --quiet
-clients=$root/target/node-clients
-mkdir -p "$clients"
-[ -f "$clients/package.json" ] || echo '{"private": true}' > "$clients/package.json"
-if [ ! -d "$clients/node_modules/akismet-api" ]; then
-  (cd "$clients" && npm install --no-audit --no-fund --silent akismet-api@6)
-fi
+clients=$(bash "$root/tests/npm-install.sh" akismet-api@6)
 work=$(mktemp -d)
 key=client-test-key
 secret=client-test-secret
