@@ -71,7 +71,7 @@ pub enum Calibration {
 /// | `alpha` | 1.0 | additive smoothing of the attribute heads' naive Bayes counts | (0, ∞) |
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
-/// | `l2` | 1.0 each | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`) | (0, ∞) |
+/// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.0025 | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -106,7 +106,7 @@ impl Default for TrainParams {
             alpha: 1.0,
             label_alpha: 0.5,
             min_df: 3,
-            l2: [1.0; 3],
+            l2: [0.25, 1.0, 1.0],
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.0025),

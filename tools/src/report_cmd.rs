@@ -212,10 +212,9 @@ fn brier_by_source(examples: &[Example], scores: &[Scores], head: usize) -> Vec<
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
-/// (scikit-learn's `1/C`): the spam grid below 0.25, the fourth run's
-/// winner (see docs/model-selection.md; its first grid was 0.25, 1, 4, 16
-/// and 64 for every head).
-const PENALTIES: [f64; 2] = [0.0625, 0.125];
+/// (scikit-learn's `1/C`): the grid of the fourth and fifth runs of
+/// docs/model-selection.md, each λ for every head.
+const PENALTIES: [f64; 7] = [0.0625, 0.125, 0.25, 1.0, 4.0, 16.0, 64.0];
 
 fn export(examples: &[Example], path: &Path) -> Result<()> {
     let mut out = String::new();
