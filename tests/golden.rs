@@ -22,6 +22,11 @@
 //! the mark removed. The other keys pin what the pipeline gives today
 //! (`pinned.jsonl`: the hard cases of normalization, tokenization and
 //! duplicate detection), so that a change says which line changed and how.
+//!
+//! After a deliberate change (a retrained model), `GOLDEN_BLESS=1 cargo
+//! test --release --test golden` rewrites the pinned keys to what comes
+//! out today and reports what it rewrote; the boolean expectations are
+//! never rewritten. Review the diff before committing it.
 
 use std::path::Path;
 
@@ -30,12 +35,23 @@ use comment_sieve::{Classification, Classifier, Scores};
 use serde_json::{json, Value};
 
 /// What the line's pinned key `key` expects, checked against `v` and the
-/// detector's answer `dup`: `None` when it holds, else what came out.
-fn pinned(key: &str, want: &Value, v: &Classification, dup: &Option<Duplicate>) -> Option<String> {
+/// detector's answer `dup`: `None` when it holds, else what came out, as
+/// a message and as the value the key would pin today.
+fn pinned(
+    key: &str,
+    want: &Value,
+    v: &Classification,
+    dup: &Option<Duplicate>,
+) -> Option<(String, Value)> {
     let got = match key {
         "label" => json!(v.label),
         "scores" => {
             let want = want.as_object()?;
+            let round = |g: f64| (g * 1e4).round() / 1e4;
+            let today: serde_json::Map<String, Value> = want
+                .keys()
+                .filter_map(|attr| Some((attr.clone(), json!(round(score(&v.scores, attr)?)))))
+                .collect();
             let wrong: Vec<String> = want
                 .iter()
                 .filter_map(|(attr, w)| match score(&v.scores, attr) {
@@ -46,7 +62,7 @@ fn pinned(key: &str, want: &Value, v: &Classification, dup: &Option<Duplicate>) 
                     }
                 })
                 .collect();
-            return (!wrong.is_empty()).then(|| wrong.join(", "));
+            return (!wrong.is_empty()).then(|| (wrong.join(", "), Value::Object(today)));
         }
         "toxic_spans" => json!(v
             .toxic_spans
@@ -61,9 +77,25 @@ fn pinned(key: &str, want: &Value, v: &Classification, dup: &Option<Duplicate>) 
         "duplicate" => json!(dup
             .as_ref()
             .map(|d| json!({"of": d.of, "kind": d.kind.as_str()}))),
-        _ => return Some(format!("unknown expectation {key}")),
+        _ => return Some((format!("unknown expectation {key}"), want.clone())),
     };
-    (got != *want).then(|| got.to_string())
+    (got != *want).then(|| (got.to_string(), got))
+}
+
+/// `v` written as the golden files are: Python's `json.dumps` with
+/// `ensure_ascii=False` (`", "` and `": "` between items).
+fn py_json(v: &Value) -> String {
+    match v {
+        Value::Array(a) => format!("[{}]", a.iter().map(py_json).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", Value::from(k.as_str()), py_json(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => other.to_string(),
+    }
 }
 
 fn score(s: &Scores, attr: &str) -> Option<f64> {
@@ -88,8 +120,11 @@ fn golden_files() {
     assert!(!files.is_empty(), "no golden files in {}", dir.display());
     let clf = Classifier::default();
     let t = clf.model().thresholds;
+    let bless = std::env::var_os("GOLDEN_BLESS").is_some_and(|v| v == "1");
     let (mut checked, mut failures, mut known) = (0, Vec::new(), Vec::new());
     for file in &files {
+        let mut blessed: Vec<String> = Vec::new();
+        let mut rewrote = false;
         let text = std::fs::read_to_string(file).expect("readable");
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let mut detector = DuplicateParams::default()
@@ -97,6 +132,7 @@ fn golden_files() {
             .expect("default parameters");
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
+                blessed.push(line.to_string());
                 continue;
             }
             let at = format!("{name}:{}", i + 1);
@@ -108,7 +144,9 @@ fn golden_files() {
                 .unwrap_or_else(|| panic!("{at}: no text"));
             let expect = rec["expect"]
                 .as_object()
-                .unwrap_or_else(|| panic!("{at}: no expect object"));
+                .unwrap_or_else(|| panic!("{at}: no expect object"))
+                .clone();
+            let mut today = line.to_string();
             let v = clf.classify_text(comment);
             let mut input = DupInput::new(id, comment);
             if let Some(author) = rec["author"].as_str() {
@@ -119,13 +157,22 @@ fn golden_files() {
                 .as_array()
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            for (attr, want) in expect {
+            for (attr, want) in &expect {
                 if score(&v.scores, attr).is_none() {
                     checked += 1;
-                    if let Some(got) = pinned(attr, want, &v, &dup) {
-                        failures.push(format!(
-                            "{at} {id}: {attr}: expected {want}, got {got}: {comment:?}"
-                        ));
+                    if let Some((got, value)) = pinned(attr, want, &v, &dup) {
+                        let line =
+                            format!("{at} {id}: {attr}: expected {want}, got {got}: {comment:?}");
+                        if bless {
+                            println!("rewritten: {line}");
+                            let (old, new) = (py_json(want), py_json(&value));
+                            let old = format!("\"{attr}\": {old}");
+                            assert_eq!(today.matches(&old).count(), 1, "{at}: cannot find {old}");
+                            today = today.replace(&old, &format!("\"{attr}\": {new}"));
+                            rewrote = true;
+                        } else {
+                            failures.push(line);
+                        }
                     }
                     continue;
                 }
@@ -149,6 +196,11 @@ fn golden_files() {
                     (false, false) => {}
                 }
             }
+            blessed.push(today);
+        }
+        if bless && rewrote {
+            blessed.push(String::new());
+            std::fs::write(file, blessed.join("\n")).expect("golden file writable");
         }
     }
     for k in &known {

@@ -25,6 +25,7 @@ pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec
 /// An attribute head fitted on `rows`: counts, ratios, logistic layer
 /// (calibration left at the identity).
 fn fit_attribute(
+    head: usize,
     name: &str,
     classes: &[&str],
     vocab: &[u64],
@@ -32,6 +33,7 @@ fn fit_attribute(
     params: &TrainParams,
 ) -> Head {
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
+    let l2 = params.l2[head];
     let mut head = Head {
         name: name.to_string(),
         classes: classes.iter().map(|s| s.to_string()).collect(),
@@ -53,7 +55,7 @@ fn fit_attribute(
         &x,
         vocab.len(),
         &LogisticParams {
-            l2: params.l2,
+            l2,
             ..Default::default()
         },
     );
@@ -112,7 +114,7 @@ pub(super) fn attribute_head(
         .filter_map(|(i, e)| attribute(head, e).map(|y| (i, y)))
         .collect();
     let data: Vec<(&[u32], bool)> = labeled.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
-    let mut fitted = fit_attribute(name, classes, vocab, &data, params);
+    let mut fitted = fit_attribute(head, name, classes, vocab, &data, params);
     if !params.calibrate || !fitted.is_trained() {
         return fitted;
     }
@@ -138,7 +140,7 @@ pub(super) fn attribute_head(
                         .filter(|&&(i, _)| source(i) != name)
                         .map(|&(i, y)| (&rows[i][..], y))
                         .collect();
-                    let part = fit_attribute(name_of(head), classes, vocab, &train, params);
+                    let part = fit_attribute(head, name_of(head), classes, vocab, &train, params);
                     let ratios = part.log_count_ratios();
                     labeled
                         .iter()

@@ -71,7 +71,7 @@ pub enum Calibration {
 /// | `alpha` | 1.0 | additive smoothing of the attribute heads' naive Bayes counts | (0, ∞) |
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
-/// | `l2` | 1.0 | penalty weight λ of the logistic layer (scikit-learn's `1/C`) | (0, ∞) |
+/// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.0025 | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -87,7 +87,7 @@ pub struct TrainParams {
     alpha: f64,
     label_alpha: f64,
     min_df: u32,
-    l2: f64,
+    l2: [f64; 3],
     calibrate: bool,
     calibration: Calibration,
     false_spam_budget: Option<f64>,
@@ -106,7 +106,7 @@ impl Default for TrainParams {
             alpha: 1.0,
             label_alpha: 0.5,
             min_df: 3,
-            l2: 1.0,
+            l2: [0.25, 1.0, 1.0],
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.0025),
@@ -137,9 +137,18 @@ impl TrainParams {
         self.min_df = min_df;
         self
     }
-    /// Sets the penalty weight of the logistic layer.
+    /// Sets the penalty weight of every attribute head's logistic layer.
     pub fn l2(mut self, l2: f64) -> Self {
-        self.l2 = l2;
+        self.l2 = [l2; 3];
+        self
+    }
+    /// Sets the penalty weight of attribute head `head`'s logistic layer
+    /// ([`SPAM`], [`TOXICITY`] or [`IDENTITY_ATTACK`]; other heads are
+    /// ignored).
+    pub fn head_l2(mut self, head: usize, l2: f64) -> Self {
+        if let Some(l) = self.l2.get_mut(head) {
+            *l = l2;
+        }
         self
     }
     /// Sets how the calibration treats the left-out sources.
@@ -229,7 +238,9 @@ impl TrainParams {
         for (name, a) in [
             ("alpha", self.alpha),
             ("label_alpha", self.label_alpha),
-            ("l2", self.l2),
+            ("l2", self.l2[SPAM]),
+            ("l2", self.l2[TOXICITY]),
+            ("l2", self.l2[IDENTITY_ATTACK]),
         ] {
             if !(a.is_finite() && a > 0.0) {
                 return bad(name, a.to_string(), "a finite number > 0");
