@@ -10,8 +10,9 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// Field names tried, in order, for a comment's text (`comment_content`:
-/// WordPress exports).
-pub const TEXT_FIELDS: [&str; 7] = [
+/// WordPress exports; `Comment Text`: Coral's comment download, `Body`: the
+/// one of Coral Talk 4).
+pub const TEXT_FIELDS: [&str; 9] = [
     "text",
     "CONTENT",
     "content",
@@ -19,13 +20,25 @@ pub const TEXT_FIELDS: [&str; 7] = [
     "body",
     "tweet",
     "comment_content",
+    "Comment Text",
+    "Body",
 ];
-/// Field names tried, in order, for a comment's id.
-pub const ID_FIELDS: [&str; 4] = ["id", "COMMENT_ID", "comment_id", "comment_ID"];
+/// Field names tried, in order, for a comment's id (`Comment ID`, `ID`:
+/// Coral's and Coral Talk 4's comment downloads).
+pub const ID_FIELDS: [&str; 6] = [
+    "id",
+    "COMMENT_ID",
+    "comment_id",
+    "comment_ID",
+    "Comment ID",
+    "ID",
+];
 /// Field names tried, in order, for a comment's author.
 pub const AUTHOR_FIELDS: [&str; 3] = ["author", "AUTHOR", "comment_author"];
-/// Field names tried, in order, for the article a comment is under.
-pub const ARTICLE_FIELDS: [&str; 2] = ["article_id", "comment_post_ID"];
+/// Field names tried, in order, for the article a comment is under
+/// (`Article URL`, `Article`: Coral's and Coral Talk 4's comment downloads,
+/// which name the story by its address).
+pub const ARTICLE_FIELDS: [&str; 4] = ["article_id", "comment_post_ID", "Article URL", "Article"];
 /// Field names tried, in order, for the comment a record replies to.
 pub const PARENT_FIELDS: [&str; 2] = [PARENT_FIELD, WORDPRESS_PARENT];
 /// WordPress's parent field, where `0` means no parent.
@@ -311,7 +324,16 @@ pub fn open_reader(
     format: Format,
     max_bytes: usize,
 ) -> io::Result<Box<dyn RecordReader>> {
-    let r = input.open()?;
+    reader_from(input.open()?, format, max_bytes)
+}
+
+/// A reader for the content `r` in `format`: [`open_reader`] for input
+/// already opened (say, after looking at its first bytes).
+pub fn reader_from(
+    r: Box<dyn Read + Send>,
+    format: Format,
+    max_bytes: usize,
+) -> io::Result<Box<dyn RecordReader>> {
     Ok(match format {
         Format::Jsonl => {
             // A JSON array (`[ {…}, … ]`, pretty-printed or not) holds the

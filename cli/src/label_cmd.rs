@@ -1,4 +1,5 @@
-//! `comment-sieve label`: classifies every record of JSONL, JSON array or CSV files.
+//! `comment-sieve label`: classifies every record of JSONL, JSON array,
+//! CSV or Disqus XML files.
 //!
 //! Records are read in batches, each batch is parsed and classified in
 //! parallel, then written in input order, and the next batch is read:
@@ -20,9 +21,11 @@ use rayon::prelude::*;
 use crate::csv_out;
 use crate::output::{self, Sink, ADDED_FIELDS};
 use comment_sieve::input::{
-    cell_of_field_names_parent, field_names_parent, open_reader, shorten, Fields, Format, Input,
-    RawData, RawRecord, ARTICLE_FIELDS, AUTHOR_FIELDS, ID_FIELDS, PARENT_FIELDS, TEXT_FIELDS,
+    cell_of_field_names_parent, field_names_parent, shorten, Fields, Input, RawData, RawRecord,
+    ARTICLE_FIELDS, AUTHOR_FIELDS, ID_FIELDS, PARENT_FIELDS, TEXT_FIELDS,
 };
+
+pub use crate::formats::FormatArg;
 
 /// Records read, classified and written at a time.
 const BATCH: usize = 4096;
@@ -30,7 +33,8 @@ const BATCH: usize = 4096;
 /// Arguments of `label`.
 #[derive(Args, Debug)]
 pub struct LabelArgs {
-    /// Input files (JSONL, a JSON array of records, or CSV); stdin when none or `-`.
+    /// Input files (JSONL, a JSON array of records, CSV, or a Disqus XML
+    /// export); stdin when none or `-`.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output file, written to a temporary file and renamed at the end;
@@ -44,19 +48,25 @@ pub struct LabelArgs {
     /// `file, line, error`.
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     pub output_format: OutputFormat,
-    /// Input format (default: CSV for `.csv` files, else JSONL; JSONL for
-    /// stdin).
+    /// Input format (default: CSV for `.csv` files, Disqus for `.xml`
+    /// files, else Disqus when the content starts with `<?xml` or
+    /// `<disqus`, else JSONL or a JSON array). A Disqus post becomes the
+    /// record {id, text, author, author_name, article_id, article_url,
+    /// article_title, parent_id, created_at, is_deleted, is_spam}: id the
+    /// post's dsq:id, text its message with HTML tags removed and entities
+    /// decoded, article_id its thread's dsq:id; deleted and spam posts are
+    /// labeled too and keep their flags.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// A model file (default: the embedded model).
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
     /// The text field (default: the first of text, CONTENT, content,
-    /// comment, body, tweet, comment_content).
+    /// comment, body, tweet, comment_content, Comment Text, Body).
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
     /// The id field (default: the first of id, COMMENT_ID, comment_id,
-    /// comment_ID; else the record's line in its file).
+    /// comment_ID, Comment ID, ID; else the record's line in its file).
     #[arg(long, value_name = "NAME")]
     pub id_field: Option<String>,
     /// The author field (default: the first of author, AUTHOR,
@@ -64,7 +74,7 @@ pub struct LabelArgs {
     #[arg(long, value_name = "NAME")]
     pub author_field: Option<String>,
     /// The field naming the article a comment is under (default: the first
-    /// of article_id, comment_post_ID).
+    /// of article_id, comment_post_ID, Article URL, Article).
     #[arg(long, value_name = "NAME")]
     pub article_field: Option<String>,
     /// The field naming the comment it replies to (default: the first of
@@ -456,8 +466,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     // Open every input first: a missing file stops the run before any output.
     let mut readers = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        let format = Format::of(input.path.as_deref(), args.format.map(Format::from));
-        let reader = open_reader(input, format, args.max_bytes)
+        let reader = crate::formats::open(input, args.format, args.max_bytes)
             .map_err(|e| Error::io(input.name.clone(), e))?;
         let csv = match reader.headers() {
             Some(h) => Some(csv_columns(
@@ -632,24 +641,6 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `--format`: an input format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    /// One JSON object a line.
-    Jsonl,
-    /// Comma-separated values with a header line.
-    Csv,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Csv => Format::Csv,
-        }
-    }
 }
 
 /// `--output-format`: an output format.

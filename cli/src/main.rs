@@ -2,6 +2,8 @@
 //! comment, run the moderation service.
 
 mod csv_out;
+mod disqus;
+mod formats;
 mod label_cmd;
 mod output;
 mod serve_cmd;
@@ -33,7 +35,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Labels every comment of JSONL, JSON array or CSV files; writes one JSONL record
+    /// Labels every comment of JSONL, JSON array, CSV or Disqus XML files; writes one JSONL record
     /// per input record, in input order.
     ///
     /// Each output record is the input record's fields plus `label`,
@@ -46,6 +48,14 @@ enum Command {
     /// --max-bytes, CSV record with the wrong number of fields) yields
     /// `{"line": N, "file": F, "error": "…"}` in its place and `F:N: …` on
     /// stderr, and the run goes on (unless --strict).
+    ///
+    /// Input formats recognised with no flags: JSONL; a JSON array of
+    /// records; CSV with a header; WordPress comment exports (CSV:
+    /// comment_ID, comment_post_ID, comment_author, comment_content,
+    /// comment_parent with 0 for none); Coral comment downloads
+    /// (my_comments.csv: Comment ID, Article URL, Comment Text; Coral Talk
+    /// 4: ID, Article, Body); Disqus XML exports (a .xml file, or content
+    /// starting with <?xml or <disqus; see --format).
     #[command(after_help = EXIT_CODES)]
     Label(label_cmd::LabelArgs),
     /// Trains a model on labeled files, or on the development data in a
