@@ -72,7 +72,7 @@ pub enum Calibration {
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `alpha` | 1.0 each | additive smoothing of each attribute head's naive Bayes counts (the folding lexicon's counts keep α = 1) | (0, ∞) |
+/// | `alpha` | spam 1, toxicity 0.25, identity attack 0.25 | additive smoothing of each attribute head's naive Bayes counts (chosen by leaving one source out, see `docs/model-selection.md`; the folding lexicon's counts keep α = 1) | (0, ∞) |
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
@@ -107,7 +107,7 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alpha: [1.0; 3],
+            alpha: [1.0, 0.25, 0.25],
             label_alpha: 0.5,
             min_df: 3,
             l2: [0.25, 1.0, 1.0],
