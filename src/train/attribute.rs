@@ -33,12 +33,12 @@ fn fit_attribute(
     params: &TrainParams,
 ) -> Head {
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
-    let l2 = params.l2[head];
+    let (l2, alpha) = (params.l2[head], params.alpha[head]);
     let mut head = Head {
         name: name.to_string(),
         classes: classes.iter().map(|s| s.to_string()).collect(),
         class_counts,
-        alpha: params.alpha,
+        alpha,
         keys: vocab.to_vec(),
         counts,
         structure_keys: Vec::new(),

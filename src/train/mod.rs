@@ -51,6 +51,10 @@ use crate::model::{
 use crate::normalize::normalize;
 use crate::tokenize::{Lexicon, TokenKind, Tokenizer, TokenizerConfig};
 
+/// The naive Bayes smoothing of the counts that choose the folding
+/// lexicon.
+const LEXICON_ALPHA: f64 = 1.0;
+
 /// How Platt scaling is fitted on the out-of-source scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Calibration {
@@ -68,7 +72,7 @@ pub enum Calibration {
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `alpha` | 1.0 | additive smoothing of the attribute heads' naive Bayes counts | (0, ∞) |
+/// | `alpha` | spam 1, toxicity 0.25, identity attack 0.25 | additive smoothing of each attribute head's naive Bayes counts (chosen by leaving one source out, see `docs/model-selection.md`; the folding lexicon's counts keep α = 1) | (0, ∞) |
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
@@ -84,7 +88,7 @@ pub enum Calibration {
 /// | `thresholds` | [`Thresholds::default`] | decision thresholds stored in the model | (0, 1) |
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainParams {
-    alpha: f64,
+    alpha: [f64; 3],
     label_alpha: f64,
     min_df: u32,
     l2: [f64; 3],
@@ -103,7 +107,7 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            alpha: 1.0,
+            alpha: [1.0, 0.25, 0.25],
             label_alpha: 0.5,
             min_df: 3,
             l2: [0.25, 1.0, 1.0],
@@ -124,7 +128,15 @@ impl Default for TrainParams {
 impl TrainParams {
     /// Sets the smoothing of the attribute heads' counts.
     pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
+        self.alpha = [alpha; 3];
+        self
+    }
+    /// Sets the smoothing of attribute head `head`'s counts ([`SPAM`],
+    /// [`TOXICITY`] or [`IDENTITY_ATTACK`]; other heads are ignored).
+    pub fn head_alpha(mut self, head: usize, alpha: f64) -> Self {
+        if let Some(a) = self.alpha.get_mut(head) {
+            *a = alpha;
+        }
         self
     }
     /// Sets the smoothing of the label head.
@@ -209,9 +221,10 @@ impl TrainParams {
         self.thresholds = t;
         self
     }
-    /// The smoothing of the attribute heads.
-    pub fn get_alpha(&self) -> f64 {
-        self.alpha
+    /// The smoothing of attribute head `head` (the spam head's for any
+    /// other index).
+    pub fn get_alpha(&self, head: usize) -> f64 {
+        self.alpha.get(head).copied().unwrap_or(self.alpha[SPAM])
     }
     /// The smoothing of the label head.
     pub fn get_label_alpha(&self) -> f64 {
@@ -236,7 +249,9 @@ impl TrainParams {
             })
         };
         for (name, a) in [
-            ("alpha", self.alpha),
+            ("alpha", self.alpha[SPAM]),
+            ("alpha", self.alpha[TOXICITY]),
+            ("alpha", self.alpha[IDENTITY_ATTACK]),
             ("label_alpha", self.label_alpha),
             ("l2", self.l2[SPAM]),
             ("l2", self.l2[TOXICITY]),
@@ -537,7 +552,9 @@ fn build_lexicon(
             continue;
         }
         let (counts, _) = nb_counts(vocab.len(), &data);
-        let lp = crate::model::log_probs(&counts, 2, params.alpha);
+        // A fixed smoothing, so that the lexicon, shared by the heads, does
+        // not change with one head's α.
+        let lp = crate::model::log_probs(&counts, 2, LEXICON_ALPHA);
         for (i, k) in vocab.iter().enumerate() {
             let Some(w) = words.get(k) else { continue };
             let bad_count = counts[i * 2 + 1];

@@ -48,11 +48,11 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PATH")]
     pub export_corpus: Option<PathBuf>,
     /// Run the leave-one-source-out protocol (uncalibrated) for each
-    /// candidate penalty weight of the logistic layer and print the
-    /// ROC-AUC per attribute and left-out source, and its mean, without
-    /// writing the report.
-    #[arg(long)]
-    pub candidates: bool,
+    /// candidate of a setting (`penalty`: the logistic layer's λ;
+    /// `smoothing`: the naive Bayes α) and print the ROC-AUC per attribute
+    /// and left-out source, and its mean, without writing the report.
+    #[arg(long, value_enum, value_name = "SETTING")]
+    pub candidates: Option<CandidateSetting>,
     /// Run the leave-one-source-out protocol for the candidate
     /// calibration (shared slope with a false-spam budget) and print, per attribute, the
     /// mean MCC at the shipped threshold over the left-out sources with
@@ -61,6 +61,20 @@ pub struct ReportArgs {
     #[arg(long)]
     pub calibration_candidates: bool,
 }
+
+/// A setting whose candidates `--candidates` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CandidateSetting {
+    /// The penalty weight λ of the logistic layer ([`PENALTIES`]).
+    Penalty,
+    /// The naive Bayes smoothing α of the attribute heads
+    /// ([`SMOOTHINGS`]), with the chosen penalties.
+    Smoothing,
+}
+
+/// The candidate naive Bayes smoothing α of the attribute heads (the sixth
+/// run of docs/model-selection.md), each α for every head.
+const SMOOTHINGS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
 /// The attribute heads, with their names.
 const ATTRIBUTES: [(usize, &str); 3] = [
@@ -271,9 +285,19 @@ pub fn run(args: ReportArgs) -> Result<()> {
         eprintln!("wrote {} examples to {}", examples.len(), p.display());
         return Ok(());
     }
-    if args.candidates {
-        for l2 in PENALTIES {
-            let params = TrainParams::default().l2(l2).calibrate(false);
+    if let Some(setting) = args.candidates {
+        let runs: Vec<(String, TrainParams)> = match setting {
+            CandidateSetting::Penalty => PENALTIES
+                .iter()
+                .map(|&l2| (format!("l2 {l2}"), TrainParams::default().l2(l2)))
+                .collect(),
+            CandidateSetting::Smoothing => SMOOTHINGS
+                .iter()
+                .map(|&a| (format!("alpha {a}"), TrainParams::default().alpha(a)))
+                .collect(),
+        };
+        for (name, params) in runs {
+            let params = params.calibrate(false);
             let scores = leave_one_source_out(&params, &examples)?;
             let table = measure(&examples, &scores, 0.5);
             let means: Vec<String> = table
@@ -291,7 +315,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
                 })
                 .collect();
             println!(
-                "l2 {l2}: mean left-out-source ROC-AUC: {}\n  {}",
+                "{name}: mean left-out-source ROC-AUC: {}\n  {}",
                 means.join(", "),
                 per_source.join("\n  ")
             );
