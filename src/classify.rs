@@ -172,7 +172,8 @@ pub struct Reason {
     /// 24 bytes (nearly all are shorter), so a verdict allocates no token
     /// strings.
     pub token: CompactString,
-    /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`.
+    /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`
+    /// ([`RULE_HEAD`]).
     /// The standard names are static strings, so a reason allocates
     /// nothing for its head; a head of another name is owned.
     pub head: Cow<'static, str>,
@@ -182,6 +183,14 @@ pub struct Reason {
     /// Byte range in the comment's text.
     pub span: Range<usize>,
 }
+
+/// The head of a reason that a rule gave, not a model head: the only one
+/// is the empty comment's ([`EMPTY_REASON`]).
+pub const RULE_HEAD: &str = "rule";
+
+/// The token of the rule reason of an empty comment (no text after
+/// normalization); see [`Classification::is_empty_comment`].
+pub const EMPTY_REASON: &str = "empty comment";
 
 /// The token of the reason that a comment starts a thread (see
 /// [`Classifier::classify_in_thread`]); brackets keep it apart from words.
@@ -216,6 +225,24 @@ pub struct Classification {
     /// in text order; empty unless the comment is labeled abusive.
     #[serde(default)]
     pub toxic_spans: Vec<Range<usize>>,
+}
+
+impl Classification {
+    /// Whether this is the verdict on an empty comment (no text after
+    /// normalization): nothing was scored, and its one reason is the rule
+    /// [`EMPTY_REASON`] under [`RULE_HEAD`]. True also of such a verdict
+    /// read back from JSON.
+    ///
+    /// ```
+    /// use comment_sieve::Classifier;
+    ///
+    /// let clf = Classifier::default();
+    /// assert!(clf.classify_text(" \u{200b} ").is_empty_comment());
+    /// assert!(!clf.classify_text("Nice article.").is_empty_comment());
+    /// ```
+    pub fn is_empty_comment(&self) -> bool {
+        matches!(self.reasons.as_slice(), [r] if r.head == RULE_HEAD && r.token == EMPTY_REASON)
+    }
 }
 
 /// Classifies comments with a trained [`Model`]. Cheap to clone.
@@ -692,8 +719,8 @@ pub(crate) fn empty_verdict() -> Classification {
             ..Default::default()
         },
         reasons: vec![Reason {
-            token: "empty comment".into(),
-            head: Cow::Borrowed("rule"),
+            token: EMPTY_REASON.into(),
+            head: Cow::Borrowed(RULE_HEAD),
             weight: 0.0,
             span: 0..0,
         }],
@@ -740,7 +767,13 @@ mod tests {
         assert!(json.contains(r#""head":"spam""#), "{json}");
         let back: Classification = serde_json::from_str(&json).unwrap();
         assert_eq!(back, v);
-        let e = serde_json::to_string(&empty_verdict().reasons[0]).unwrap();
+        assert!(!back.is_empty_comment());
+        let empty = empty_verdict();
+        assert!(empty.is_empty_comment());
+        let back: Classification =
+            serde_json::from_str(&serde_json::to_string(&empty).unwrap()).unwrap();
+        assert!(back.is_empty_comment());
+        let e = serde_json::to_string(&empty.reasons[0]).unwrap();
         assert_eq!(
             e,
             r#"{"token":"empty comment","head":"rule","weight":0.0,"span":{"start":0,"end":0}}"#

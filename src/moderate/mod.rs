@@ -108,7 +108,7 @@ impl Moderator {
         policy: Policy,
         detector: DuplicateDetector,
     ) -> Result<Self> {
-        policy.check(classifier.model())?;
+        policy.validate(classifier.model())?;
         let words = |ws: &[String]| -> HashSet<String> {
             ws.iter().map(|w| normalize(w).into_text()).collect()
         };
@@ -228,16 +228,15 @@ impl Moderator {
             .article_id
             .as_deref()
             .and_then(|a| self.relevance(a, &comment.text, parent));
-        let (hold_spam, reject_spam, hold_abuse, reject_abuse) =
-            self.policy.thresholds(self.classifier.model());
+        let t = self.policy.thresholds(self.classifier.model());
         let off_topic = relevance.map_or(c.scores.off_topic, |r| 1.0 - r);
         let label = steps::topic_label(c.label, relevance, &self.policy);
         let tokens = self.tokenizer().tokenize(&comment.text);
 
         let mut ruling = Ruling::default();
         steps::empty_comment(&c, &mut ruling);
-        steps::spam(&c, hold_spam, reject_spam, &mut ruling);
-        steps::abuse(&c, hold_abuse, reject_abuse, &mut ruling);
+        steps::spam(&c, &t, &mut ruling);
+        steps::abuse(&c, &t, &mut ruling);
         steps::off_topic(label, relevance, off_topic, &mut ruling);
         steps::links(&tokens, self.policy.max_links, &mut ruling);
         self.listed_words(&tokens, &mut ruling);

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{Model, Thresholds};
 
 /// What to do with duplicates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,26 +99,30 @@ impl Default for Policy {
 }
 
 impl Policy {
-    /// The four spam and abuse thresholds, with the model's where unset:
-    /// `(hold_spam, reject_spam, hold_abuse, reject_abuse)`.
-    pub fn thresholds(&self, model: &Model) -> (f64, f64, f64, f64) {
+    /// The thresholds this policy moderates with: `model`'s, with the
+    /// spam and abuse hold and reject thresholds this policy sets in place
+    /// of the model's (the label thresholds are always the model's). The
+    /// same type the classifier decides with, so
+    /// [`Thresholds::decide`] gives a policy's decision on scores too.
+    pub fn thresholds(&self, model: &Model) -> Thresholds {
         let t = model.thresholds;
-        (
-            self.hold_spam.unwrap_or(t.spam_hold),
-            self.reject_spam.unwrap_or(t.spam_reject),
-            self.hold_abuse.unwrap_or(t.abuse_hold),
-            self.reject_abuse.unwrap_or(t.abuse_reject),
-        )
+        Thresholds {
+            spam_hold: self.hold_spam.unwrap_or(t.spam_hold),
+            spam_reject: self.reject_spam.unwrap_or(t.spam_reject),
+            abuse_hold: self.hold_abuse.unwrap_or(t.abuse_hold),
+            abuse_reject: self.reject_abuse.unwrap_or(t.abuse_reject),
+            ..t
+        }
     }
 
     /// Validates every setting against `model`'s thresholds.
-    pub fn check(&self, model: &Model) -> Result<()> {
-        let (hs, rs, ha, ra) = self.thresholds(model);
+    pub fn validate(&self, model: &Model) -> Result<()> {
+        let t = self.thresholds(model);
         for (name, v, lo) in [
-            ("hold_spam", hs, 0.0),
-            ("reject_spam", rs, hs),
-            ("hold_abuse", ha, 0.0),
-            ("reject_abuse", ra, ha),
+            ("hold_spam", t.spam_hold, 0.0),
+            ("reject_spam", t.spam_reject, t.spam_hold),
+            ("hold_abuse", t.abuse_hold, 0.0),
+            ("reject_abuse", t.abuse_reject, t.abuse_hold),
         ] {
             if !(v.is_finite() && v > 0.0 && v >= lo && v <= 1.0) {
                 return Err(Error::InvalidParam {
@@ -143,5 +147,59 @@ impl Policy {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Classifier;
+
+    /// A policy's thresholds are the model's with the ones it sets
+    /// replaced; the label thresholds stay the model's.
+    #[test]
+    fn thresholds_replace_the_models_where_set() {
+        let clf = Classifier::default();
+        let model = clf.model();
+        assert_eq!(Policy::default().thresholds(model), model.thresholds);
+        let p = Policy {
+            hold_spam: Some(0.3),
+            reject_abuse: Some(0.9),
+            ..Policy::default()
+        };
+        let t = p.thresholds(model);
+        let m = model.thresholds;
+        assert_eq!((t.spam_hold, t.spam_reject), (0.3, m.spam_reject));
+        assert_eq!((t.abuse_hold, t.abuse_reject), (m.abuse_hold, 0.9));
+        assert_eq!(
+            (t.spam, t.abuse, t.off_topic),
+            (m.spam, m.abuse, m.off_topic)
+        );
+        p.validate(model).unwrap();
+    }
+
+    /// A hold threshold above its reject threshold, or a relevance band
+    /// upside down, is refused with the setting's name.
+    #[test]
+    fn validate_names_the_bad_setting() {
+        let model = Classifier::default().model().clone();
+        let bad = Policy {
+            hold_spam: Some(0.9),
+            reject_spam: Some(0.6),
+            ..Policy::default()
+        };
+        match bad.validate(&model) {
+            Err(Error::InvalidParam { name, .. }) => assert_eq!(name, "reject_spam"),
+            other => panic!("{other:?}"),
+        }
+        let bad = Policy {
+            off_topic_below: 0.6,
+            on_topic_above: 0.5,
+            ..Policy::default()
+        };
+        match bad.validate(&model) {
+            Err(Error::InvalidParam { name, .. }) => assert_eq!(name, "on_topic_above"),
+            other => panic!("{other:?}"),
+        }
     }
 }

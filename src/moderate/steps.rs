@@ -13,6 +13,7 @@
 use crate::classify::{Classification, Comment};
 use crate::dedup::{DupInput, Duplicate};
 use crate::label::Label;
+use crate::model::Thresholds;
 use crate::tokenize::{Token, TokenKind};
 
 use super::{Action, DuplicateAction, DuplicateRef, Moderator, Policy};
@@ -178,22 +179,36 @@ pub(super) fn topic_label(label: Label, relevance: Option<f64>, policy: &Policy)
 /// normalization, which the classifier gives a rule as its only reason) is
 /// held: no score speaks for it, so a person decides.
 pub(super) fn empty_comment(c: &Classification, ruling: &mut Ruling) {
-    if let Some(r) = c.reasons.first().filter(|r| r.head == "rule") {
+    if let Some(r) = c.reasons.first().filter(|_| c.is_empty_comment()) {
         ruling.fire(Action::Hold, reason(Rule::Empty, r.token.to_string(), 0.0));
     }
 }
 
 /// Rule `spam`: hold from the spam hold threshold, reject from the reject
 /// threshold; the reasons add the spam head's strongest tokens.
-pub(super) fn spam(c: &Classification, hold: f64, reject: f64, ruling: &mut Ruling) {
-    attribute(Rule::Spam, c, c.scores.spam, hold, reject, ruling);
+pub(super) fn spam(c: &Classification, t: &Thresholds, ruling: &mut Ruling) {
+    attribute(
+        Rule::Spam,
+        c,
+        c.scores.spam,
+        t.spam_hold,
+        t.spam_reject,
+        ruling,
+    );
 }
 
 /// Rule `abuse`: hold from the abuse hold threshold, reject from the
 /// reject threshold, on the abusive score (the larger of toxicity and
 /// identity attack); the reasons add the abuse heads' strongest tokens.
-pub(super) fn abuse(c: &Classification, hold: f64, reject: f64, ruling: &mut Ruling) {
-    attribute(Rule::Abuse, c, c.scores.abuse, hold, reject, ruling);
+pub(super) fn abuse(c: &Classification, t: &Thresholds, ruling: &mut Ruling) {
+    attribute(
+        Rule::Abuse,
+        c,
+        c.scores.abuse,
+        t.abuse_hold,
+        t.abuse_reject,
+        ruling,
+    );
 }
 
 /// An attribute score `prob` against its hold and reject thresholds, and
@@ -309,5 +324,47 @@ pub(super) fn verdict(
         } else {
             Vec::new()
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A comment with no text left after normalization is held, its first
+    /// reason the `empty` rule naming the classifier's rule.
+    #[test]
+    fn an_empty_comment_is_held() {
+        let mut m = Moderator::default();
+        for text in ["", " \n\t ", "\u{200B}"] {
+            let v = m.moderate(&Comment::new("e", text));
+            assert_eq!(v.action, Action::Hold, "{text:?}");
+            let r = &v.reasons[0];
+            assert_eq!((r.rule, r.detail.as_str()), (Rule::Empty, "empty comment"));
+        }
+        let v = m.moderate(&Comment::new("c", "A thoughtful note on the budget vote."));
+        assert!(v.reasons.iter().all(|r| r.rule != Rule::Empty), "{v:?}");
+    }
+
+    /// A trusted author is approved unclassified, with a duplicate still
+    /// reported.
+    #[test]
+    fn a_trusted_author_is_approved_unscored() {
+        let policy = Policy {
+            trusted_authors: vec!["editor".into()],
+            ..Policy::default()
+        };
+        let mut m = Moderator::new(crate::Classifier::default(), policy).unwrap();
+        let text = "Check out my channel and subscribe! Free followers at my page now!";
+        let c = Comment::new("c1", text).with_author("editor");
+        let v = m.moderate(&c);
+        assert_eq!(v.action, Action::Approve);
+        assert_eq!(v.reasons[0].rule, Rule::TrustedAuthor);
+        assert_eq!(v.scores.spam, 0.0);
+        let again = m.moderate(&Comment::new("c2", text).with_author("editor"));
+        assert_eq!(again.action, Action::Approve);
+        assert_eq!(again.duplicate_of.map(|d| d.id), Some("c1".to_string()));
+        let other = m.moderate(&Comment::new("c3", text).with_author("reader"));
+        assert_ne!(other.action, Action::Approve, "{other:?}");
     }
 }
