@@ -23,7 +23,7 @@
 //! Moderators' corrections train the model: [`Moderator::submit_spam`],
 //! [`Moderator::submit_ham`], [`Moderator::submit_abuse`],
 //! [`Moderator::submit_not_abuse`] update the naive Bayes counts in place
-//! ([`Model::learn`]); [`Moderator::save_model`] keeps them.
+//! ([`Model::learn`](crate::Model::learn)); [`Moderator::save_model`] keeps them.
 //!
 //! ```
 //! use comment_sieve::moderate::{Action, Moderator};
