@@ -17,6 +17,7 @@ pub mod serve;
 pub mod spans;
 pub mod tokenize;
 pub mod train;
+pub mod verdict;
 
 #[cfg(test)]
 mod classify_reference;

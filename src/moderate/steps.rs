@@ -10,11 +10,12 @@
 //! adding a rule is adding a function here and a line in
 //! `moderate_in_reply`.
 
-use crate::classify::{Classification, Comment};
+use crate::classify::Comment;
 use crate::dedup::{DupInput, Duplicate};
 use crate::label::Label;
 use crate::model::Thresholds;
 use crate::tokenize::{Token, TokenKind};
+use crate::verdict::Classification;
 
 use super::{Action, DuplicateAction, DuplicateRef, Moderator, Policy};
 use super::{Rule, Verdict, VerdictReason, VerdictScores};

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dedup::{Duplicate, DuplicateKind};
 use crate::label::Label;
-use crate::Decision;
+use crate::verdict::Decision;
 
 /// What to do with a comment (the classifier's [`Decision`]).
 pub type Action = Decision;
