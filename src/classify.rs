@@ -249,9 +249,9 @@ impl Classifier {
     }
 
     /// Writes the model to `path` atomically (a temporary file in the same
-    /// folder, then a rename).
+    /// folder, then a rename: [`write_atomic`](crate::atomic::write_atomic)).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_atomic(path.as_ref(), &self.to_bytes())
+        crate::atomic::write_atomic(path, &self.to_bytes())
     }
 
     /// Trains a classifier on `examples`.
@@ -584,28 +584,4 @@ fn static_name(name: &str) -> Cow<'static, str> {
         Some((n, _)) => Cow::Borrowed(n),
         None => Cow::Owned(name.to_string()),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    res.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
 }

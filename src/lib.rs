@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod atomic;
 pub mod classify;
 pub mod dedup;
 pub mod error;
