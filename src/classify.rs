@@ -22,6 +22,11 @@
 //! label, with their weights and byte spans in the comment. An abusive
 //! comment also gets its toxic spans: the character ranges, in code
 //! points, of the words that make it abusive.
+//!
+//! The types a classification is made of ([`Classification`], [`Scores`],
+//! [`Probabilities`], [`Reason`], [`Decision`]) are defined in
+//! [`verdict`](crate::verdict), below the model, and keep their paths here
+//! and at the crate root.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -39,6 +44,13 @@ use crate::normalize::{normalize, Normalized};
 use crate::tokenize::TokenKind;
 use crate::train::{train, TrainParams};
 use compact_str::CompactString;
+
+pub use crate::verdict::{
+    Classification, Decision, Probabilities, Reason, Scores, EMPTY_REASON, REPLY_REASON, RULE_HEAD,
+    STARTER_REASON,
+};
+
+pub(crate) use crate::verdict::empty_verdict;
 
 /// The default model, trained by `comment-sieve train` from `data/`.
 static DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.csm");
@@ -106,116 +118,12 @@ impl Comment {
     }
 }
 
-/// Probabilities of the four labels; they sum to one.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Probabilities {
-    /// P(spam).
-    pub spam: f64,
-    /// P(abuse).
-    pub abuse: f64,
-    /// P(off_topic).
-    pub off_topic: f64,
-    /// P(on_topic).
-    pub on_topic: f64,
-}
-
-impl Probabilities {
-    /// The probability of `label`.
-    pub fn get(&self, label: Label) -> f64 {
-        match label {
-            Label::Spam => self.spam,
-            Label::Abuse => self.abuse,
-            Label::OffTopic => self.off_topic,
-            Label::OnTopic => self.on_topic,
-        }
-    }
-}
-
-/// Attribute scores: each head's own calibrated probability, usable as a
-/// score for ranking and ROC curves.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Scores {
-    /// P(spam) from the spam head.
-    pub spam: f64,
-    /// The policy's abusive score: the larger of `toxicity` and
-    /// `identity_attack`.
-    pub abuse: f64,
-    /// P(off topic | neither spam nor abuse) from the label head.
-    pub off_topic: f64,
-    /// P(toxic): insults, profanity at people, threats, plain rudeness.
-    #[serde(default)]
-    pub toxicity: f64,
-    /// P(identity attack): an attack on a group for who they are.
-    #[serde(default)]
-    pub identity_attack: f64,
-}
-
-/// What to do with a comment: publish it, hold it for a moderator, or
-/// reject it. See [`Thresholds::decide`](crate::Thresholds::decide).
-///
-/// Ordered by strictness: `Approve < Hold < Reject`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Publish.
-    Approve,
-    /// Hold for review.
-    Hold,
-    /// Reject (spam or abuse with high confidence).
-    Reject,
-}
-
-/// Why a comment got its label.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reason {
-    /// The token (or word pair) as the model saw it; held inline up to
-    /// 24 bytes (nearly all are shorter), so a verdict allocates no token
-    /// strings.
-    pub token: CompactString,
-    /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`.
-    /// The standard names are static strings, so a reason allocates
-    /// nothing for its head; a head of another name is owned.
-    pub head: Cow<'static, str>,
-    /// Its weight toward the label: a log-probability ratio (> 0 pushes
-    /// toward the label).
-    pub weight: f64,
-    /// Byte range in the comment's text.
-    pub span: Range<usize>,
-}
-
-/// The token of the reason that a comment starts a thread (see
-/// [`Classifier::classify_in_thread`]); brackets keep it apart from words.
-pub const STARTER_REASON: &str = "[thread starter]";
-
-/// The token of the reason that a comment replies to another.
-pub const REPLY_REASON: &str = "[reply]";
-
 fn structure_token(reply: bool) -> &'static str {
     if reply {
         REPLY_REASON
     } else {
         STARTER_REASON
     }
-}
-
-/// The verdict on one comment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Classification {
-    /// The content label.
-    pub label: Label,
-    /// Probability of every label.
-    pub probabilities: Probabilities,
-    /// Attribute scores.
-    pub scores: Scores,
-    /// The strongest evidence for the label, strongest first (at most 5,
-    /// each with at least a tenth of the first one's weight); or a rule
-    /// (`empty comment`) with no span.
-    pub reasons: Vec<Reason>,
-    /// The character ranges `[start, end)` of the text that make it
-    /// abusive, in Unicode code points (what Python and JavaScript index),
-    /// in text order; empty unless the comment is labeled abusive.
-    #[serde(default)]
-    pub toxic_spans: Vec<Range<usize>>,
 }
 
 /// Classifies comments with a trained [`Model`]. Cheap to clone.
@@ -341,9 +249,9 @@ impl Classifier {
     }
 
     /// Writes the model to `path` atomically (a temporary file in the same
-    /// folder, then a rename).
+    /// folder, then a rename: [`write_atomic`](crate::atomic::write_atomic)).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_atomic(path.as_ref(), &self.to_bytes())
+        crate::atomic::write_atomic(path, &self.to_bytes())
     }
 
     /// Trains a classifier on `examples`.
@@ -675,75 +583,5 @@ fn static_name(name: &str) -> Cow<'static, str> {
     match HEADS.iter().find(|(n, _)| *n == name) {
         Some((n, _)) => Cow::Borrowed(n),
         None => Cow::Owned(name.to_string()),
-    }
-}
-
-pub(crate) fn empty_verdict() -> Classification {
-    Classification {
-        label: Label::OffTopic,
-        probabilities: Probabilities {
-            spam: 0.0,
-            abuse: 0.0,
-            off_topic: 1.0,
-            on_topic: 0.0,
-        },
-        scores: Scores {
-            off_topic: 1.0,
-            ..Default::default()
-        },
-        reasons: vec![Reason {
-            token: "empty comment".into(),
-            head: Cow::Borrowed("rule"),
-            weight: 0.0,
-            span: 0..0,
-        }],
-        toxic_spans: Vec::new(),
-    }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    res.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A verdict's JSON names each reason's head as a plain string and
-    /// reads back to the same verdict (the head then owned, still equal).
-    #[test]
-    fn verdict_json_round_trips() {
-        let clf = Classifier::default();
-        let v = clf.classify_text("Check out my channel and subscribe!");
-        assert!(matches!(v.reasons[0].head, Cow::Borrowed("spam")));
-        let json = serde_json::to_string(&v).unwrap();
-        assert!(json.contains(r#""head":"spam""#), "{json}");
-        let back: Classification = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, v);
-        let e = serde_json::to_string(&empty_verdict().reasons[0]).unwrap();
-        assert_eq!(
-            e,
-            r#"{"token":"empty comment","head":"rule","weight":0.0,"span":{"start":0,"end":0}}"#
-        );
     }
 }

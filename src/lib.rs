@@ -82,6 +82,7 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+pub mod atomic;
 pub mod classify;
 pub mod dedup;
 pub mod error;
@@ -98,6 +99,7 @@ pub mod serve;
 pub mod spans;
 pub mod tokenize;
 pub mod train;
+pub mod verdict;
 
 #[cfg(test)]
 mod classify_reference;

@@ -1,11 +1,12 @@
 //! Output: stdout, or a file written atomically (a temporary file in the
-//! same folder, renamed over the final name only when the run ends well).
+//! same folder, renamed over the final name only when the run ends well;
+//! the library's [`AtomicFile`]).
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use comment_sieve::atomic::{temp_path, AtomicFile};
 use comment_sieve::record::key;
 use comment_sieve::{Error, Result};
 
@@ -32,15 +33,8 @@ pub fn remove_output_on_interrupt() {
 pub enum Sink {
     /// Standard output, streamed.
     Stdout(BufWriter<io::Stdout>),
-    /// A temporary file, renamed to `path` by [`Sink::finish`].
-    File {
-        /// The writer on the temporary file.
-        out: BufWriter<File>,
-        /// The temporary file.
-        tmp: PathBuf,
-        /// The final name.
-        path: PathBuf,
-    },
+    /// A temporary file, renamed to its final name by [`Sink::finish`].
+    File(AtomicFile),
 }
 
 impl Sink {
@@ -52,32 +46,18 @@ impl Sink {
                 io::stdout(),
             )));
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        set_pending(Some(tmp.clone()));
-        let f = File::create(&tmp).map_err(|e| {
-            set_pending(None);
-            Error::io(&tmp, e)
-        })?;
-        Ok(Sink::File {
-            out: BufWriter::with_capacity(1 << 16, f),
-            tmp,
-            path: path.to_path_buf(),
-        })
+        // Known to the signal handler before it exists, so an interrupt
+        // at any point removes it.
+        set_pending(Some(temp_path(path)));
+        let f = AtomicFile::create(path).inspect_err(|_| set_pending(None))?;
+        Ok(Sink::File(f))
     }
 
     /// Writes bytes.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match self {
             Sink::Stdout(w) => w.write_all(bytes).map_err(|e| Error::io("<stdout>", e)),
-            Sink::File { out, tmp, .. } => out.write_all(bytes).map_err(|e| Error::io(&*tmp, e)),
+            Sink::File(f) => f.write_all(bytes).map_err(|e| Error::io(f.temp(), e)),
         }
     }
 
@@ -86,17 +66,10 @@ impl Sink {
     pub fn finish(self) -> Result<()> {
         match self {
             Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("<stdout>", e)),
-            Sink::File { out, tmp, path } => {
-                let res = (|| {
-                    let f = out.into_inner().map_err(|e| e.into_error())?;
-                    f.sync_all()?;
-                    std::fs::rename(&tmp, &path)
-                })();
+            Sink::File(f) => {
+                let res = f.commit();
                 set_pending(None);
-                res.map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    Error::io(&path, e)
-                })
+                res
             }
         }
     }
@@ -107,9 +80,9 @@ impl Sink {
             Sink::Stdout(mut w) => {
                 let _ = w.flush();
             }
-            Sink::File { out, tmp, .. } => {
-                drop(out);
-                let _ = std::fs::remove_file(&tmp);
+            Sink::File(f) => {
+                // Dropped uncommitted, it removes its temporary file.
+                drop(f);
                 set_pending(None);
             }
         }

@@ -191,7 +191,7 @@ fn train_params(kw: Option<&Bound<'_, PyDict>>) -> PyResult<TrainParams> {
             };
         }
     }
-    p.check().map_err(py_err)?;
+    p.validate().map_err(py_err)?;
     Ok(p)
 }
 

@@ -195,14 +195,11 @@ impl DuplicateDetector {
         Self::parse(bytes, None)
     }
 
-    /// Writes the detector to `path` (through a temporary file, renamed).
+    /// Writes the detector to `path` atomically (a temporary file in the
+    /// same folder, synced, then renamed:
+    /// [`write_atomic`](crate::atomic::write_atomic)).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = std::path::PathBuf::from(tmp);
-        std::fs::write(&tmp, self.to_bytes()).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        crate::atomic::write_atomic(path, &self.to_bytes())
     }
 
     /// Reads a detector saved by [`save`](Self::save).

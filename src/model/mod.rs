@@ -284,8 +284,8 @@ impl Thresholds {
     /// The moderation decision for attribute scores: reject when either
     /// score reaches its reject threshold, else hold for review when either
     /// reaches its hold threshold, else approve.
-    pub fn decide(&self, scores: &crate::Scores) -> crate::Decision {
-        use crate::Decision;
+    pub fn decide(&self, scores: &crate::verdict::Scores) -> crate::verdict::Decision {
+        use crate::verdict::Decision;
         if scores.spam >= self.spam_reject || scores.abuse >= self.abuse_reject {
             Decision::Reject
         } else if scores.spam >= self.spam_hold || scores.abuse >= self.abuse_hold {

@@ -240,7 +240,7 @@ impl TrainParams {
     }
 
     /// Validates every parameter.
-    pub fn check(&self) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         let bad = |name, value: String, expected| {
             Err(Error::InvalidParam {
                 name,
@@ -448,7 +448,7 @@ fn vocabulary<'d>(docs: impl IntoIterator<Item = &'d Doc>, min_df: u32) -> Vec<u
 /// Trains a model on `examples`. `sources` describes where they came from
 /// (kept in the model file).
 pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -> Result<Model> {
-    params.check()?;
+    params.validate()?;
     // Some head must see two classes, or the model could say nothing.
     let classes = |h: usize| {
         let mut seen = [false; 2];

@@ -288,8 +288,7 @@ fn dashboard(app: &App) -> crate::Result<Markup> {
         .iter()
         .filter_map(|r| serde_json::from_str(r).ok())
         .collect();
-    let (hold_spam, reject_spam, hold_abuse, reject_abuse) =
-        app.read(|m| m.policy().thresholds(m.classifier().model()));
+    let t = app.read(|m| m.policy().thresholds(m.classifier().model()));
     let score = |name: &str| -> Vec<f64> {
         records
             .iter()
@@ -299,8 +298,8 @@ fn dashboard(app: &App) -> crate::Result<Markup> {
     Ok(maud::html! {
         div.charts {
             (charts::decisions_chart(&hours))
-            (charts::histogram("spam (held, 24 h)", &charts::bins(&score("spam")), (hold_spam, reject_spam)))
-            (charts::histogram("abuse (held, 24 h)", &charts::bins(&score("abuse")), (hold_abuse, reject_abuse)))
+            (charts::histogram("spam (held, 24 h)", &charts::bins(&score("spam")), (t.spam_hold, t.spam_reject)))
+            (charts::histogram("abuse (held, 24 h)", &charts::bins(&score("abuse")), (t.abuse_hold, t.abuse_reject)))
         }
     })
 }

@@ -1,11 +1,99 @@
-//! The rules a moderator's verdict gives as its reasons ([`Rule`]).
+//! What a [`Moderator`](super::Moderator) decides about one comment: a
+//! [`Verdict`] with its [`Action`], scores, the earlier comment it repeats
+//! ([`DuplicateRef`]) and its reasons, each naming the [`Rule`] that fired.
 //!
-//! A closed set, so an enum: code that reads verdicts matches on it instead
-//! of comparing strings, and a misspelled rule does not compile. It
-//! serializes to the same lower-case names the verdict records have always
-//! carried (`"spam"`, `"off_topic"`, …).
+//! These are the types front ends serialize (the `label` command's
+//! records, the service's answers, the Python package's dicts), so their
+//! JSON field names are part of the interface. The rules are a closed set,
+//! so an enum: code that reads verdicts matches on it instead of comparing
+//! strings, and a misspelled rule does not compile. It serializes to the
+//! same lower-case names the verdict records have always carried
+//! (`"spam"`, `"off_topic"`, …).
+
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+
+use crate::dedup::{Duplicate, DuplicateKind};
+use crate::label::Label;
+use crate::verdict::Decision;
+
+/// What to do with a comment (the classifier's [`Decision`]).
+pub type Action = Decision;
+
+/// Scores behind a verdict, each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VerdictScores {
+    /// P(spam).
+    pub spam: f64,
+    /// The abusive score: the larger of `toxicity` and `identity_attack`.
+    pub abuse: f64,
+    /// P(toxic).
+    #[serde(default)]
+    pub toxicity: f64,
+    /// P(identity attack).
+    #[serde(default)]
+    pub identity_attack: f64,
+    /// How off-topic: 1 − relevance to the article when it is known, else
+    /// the classifier's off-topic share.
+    pub off_topic: f64,
+    /// Similarity to the earlier comment it repeats (0 when none).
+    pub duplicate: f64,
+}
+
+/// One reason for a verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictReason {
+    /// The rule (serialized `spam`, `abuse`, `off_topic`, `links`,
+    /// `hold_word`, `block_word`, `duplicate`, `trusted_author`, `empty`).
+    pub rule: Rule,
+    /// What it concerns: a token, a word, an earlier comment's id.
+    pub detail: String,
+    /// A weight or similarity, where there is one.
+    pub weight: f64,
+    /// Byte range in the comment's text, where there is one.
+    pub span: Option<Range<usize>>,
+}
+
+/// The decision on one comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// What to do.
+    pub action: Action,
+    /// The content label.
+    pub label: Label,
+    /// The scores.
+    pub scores: VerdictScores,
+    /// The earlier comment it repeats, if any.
+    pub duplicate_of: Option<DuplicateRef>,
+    /// Why, strongest first.
+    pub reasons: Vec<VerdictReason>,
+    /// The character ranges (code points) that make it abusive; empty
+    /// unless it is labeled abusive.
+    #[serde(default)]
+    pub toxic_spans: Vec<Range<usize>>,
+}
+
+/// An earlier comment that a comment repeats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRef {
+    /// Its id.
+    pub id: String,
+    /// How (serialized `exact`, `near`, `partial` or `template`).
+    pub kind: DuplicateKind,
+    /// Resemblance or containment.
+    pub similarity: f64,
+}
+
+impl From<&Duplicate> for DuplicateRef {
+    fn from(d: &Duplicate) -> Self {
+        DuplicateRef {
+            id: d.of.clone(),
+            kind: d.kind,
+            similarity: d.similarity,
+        }
+    }
+}
 
 /// Why a verdict holds or rejects a comment (or approves it early).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
