@@ -14,19 +14,11 @@ fn data(p: &str) -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
+    dev_support::cli::run(BIN, args)
 }
 
 fn records(out: &[u8]) -> Vec<Value> {
-    String::from_utf8(out.to_vec())
-        .expect("output is UTF-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
-        .collect()
+    dev_support::cli::records(out)
 }
 
 /// A fresh scratch folder under the target folder.
@@ -375,41 +367,8 @@ fn label_with_articles_reports_off_topic_comments() {
     }
 }
 
-/// A model trained on a labeled history whose place in the thread is known
-/// only from `parent_id`: off-topic comments start threads, on-topic ones
-/// reply (and abuse starts threads).
 fn history_model(dir: &Path) -> PathBuf {
-    let mut lines = Vec::new();
-    for i in 0..12 {
-        let (label, parent, text) = match i % 3 {
-            0 => ("abuse", "null", format!("you people are vermin number {i}")),
-            1 => (
-                "on_topic",
-                "\"c0\"",
-                format!("the agency report {i} says otherwise"),
-            ),
-            _ => ("off_topic", "\"\"", format!("nice weather at the lake {i}")),
-        };
-        lines.push(format!(
-            r#"{{"id": "c{i}", "text": "{text}", "label": "{label}", "parent_id": {parent}}}"#
-        ));
-    }
-    let data = dir.join("history.jsonl");
-    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
-    let model = dir.join("m.csm");
-    let out = run(&[
-        "train",
-        data.to_str().unwrap(),
-        "-o",
-        model.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    model
+    dev_support::cli::history_model(BIN, dir)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! are made up, in those systems' formats).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -19,11 +19,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
+    dev_support::cli::run(BIN, args)
 }
 
 fn run_stdin(args: &[&str], input: &Path) -> Output {
@@ -35,11 +31,7 @@ fn run_stdin(args: &[&str], input: &Path) -> Output {
 }
 
 fn records(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .expect("output is UTF-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
-        .collect()
+    dev_support::cli::records(&out.stdout)
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -54,35 +46,8 @@ fn labeled(r: &Value) -> bool {
         && r["scores"]["spam"].is_number()
 }
 
-/// A model that learned the place in the thread: replies (`parent_id`
-/// set) on topic, thread starters off topic.
 fn history_model(dir: &Path) -> PathBuf {
-    let mut lines = Vec::new();
-    for i in 0..12 {
-        let (label, parent, text) = match i % 3 {
-            0 => ("abuse", "null", format!("you people are vermin number {i}")),
-            1 => (
-                "on_topic",
-                "\"c0\"",
-                format!("the agency report {i} says otherwise"),
-            ),
-            _ => ("off_topic", "\"\"", format!("nice weather at the lake {i}")),
-        };
-        lines.push(format!(
-            r#"{{"id": "c{i}", "text": "{text}", "label": "{label}", "parent_id": {parent}}}"#
-        ));
-    }
-    let data = dir.join("history.jsonl");
-    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
-    let model = dir.join("m.csm");
-    let out = run(&[
-        "train",
-        data.to_str().unwrap(),
-        "-o",
-        model.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    model
+    dev_support::cli::history_model(BIN, dir)
 }
 
 /// A Disqus export labels with no flags: one record per post, id the

@@ -13,8 +13,9 @@
 //! | [`relevance`] | articles and comments for the relevance checks | `tests/moderate.rs`, `bench relevance` |
 //! | [`fuzz`] | invariant checks on arbitrary bytes and input generators | `fuzz/`, `bench fuzz-inputs` |
 //! | [`server`] | starts the service and talks HTTP to it | `cli/tests/serve*.rs` |
+//! | [`cli`] | runs a workspace binary, reads its JSONL, trains a small model | `cli/tests/*.rs` |
 //!
-//! All but [`server`] are defined in `comment_sieve_tools::support`, where
+//! All but [`server`] and [`cli`] are defined in `comment_sieve_tools::support`, where
 //! the timing runs of `comment-sieve-tools bench` use them too, and
 //! re-exported here under the same names.
 
@@ -22,4 +23,5 @@ pub use comment_sieve_tools::support::{
     corpus, evasion, fuzz, hostile, relevance, rng, stream, synthetic,
 };
 
+pub mod cli;
 pub mod server;
