@@ -5,6 +5,7 @@ mod bench;
 mod eval_cmd;
 mod plots;
 mod report_cmd;
+mod selection;
 
 use std::process::ExitCode;
 

@@ -19,9 +19,7 @@ use comment_sieve::model::{IDENTITY_ATTACK, SPAM, TOXICITY};
 use comment_sieve::moderate::Moderator;
 use comment_sieve::spans::{choose_margin, fit_span_lexicon, span_f1};
 use comment_sieve::train::{self, attribute};
-use comment_sieve::{
-    Calibration, Classifier, Comment, Error, Example, Label, Result, Scores, TrainParams,
-};
+use comment_sieve::{Classifier, Comment, Error, Example, Label, Result, Scores, TrainParams};
 use comment_sieve_tools::datasets::{self, SpanExample};
 use comment_sieve_tools::eval::{counts_at, reliability, roc_auc};
 use serde_json::{json, Value};
@@ -47,12 +45,13 @@ pub struct ReportArgs {
     /// reference script, and stop.
     #[arg(long, value_name = "PATH")]
     pub export_corpus: Option<PathBuf>,
-    /// Run the leave-one-source-out protocol (uncalibrated) for each
-    /// candidate of a setting (`penalty`: the logistic layer's λ;
-    /// `smoothing`: the naive Bayes α) and print the ROC-AUC per attribute
-    /// and left-out source, and its mean, without writing the report.
+    /// Run the leave-one-source-out protocol for each candidate of a
+    /// setting and print what its rule in docs/model-selection.md compares,
+    /// without writing the report (`penalty`: the logistic layer's λ and
+    /// `smoothing`: the naive Bayes α, by ROC-AUC, uncalibrated; `cuts`:
+    /// the false-spam budget and the abuse threshold, by MCC).
     #[arg(long, value_enum, value_name = "SETTING")]
-    pub candidates: Option<CandidateSetting>,
+    pub candidates: Option<crate::selection::CandidateSetting>,
     /// Run the leave-one-source-out protocol for the candidate
     /// calibration (shared slope with a false-spam budget) and print, per attribute, the
     /// mean MCC at the shipped threshold over the left-out sources with
@@ -62,22 +61,8 @@ pub struct ReportArgs {
     pub calibration_candidates: bool,
 }
 
-/// A setting whose candidates `--candidates` runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CandidateSetting {
-    /// The penalty weight λ of the logistic layer ([`PENALTIES`]).
-    Penalty,
-    /// The naive Bayes smoothing α of the attribute heads
-    /// ([`SMOOTHINGS`]), with the chosen penalties.
-    Smoothing,
-}
-
-/// The candidate naive Bayes smoothing α of the attribute heads (the sixth
-/// run of docs/model-selection.md), each α for every head.
-const SMOOTHINGS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
-
 /// The attribute heads, with their names.
-const ATTRIBUTES: [(usize, &str); 3] = [
+pub(crate) const ATTRIBUTES: [(usize, &str); 3] = [
     (SPAM, "spam"),
     (TOXICITY, "toxicity"),
     (IDENTITY_ATTACK, "identity_attack"),
@@ -94,9 +79,9 @@ const PREVIOUS_TRAINED_ON: [&str; 5] = [
 
 /// The news-comment sources, whose non-spam comments give the false-spam
 /// rate.
-const NEWS: [&str; 3] = ["civil-comments", "fox-news", "seeds"];
+pub(crate) const NEWS: [&str; 3] = ["civil-comments", "fox-news", "seeds"];
 
-fn score_of(s: &Scores, head: usize) -> f64 {
+pub(crate) fn score_of(s: &Scores, head: usize) -> f64 {
     match head {
         SPAM => s.spam,
         TOXICITY => s.toxicity,
@@ -104,12 +89,15 @@ fn score_of(s: &Scores, head: usize) -> f64 {
     }
 }
 
-fn source(e: &Example) -> &str {
+pub(crate) fn source(e: &Example) -> &str {
     e.source.as_deref().unwrap_or("")
 }
 
 /// Scores every example with the model trained on every other source.
-fn leave_one_source_out(params: &TrainParams, examples: &[Example]) -> Result<Vec<Scores>> {
+pub(crate) fn leave_one_source_out(
+    params: &TrainParams,
+    examples: &[Example],
+) -> Result<Vec<Scores>> {
     let mut names: Vec<&str> = examples.iter().map(source).collect();
     names.sort_unstable();
     names.dedup();
@@ -138,24 +126,26 @@ fn leave_one_source_out(params: &TrainParams, examples: &[Example]) -> Result<Ve
 
 /// One attribute on one left-out source.
 #[derive(Debug, Clone)]
-struct Row {
-    n: usize,
-    pos: usize,
-    auc: Option<f64>,
-    precision: f64,
-    recall: f64,
-    mcc: f64,
-    predicted_pos: f64,
-    false_spam: Option<f64>,
+pub(crate) struct Row {
+    pub(crate) n: usize,
+    pub(crate) pos: usize,
+    pub(crate) auc: Option<f64>,
+    pub(crate) precision: f64,
+    pub(crate) recall: f64,
+    pub(crate) mcc: f64,
+    pub(crate) predicted_pos: f64,
+    pub(crate) false_spam: Option<f64>,
 }
 
 /// Per attribute (in [`ATTRIBUTES`] order), per source (in name order):
 /// the measurements.
-type Table = Vec<(&'static str, BTreeMap<String, Row>)>;
+pub(crate) type Table = Vec<(&'static str, BTreeMap<String, Row>)>;
 
-fn measure(examples: &[Example], scores: &[Scores], threshold: f64) -> Table {
+/// Measures every attribute on every left-out source, each attribute's
+/// score cut at its threshold in `cuts` (in [`ATTRIBUTES`] order).
+pub(crate) fn measure(examples: &[Example], scores: &[Scores], cuts: [f64; 3]) -> Table {
     let mut out = Table::with_capacity(ATTRIBUTES.len());
-    for (head, name) in ATTRIBUTES {
+    for ((head, name), threshold) in ATTRIBUTES.into_iter().zip(cuts) {
         let rows = by_source(examples, scores, head)
             .into_iter()
             .map(|(src, scored)| {
@@ -185,7 +175,7 @@ fn measure(examples: &[Example], scores: &[Scores], threshold: f64) -> Table {
     out
 }
 
-fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+pub(crate) fn mean(xs: impl Iterator<Item = f64>) -> f64 {
     let v: Vec<f64> = xs.collect();
     if v.is_empty() {
         f64::NAN
@@ -194,13 +184,13 @@ fn mean(xs: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
-fn mean_auc(rows: &BTreeMap<String, Row>) -> f64 {
+pub(crate) fn mean_auc(rows: &BTreeMap<String, Row>) -> f64 {
     mean(rows.values().filter_map(|r| r.auc))
 }
 
 /// Per source that labels attribute `head` (in name order): its examples'
 /// scores under that head, with their classes.
-fn by_source(
+pub(crate) fn by_source(
     examples: &[Example],
     scores: &[Scores],
     head: usize,
@@ -218,17 +208,16 @@ fn by_source(
 
 /// Per source that labels attribute `head`: the Brier score of its
 /// out-of-source scores.
-fn brier_by_source(examples: &[Example], scores: &[Scores], head: usize) -> Vec<(String, f64)> {
+pub(crate) fn brier_by_source(
+    examples: &[Example],
+    scores: &[Scores],
+    head: usize,
+) -> Vec<(String, f64)> {
     by_source(examples, scores, head)
         .into_iter()
         .map(|(s, scored)| (s, comment_sieve_tools::eval::brier(&scored)))
         .collect()
 }
-
-/// The candidate penalty weights λ of the attribute heads' logistic layer
-/// (scikit-learn's `1/C`): the grid of the fourth and fifth runs of
-/// docs/model-selection.md, each λ for every head.
-const PENALTIES: [f64; 7] = [0.0625, 0.125, 0.25, 1.0, 4.0, 16.0, 64.0];
 
 fn export(examples: &[Example], path: &Path) -> Result<()> {
     let mut out = String::new();
@@ -286,88 +275,17 @@ pub fn run(args: ReportArgs) -> Result<()> {
         return Ok(());
     }
     if let Some(setting) = args.candidates {
-        let runs: Vec<(String, TrainParams)> = match setting {
-            CandidateSetting::Penalty => PENALTIES
-                .iter()
-                .map(|&l2| (format!("l2 {l2}"), TrainParams::default().l2(l2)))
-                .collect(),
-            CandidateSetting::Smoothing => SMOOTHINGS
-                .iter()
-                .map(|&a| (format!("alpha {a}"), TrainParams::default().alpha(a)))
-                .collect(),
-        };
-        for (name, params) in runs {
-            let params = params.calibrate(false);
-            let scores = leave_one_source_out(&params, &examples)?;
-            let table = measure(&examples, &scores, 0.5);
-            let means: Vec<String> = table
-                .iter()
-                .map(|(a, rows)| format!("{a} {:.4}", mean_auc(rows)))
-                .collect();
-            let per_source: Vec<String> = table
-                .iter()
-                .map(|(a, rows)| {
-                    let cells: Vec<String> = rows
-                        .iter()
-                        .filter_map(|(s, r)| r.auc.map(|x| format!("{s} {x:.4}")))
-                        .collect();
-                    format!("{a}: {}", cells.join(", "))
-                })
-                .collect();
-            println!(
-                "{name}: mean left-out-source ROC-AUC: {}\n  {}",
-                means.join(", "),
-                per_source.join("\n  ")
-            );
-        }
-        return Ok(());
+        return crate::selection::run(setting, &examples);
     }
     if args.calibration_candidates {
-        let threshold = comment_sieve::Thresholds::default().spam;
-        // The pooled and shared-slope rows were run before (see
-        // docs/model-selection.md); this is the one candidate left.
-        for (name, c, budget) in [(
-            "shared slope + budget",
-            Calibration::SharedSlope,
-            Some(0.0025),
-        )] {
-            let params = TrainParams::default()
-                .calibration(c)
-                .false_spam_budget(budget);
-            let scores = leave_one_source_out(&params, &examples)?;
-            let table = measure(&examples, &scores, threshold);
-            let mut means = Vec::new();
-            let mut overall = Vec::new();
-            for (head, (a, rows)) in ATTRIBUTES.iter().zip(&table) {
-                let mcc = mean(rows.values().filter(|r| r.auc.is_some()).map(|r| r.mcc));
-                let brier = mean(
-                    brier_by_source(&examples, &scores, head.0)
-                        .into_iter()
-                        .map(|(_, b)| b),
-                );
-                overall.push(mcc);
-                means.push(format!("{a} MCC {mcc:.4} Brier {brier:.4}"));
-            }
-            let false_spam: Vec<String> = table[0]
-                .1
-                .iter()
-                .filter_map(|(s, r)| r.false_spam.map(|f| format!("{s} {:.2}%", 100.0 * f)))
-                .collect();
-            println!(
-                "{name}: {}; mean MCC {:.4}; false spam: {}",
-                means.join(", "),
-                mean(overall.into_iter()),
-                false_spam.join(", ")
-            );
-        }
-        return Ok(());
+        return crate::selection::calibration_candidates(&examples);
     }
     let params = TrainParams::default();
     let started = std::time::Instant::now();
     let scores = leave_one_source_out(&params, &examples)?;
     let loso_secs = started.elapsed().as_secs_f64();
-    let threshold = comment_sieve::Thresholds::default().spam;
-    let table = measure(&examples, &scores, threshold);
+    let cut = comment_sieve::Thresholds::default();
+    let table = measure(&examples, &scores, [cut.spam, cut.abuse, cut.abuse]);
     let reference = read_json(&args.reference);
     let previous = read_json(&args.previous);
     let figures = crate::plots::FigureDir::beside(&args.output);
@@ -401,11 +319,13 @@ pub fn run(args: ReportArgs) -> Result<()> {
          training sources out in turn and never sees the left-out one) and \
          scores the left-out source. Each attribute is measured on every source that \
          labels it: ROC-AUC where the source has both classes; precision, \
-         recall, MCC and the share predicted positive at the shipped threshold \
-         ({threshold}); for spam on news sources, the false-spam rate (the share \
+         recall, MCC and the share predicted positive at the shipped thresholds \
+         (spam {}, toxicity and identity attack {}, the abuse threshold); for spam on news sources, the false-spam rate (the share \
          of their non-spam comments labeled spam). The YouTube videos are three \
          sources, so the row of a video is the cross-video result: trained on \
-         the other two videos and everything else.\n"
+         the other two videos and everything else.\n",
+        cut.spam,
+        cut.abuse
     );
     let _ = writeln!(
         w,
