@@ -78,7 +78,7 @@ pub enum Calibration {
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
-/// | `false_spam_budget` | 0.0025 | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
+/// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
 /// | `stream_rate` | none | per attribute head, the share of positives in the stream the model will score; the calibrated scores are shifted from the training mix's share to it (none: the training mix's) | (0, 1) |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
 /// | `features` | [`FeatureConfig::default`] | bigrams, character n-grams | |
@@ -113,7 +113,7 @@ impl Default for TrainParams {
             l2: [0.25, 1.0, 1.0],
             calibrate: true,
             calibration: Calibration::SharedSlope,
-            false_spam_budget: Some(0.0025),
+            false_spam_budget: Some(0.005),
             stream_rate: [None; 3],
             tokenizer: TokenizerConfig::default(),
             features: FeatureConfig::default(),
