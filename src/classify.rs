@@ -398,12 +398,8 @@ impl Classifier {
             }
             n += usize::from(new && r < vocab_rows);
             add_row(&mut sums, row);
-            let folded = (feat.span == tok.span && {
-                // Most tokens are the normalized text itself, not a copy.
-                let at = &norm.text()[tok.span.clone()];
-                !std::ptr::eq(tok.text, at) && tok.text != at
-            })
-            .then(|| texts.push(tok.text));
+            let folded = (feat.span == tok.span && !is_text_at(norm.text(), tok.text, &tok.span))
+                .then(|| texts.push(tok.text));
             hits.push(Hit {
                 row: r,
                 span: feat.span.clone(),
@@ -439,6 +435,15 @@ impl Classifier {
         }
         verdict(m, text, &norm, &sums, n, hits, texts, scored)
     }
+}
+
+/// Whether token text `t` reads `text[span]`. Most tokens are that very
+/// slice of the normalized text, which comparing addresses tells without
+/// slicing (no boundary checks) or comparing bytes.
+#[inline]
+fn is_text_at(text: &str, t: &str, span: &Range<usize>) -> bool {
+    let same_place = t.as_ptr() == text.as_ptr().wrapping_add(span.start) && t.len() == span.len();
+    same_place || text.get(span.clone()) == Some(t)
 }
 
 /// Adds a row of the lookup table to the per-column sums. Each column gets
