@@ -159,12 +159,41 @@ pub(crate) struct Hit {
     pub(crate) row: u32,
     /// Its span in the normalized text.
     pub(crate) span: Range<usize>,
-    /// The token's text when it differs from the normalized text at `span`
-    /// (a folded word, or the place in the thread, a static name); `None` in
-    /// the common case, which allocates nothing.
-    pub(crate) folded: Option<Cow<'static, str>>,
+    /// Where the token's text lies in the comment's buffer of token texts
+    /// ([`Folded`]) when it differs from the normalized text at `span` (a
+    /// folded word, a shape token, or the place in the thread); `None` in
+    /// the common case.
+    pub(crate) folded: Option<(u32, u32)>,
     /// Whether it is a word's own key (not an n-gram, pair or shape).
     pub(crate) word: bool,
+}
+
+/// The texts of a comment's tokens that are not the normalized text at
+/// their span, one after another in one buffer reused from comment to
+/// comment: keeping them costs a copy of their bytes, not an allocation
+/// each. A [`Hit`] holds the range of its token's text.
+#[derive(Default)]
+pub(crate) struct Folded {
+    text: String,
+}
+
+impl Folded {
+    /// Empties the buffer for the next comment.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+    }
+
+    /// Keeps `t`; returns its range for [`Hit::folded`].
+    pub(crate) fn push(&mut self, t: &str) -> (u32, u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(t);
+        (start, self.text.len() as u32)
+    }
+
+    /// The text of a hit's range.
+    pub(crate) fn get(&self, (start, end): (u32, u32)) -> &str {
+        &self.text[start as usize..end as usize]
+    }
 }
 
 /// Rows of the lookup table already counted in the current comment (for
@@ -203,6 +232,7 @@ impl SeenRows {
 #[derive(Default)]
 struct Scratch {
     hits: Vec<Hit>,
+    folded: Folded,
     seen: SeenRows,
     scored: Vec<(f64, usize)>,
 }
@@ -339,8 +369,14 @@ impl Classifier {
         if norm.text().is_empty() {
             return empty_verdict();
         }
-        let Scratch { hits, seen, scored } = scratch;
+        let Scratch {
+            hits,
+            folded: texts,
+            seen,
+            scored,
+        } = scratch;
         hits.clear();
+        texts.clear();
         let table = &m.table;
         seen.start(table.n_rows());
         let w = table.width;
@@ -362,12 +398,8 @@ impl Classifier {
             }
             n += usize::from(new && r < vocab_rows);
             add_row(&mut sums, row);
-            let folded = (feat.span == tok.span && {
-                // Most tokens are the normalized text itself, not a copy.
-                let at = &norm.text()[tok.span.clone()];
-                !std::ptr::eq(tok.text, at) && tok.text != at
-            })
-            .then(|| Cow::Owned(tok.text.to_string()));
+            let folded = (feat.span == tok.span && !is_text_at(norm.text(), tok.text, &tok.span))
+                .then(|| texts.push(tok.text));
             hits.push(Hit {
                 row: r,
                 span: feat.span.clone(),
@@ -383,7 +415,7 @@ impl Classifier {
                 hits.push(Hit {
                     row: r,
                     span: 0..0,
-                    folded: Some(Cow::Borrowed(structure_token(reply))),
+                    folded: Some(texts.push(structure_token(reply))),
                     word: false,
                 });
             }
@@ -401,16 +433,28 @@ impl Classifier {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, text, &norm, &sums, n, hits, scored)
+        verdict(m, text, &norm, &sums, n, hits, texts, scored)
     }
+}
+
+/// Whether token text `t` reads `text[span]`. Most tokens are that very
+/// slice of the normalized text, which comparing addresses tells without
+/// slicing (no boundary checks) or comparing bytes.
+#[inline]
+fn is_text_at(text: &str, t: &str, span: &Range<usize>) -> bool {
+    let same_place = t.as_ptr() == text.as_ptr().wrapping_add(span.start) && t.len() == span.len();
+    same_place || text.get(span.clone()) == Some(t)
 }
 
 /// Adds a row of the lookup table to the per-column sums. Each column gets
 /// the same addition whatever the path; a row of 11 columns (the default
 /// heads: 2 + 2 + 2 + 4, and the toxic-span weight) is added as a
 /// fixed-size array, which the compiler turns into a few vector
-/// instructions.
-#[inline]
+/// instructions (two columns an instruction). Not inlined: inside the
+/// feature loop the compiler cannot tell the sums from the row and adds
+/// column by column (44 instructions a row against 26 here, call
+/// included).
+#[inline(never)]
 pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
     if let (Ok(r), Some(s)) = (<&[f32; 11]>::try_from(row), sums.first_chunk_mut::<11>()) {
         for (s, &v) in s.iter_mut().zip(r) {
@@ -427,7 +471,9 @@ pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
 /// features (`sums`, in table order, label priors included), its number
 /// of distinct vocabulary features `n` and the features it hit: the
 /// label, the probabilities and scores, the strongest features toward the
-/// label as reasons, and the toxic spans (`scored` is a buffer).
+/// label as reasons, and the toxic spans (`texts` holds the hits' token
+/// texts, `scored` is a buffer).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verdict(
     m: &Model,
     original: &str,
@@ -435,6 +481,7 @@ pub(crate) fn verdict(
     sums: &[f64],
     n: usize,
     hits: &[Hit],
+    texts: &Folded,
     scored: &mut Vec<(f64, usize)>,
 ) -> Classification {
     let table = &m.table;
@@ -531,7 +578,10 @@ pub(crate) fn verdict(
             break;
         }
         let h = &hits[i];
-        let token = h.folded.as_deref().unwrap_or(&norm.text()[h.span.clone()]);
+        let token = match h.folded {
+            Some(r) => texts.get(r),
+            None => &norm.text()[h.span.clone()],
+        };
         if reasons.iter().any(|r| r.token == token) {
             continue;
         }

@@ -28,10 +28,11 @@ fn classify_equals_reference_scoring() {
 /// the verdict from the sums is the classifier's own.
 mod reference {
     use super::*;
-    use crate::classify::{empty_verdict, verdict, Hit};
+    use crate::classify::{empty_verdict, verdict, Folded, Hit};
 
     pub(super) fn classify_reference(clf: &Classifier, text: &str) -> Classification {
         let mut hits: Vec<Hit> = Vec::new();
+        let mut texts = Folded::default();
         let mut seen: HashSet<u64> = HashSet::new();
         let m = &**clf.model();
         let norm = normalize_reference(text);
@@ -56,7 +57,7 @@ mod reference {
                     *s += v as f64;
                 }
                 let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
-                    .then(|| tok.text.to_string().into());
+                    .then(|| texts.push(tok.text));
                 hits.push(Hit {
                     row: r,
                     span: feat.span.clone(),
@@ -68,7 +69,7 @@ mod reference {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, text, &norm, &sums, n, &hits, &mut Vec::new())
+        verdict(m, text, &norm, &sums, n, &hits, &texts, &mut Vec::new())
     }
 }
 
