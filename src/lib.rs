@@ -111,7 +111,7 @@ pub use compact_str::CompactString;
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
 pub use label::{Example, Label};
-pub use model::{Model, Thresholds};
+pub use model::{Correction, Model, Thresholds};
 pub use normalize::{normalize, Normalized};
 pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
 pub use train::{Calibration, TrainParams};

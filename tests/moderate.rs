@@ -6,7 +6,7 @@ use dev_support::relevance as relevance_support;
 use std::path::{Path, PathBuf};
 
 use comment_sieve::moderate::{Action, Feedback, Moderator, Policy};
-use comment_sieve::{Classifier, Comment, Label};
+use comment_sieve::{Classifier, Comment, Correction, Label};
 use comment_sieve_tools::datasets;
 use linfa::prelude::*;
 use linfa::DatasetView;
@@ -259,7 +259,7 @@ fn learning_equals_linfa_fit_with() {
         .unwrap()
         .unwrap();
     for (t, y) in rows {
-        model.learn(0, t, y);
+        model.learn(Correction::Spam(y == 1), t);
     }
     let state = serde_json::to_value(&nb).unwrap();
     let h = &model.heads[0];
@@ -390,10 +390,10 @@ fn learning_moves_an_attribute_head() {
     let text = "I agree with the court, the ruling makes sense to me.";
     let p = |clf: &Classifier| clf.classify_text(text).scores.toxicity;
     let p0 = p(&clf);
-    let known = clf.learn(toxicity, text, 1);
+    let known = clf.learn(Correction::Toxic(true), text);
     assert!(known > 5, "{known}");
     for _ in 0..4 {
-        clf.learn(toxicity, text, 1);
+        clf.learn(Correction::Toxic(true), text);
     }
     let after = &clf.model().heads[toxicity];
     assert_eq!(after.class_counts[1], before.class_counts[1] + 5);
