@@ -107,7 +107,6 @@ mod classify_reference;
 mod test_texts;
 
 pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
-pub use compact_str::CompactString;
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
 pub use label::{Example, Label};

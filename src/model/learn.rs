@@ -268,7 +268,7 @@ impl Model {
         };
         let norm: f64 = u.iter().map(|v| v * v).sum();
         let scale = l.platt.0 * norm;
-        if !(scale.abs() > f64::EPSILON) {
+        if scale.is_nan() || scale.abs() <= f64::EPSILON {
             return;
         }
         // ℓ(w + t·u) = ℓ(w) + a·t·‖u‖², exactly (ℓ is linear in w).
