@@ -26,7 +26,7 @@
 use serde::Serialize;
 
 use comment_sieve::classify::Classification;
-use comment_sieve::label::{Example, Label};
+use comment_sieve::{Example, Label};
 use comment_sieve::model::Thresholds;
 
 fn ratio(num: f64, den: f64) -> f64 {
