@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use comment_sieve::model::LABEL;
-use comment_sieve::{Classifier, Label};
+use comment_sieve::{Classifier, Correction, Label};
 use comment_sieve_tools::datasets;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use linfa::prelude::*;
@@ -236,8 +236,8 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-/// One feedback update (`Model::learn`: counts plus recompiling the lookup
-/// table) on the default model, and classification after 100 updates.
+/// One feedback update (`Model::learn`: counts, one step of the logistic
+/// layer and the rows of the comment's features) on the default model, and classification after 100 updates.
 fn feedback(c: &mut Criterion) {
     let clf = Classifier::default();
     let texts = texts("youtube");
@@ -246,13 +246,18 @@ fn feedback(c: &mut Criterion) {
     g.bench_function("learn_one_comment/default_model", |b| {
         b.iter_batched(
             || model.clone(),
-            |mut m| black_box(m.learn(0, black_box("cheap replica watches, order today"), 1)),
+            |mut m| {
+                black_box(m.learn(
+                    Correction::Spam(true),
+                    black_box("cheap replica watches, order today"),
+                ))
+            },
             criterion::BatchSize::LargeInput,
         )
     });
     let mut updated = model.clone();
     for (i, t) in texts.iter().take(100).enumerate() {
-        updated.learn(0, t, i % 2);
+        updated.learn(Correction::Spam(i % 2 == 1), t);
     }
     let updated = Classifier::new(updated);
     g.throughput(Throughput::Elements(texts.len() as u64));

@@ -294,23 +294,25 @@ impl Classifier {
         &self.model
     }
 
-    /// Adds one labeled example to head `head` of the model
-    /// ([`Model::learn`]). The model is copied first only when other
-    /// clones of this classifier share it.
-    pub fn learn(&mut self, head: usize, text: &str, class: usize) -> usize {
-        Arc::make_mut(&mut self.model).learn(head, text, class)
+    /// Learns one correction of `text` in place ([`Model::learn`]): the
+    /// comment's counts join the naive Bayes counts of the head the
+    /// correction is about and, for an attribute head, its logistic layer
+    /// steps toward the corrected class on that comment. Returns how many
+    /// of the comment's features the head knows. The model is copied first
+    /// only when other clones of this classifier share it.
+    pub fn learn(&mut self, correction: crate::model::Correction, text: &str) -> usize {
+        Arc::make_mut(&mut self.model).learn(correction, text)
     }
 
     /// [`Classifier::learn`] with the comment's place in its thread, when
     /// known ([`Model::learn_in_thread`]).
     pub fn learn_in_thread(
         &mut self,
-        head: usize,
+        correction: crate::model::Correction,
         text: &str,
         reply: Option<bool>,
-        class: usize,
     ) -> usize {
-        Arc::make_mut(&mut self.model).learn_in_thread(head, text, reply, class)
+        Arc::make_mut(&mut self.model).learn_in_thread(correction, text, reply)
     }
 
     /// Classifies one comment. Never fails: empty text gets `off_topic`

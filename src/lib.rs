@@ -16,6 +16,8 @@
 //!   hold, reject), the label, the scores and the reasons.
 //! - [`DuplicateDetector`]: finds the earliest stored comment a new one
 //!   repeats (built from [`DuplicateParams`]), as a [`Duplicate`].
+//! - [`Correction`]: what a moderator says of one comment (spam or not,
+//!   toxic or not, ...), which [`Classifier::learn`] learns in place.
 //! - [`TrainParams`]: the settings of [`Classifier::train`] on your own
 //!   [`Example`]s.
 //! - [`Error`]: the one error type; [`Result`] is its result.
@@ -85,10 +87,10 @@ pub struct ReadmeDoctests;
 pub mod atomic;
 pub mod classify;
 pub mod dedup;
-pub mod error;
+mod error;
 pub mod features;
 pub mod input;
-pub mod label;
+mod label;
 pub mod logistic;
 pub mod model;
 pub mod moderate;
@@ -107,11 +109,10 @@ mod classify_reference;
 mod test_texts;
 
 pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
-pub use compact_str::CompactString;
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
 pub use label::{Example, Label};
-pub use model::{Model, Thresholds};
+pub use model::{Correction, Model, Thresholds};
 pub use normalize::{normalize, Normalized};
 pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
 pub use train::{Calibration, TrainParams};

@@ -6,7 +6,7 @@ use dev_support::relevance as relevance_support;
 use std::path::{Path, PathBuf};
 
 use comment_sieve::moderate::{Action, Feedback, Moderator, Policy};
-use comment_sieve::{Classifier, Comment, Label};
+use comment_sieve::{Classifier, Comment, Correction, Label};
 use comment_sieve_tools::datasets;
 use linfa::prelude::*;
 use linfa::DatasetView;
@@ -190,17 +190,39 @@ fn feedback_corrects_a_misclassified_kind_of_comment() {
     }
     let after = m.classifier().classify(&probe).scores.spam;
     println!("P(spam) {before:.3} → {after:.3} after {rounds} corrections");
-    // Corrections move the naive Bayes counts; the logistic weights stay,
-    // so a few corrections move the score, slowly.
-    assert!(before < 0.5 && after > before, "{before} → {after}");
-    // Train-on-error skips what the model already gets right.
+    // Each correction steps the spam head toward spam on its comment, and
+    // the probe shares most of their words.
+    assert!(before < 0.5 && after >= 0.5, "{before} → {after}");
+    // Train-on-error skips what the model already gets right, and learns
+    // what it gets wrong until it is right.
     let policy = Policy {
         feedback: Feedback::OnError,
         ..Policy::default()
     };
-    let mut m2 = Moderator::new(m.classifier().clone(), policy).unwrap();
-    assert!(!m2.submit_spam(&Comment::new("s", "Check out my channel and subscribe!")));
-    assert!(m2.submit_spam(&probe), "the probe is still taken for ham");
+    let mut m2 = Moderator::new(Classifier::default(), policy.clone()).unwrap();
+    let channel = Comment::new("s", "Check out my channel and subscribe!");
+    assert!(!m2.submit_spam(&channel));
+    let mut taken = 0;
+    while m2.submit_spam(&probe) {
+        taken += 1;
+        assert!(taken < 50, "still taken for ham");
+    }
+    assert!(taken >= 1, "the probe was taken for ham");
+    let hold = m2.classifier().model().thresholds.spam_hold;
+    assert!(m2.classifier().classify(&probe).scores.spam >= hold);
+    // The error is judged at the policy's hold threshold, not at 0.5.
+    let p_channel = Classifier::default().classify(&channel).scores.spam;
+    assert!(p_channel < 1.0, "{p_channel}");
+    let strict = Policy {
+        hold_spam: Some((p_channel + 1.0) / 2.0),
+        reject_spam: Some(1.0),
+        ..policy
+    };
+    let mut m3 = Moderator::new(Classifier::default(), strict).unwrap();
+    assert!(
+        m3.submit_spam(&channel),
+        "below the policy's hold threshold"
+    );
     // Corrections persist with the model.
     let p = std::env::temp_dir().join(format!("cs-moderate-{}.csm", std::process::id()));
     m.save_model(&p).unwrap();
@@ -259,7 +281,7 @@ fn learning_equals_linfa_fit_with() {
         .unwrap()
         .unwrap();
     for (t, y) in rows {
-        model.learn(0, t, y);
+        model.learn(Correction::Spam(y == 1), t);
     }
     let state = serde_json::to_value(&nb).unwrap();
     let h = &model.heads[0];
@@ -390,10 +412,10 @@ fn learning_moves_an_attribute_head() {
     let text = "I agree with the court, the ruling makes sense to me.";
     let p = |clf: &Classifier| clf.classify_text(text).scores.toxicity;
     let p0 = p(&clf);
-    let known = clf.learn(toxicity, text, 1);
+    let known = clf.learn(Correction::Toxic(true), text);
     assert!(known > 5, "{known}");
     for _ in 0..4 {
-        clf.learn(toxicity, text, 1);
+        clf.learn(Correction::Toxic(true), text);
     }
     let after = &clf.model().heads[toxicity];
     assert_eq!(after.class_counts[1], before.class_counts[1] + 5);

@@ -7,7 +7,8 @@
 //! command's `duplicate_of` (similarity to 3 digits); the test suite
 //! compares these records with the command's output field by field.
 
-use comment_sieve::{Classification, CompactString, Duplicate};
+use comment_sieve::{Classification, Duplicate};
+use compact_str::CompactString;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 

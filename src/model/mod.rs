@@ -34,7 +34,10 @@
 //! is built.
 
 pub mod format;
+pub mod learn;
 mod table;
+
+pub use learn::Correction;
 
 pub(crate) use table::Table;
 
@@ -430,77 +433,6 @@ pub(crate) fn softmax_at(jll: &[f64], i: usize) -> f64 {
 /// Converts per-class log-likelihoods to probabilities with log-sum-exp.
 pub fn softmax(jll: &[f64]) -> Vec<f64> {
     (0..jll.len()).map(|i| softmax_at(jll, i)).collect()
-}
-
-impl Model {
-    /// Adds one labeled example to head `head` (an index into
-    /// [`Model::heads`]) as linfa-bayes's `fit_with` would: the example's
-    /// feature counts join its class's counts and its class count grows by
-    /// one. For a naive Bayes head the priors and log-probabilities follow;
-    /// for an attribute head the log-count ratios `r` follow while the
-    /// logistic weights stay, so each feature's weight `w·r` moves toward
-    /// the class it was seen in. The vocabulary stays fixed (features the
-    /// head never saw are ignored, as in training). Returns how many of the
-    /// example's features the head knows.
-    ///
-    /// Cost: for an attribute head, one pass over the comment and one
-    /// table row rewritten per distinct known feature (the table is then
-    /// the one a full compile gives, bit for bit); for a naive Bayes head,
-    /// whose log-probabilities are normalized in every row, or counts that
-    /// are not whole numbers, recompiling the table (linear in the model's
-    /// features).
-    pub fn learn(&mut self, head: usize, text: &str, class: usize) -> usize {
-        self.learn_in_thread(head, text, None, class)
-    }
-
-    /// [`Model::learn`] for a comment whose place in its thread may be
-    /// known (`reply`: it replies to another comment; `Some(false)`: it
-    /// starts a thread). When the head has the structure feature, that
-    /// place's count joins the class's too. The structure key is not
-    /// counted in the returned number.
-    pub fn learn_in_thread(
-        &mut self,
-        head: usize,
-        text: &str,
-        reply: Option<bool>,
-        class: usize,
-    ) -> usize {
-        let Some(h) = self.heads.get_mut(head) else {
-            return 0;
-        };
-        let c = h.n_classes();
-        if class >= c {
-            return 0;
-        }
-        let mut known = 0;
-        let mut touched = Vec::new();
-        let mut added = [0f64; 2];
-        for k in self.extractor.keys(text) {
-            if let Ok(i) = h.keys.binary_search(&k) {
-                let x = &mut h.counts[i * c + class];
-                let before = *x;
-                *x += 1.0;
-                if let Some(a) = added.get_mut(class) {
-                    *a += (*x - before) as f64;
-                }
-                touched.push(i);
-                known += 1;
-            }
-        }
-        if let Some(reply) = reply.filter(|_| self.features.structure) {
-            let key = crate::features::structure_key(reply);
-            if let Ok(i) = h.structure_keys.binary_search(&key) {
-                h.structure_counts[i * c + class] += 1.0;
-            }
-        }
-        h.class_counts[class] += 1;
-        touched.sort_unstable();
-        touched.dedup();
-        if !self.table.learned(head, h, &touched, added) {
-            self.table = Table::compile(&self.heads, &self.spans);
-        }
-        known
-    }
 }
 
 #[cfg(test)]

@@ -212,6 +212,45 @@ impl Table {
         true
     }
 
+    /// Rewrites both columns (`w·d` and `w`) of the rows of attribute head
+    /// `hi`'s keys at indices `touched` after the head's logistic weights
+    /// of those keys changed (a correction's step, see
+    /// [`learn`](super::learn)). False (nothing changed) when the head has
+    /// no fitted logistic layer in the table, which must then be
+    /// recompiled.
+    pub(crate) fn reweighted(&mut self, hi: usize, h: &Head, touched: &[usize]) -> bool {
+        let Some(l) = h.logistic.as_ref().filter(|_| fitted(h)) else {
+            return false;
+        };
+        if self.count_sums.get(hi).is_none() {
+            return false;
+        }
+        let off = self.offsets[hi];
+        for &i in touched {
+            let Some((r, _)) = self.row_indexed(h.keys[i]) else {
+                continue;
+            };
+            let at = r as usize * self.width + off;
+            self.values[at] = weighted_ratio(h, i);
+            self.values[at + 1] = l.weights[i];
+        }
+        true
+    }
+
+    /// Attribute head `hi`'s shift `ln T₁ − ln T₀` (0 for a head without a
+    /// fitted logistic layer): its log-count ratios are `r = d − shift`.
+    #[inline]
+    pub(crate) fn shift(&self, hi: usize) -> f64 {
+        self.shifts.get(hi).copied().unwrap_or(0.0)
+    }
+
+    /// One row's two columns of attribute head `hi`: `(w·d, w)`.
+    #[inline]
+    pub(crate) fn attribute_columns(&self, row: &[f32], hi: usize) -> (f64, f64) {
+        let off = self.offsets[hi];
+        (row[off] as f64, row[off + 1] as f64)
+    }
+
     /// Attribute head `hi`'s score sum `Σ w·r` from the per-column sums of
     /// a comment's rows.
     #[inline]
@@ -294,7 +333,7 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Classifier, Model};
+    use crate::{Classifier, Correction, Label, Model};
 
     /// The table learned into a model, and one compiled afresh from the
     /// same heads.
@@ -338,7 +377,13 @@ mod tests {
         let before = m.table.clone();
         for (i, t) in texts.iter().take(120).enumerate() {
             let reply = [None, Some(true), Some(false)][i % 3];
-            m.learn_in_thread(i % 3, t, reply, (i / 3) % 2);
+            let y = (i / 3) % 2 == 1;
+            let c = [
+                Correction::Spam(y),
+                Correction::Toxic(y),
+                Correction::IdentityAttack(y),
+            ];
+            m.learn_in_thread(c[i % 3], t, reply);
         }
         assert!(!m.table.same_bits(&before), "learning changed nothing");
         let f = fresh(&m);
@@ -354,11 +399,14 @@ mod tests {
     #[test]
     fn a_naive_bayes_head_or_fractional_counts_are_recompiled() {
         let mut m = (**Classifier::default().model()).clone();
-        m.learn(super::super::LABEL, "a reply about the article", 3);
+        m.learn(
+            Correction::Label(Label::OnTopic),
+            "a reply about the article",
+        );
         assert!(m.table.same_bits(&fresh(&m).table));
         m.heads[0].counts[1] += 0.25;
         m = fresh(&m);
-        m.learn(0, "make money fast at home", 1);
+        m.learn(Correction::Spam(true), "make money fast at home");
         assert!(m.table.same_bits(&fresh(&m).table));
     }
 }

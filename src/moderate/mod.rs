@@ -22,8 +22,11 @@
 //!
 //! Moderators' corrections train the model: [`Moderator::submit_spam`],
 //! [`Moderator::submit_ham`], [`Moderator::submit_abuse`],
-//! [`Moderator::submit_not_abuse`] update the naive Bayes counts in place
-//! ([`Model::learn`](crate::Model::learn)); [`Moderator::save_model`] keeps them.
+//! [`Moderator::submit_not_abuse`] update the model in place
+//! ([`Model::learn`](crate::Model::learn)): the naive Bayes counts, and a
+//! step of the logistic layer on that comment, so that the comment's score
+//! moves toward the correction (never away) and repeated corrections carry
+//! it across the threshold. [`Moderator::save_model`] keeps them.
 //!
 //! ```
 //! use comment_sieve::moderate::{Action, Moderator};
@@ -63,6 +66,7 @@ use std::path::Path;
 use crate::classify::{Classifier, Comment};
 use crate::dedup::{DuplicateDetector, DuplicateParams};
 use crate::error::Result;
+use crate::model::Correction;
 use crate::normalize::normalize;
 
 use background::Articles;
@@ -252,43 +256,70 @@ impl Moderator {
         steps::verdict(ruling, label, c, off_topic, dup.as_ref())
     }
 
-    fn learn(&mut self, comment: &Comment, head: usize, class: usize) -> bool {
-        if self.policy.feedback == Feedback::OnError {
-            let c = self.classifier.classify(comment);
-            let p = if head == 0 {
-                c.scores.spam
-            } else {
-                c.scores.abuse
-            };
-            let predicted = usize::from(p >= 0.5);
-            if predicted == class {
-                return false;
-            }
+    /// Whether the moderator got `comment` wrong by a correction saying
+    /// whether it is spam (`spam`) or abusive (`abuse`): it is spam (or
+    /// abusive) when its score is at least the hold threshold this
+    /// moderator acts on ([`Policy::thresholds`]: the model's unless the
+    /// policy sets its own), as a moderation holds or rejects it.
+    fn got_wrong(&self, comment: &Comment, spam: Option<bool>, abuse: Option<bool>) -> bool {
+        let c = self.classifier.classify(comment);
+        let t = self.policy.thresholds(self.classifier.model());
+        spam.is_some_and(|y| (c.scores.spam >= t.spam_hold) != y)
+            || abuse.is_some_and(|y| (c.scores.abuse >= t.abuse_hold) != y)
+    }
+
+    /// Learns `corrections` of `comment` (which say it is spam or not,
+    /// abusive or not), unless the policy trains on errors only and the
+    /// moderator got it right.
+    fn learn(
+        &mut self,
+        comment: &Comment,
+        corrections: &[Correction],
+        spam: Option<bool>,
+        abuse: Option<bool>,
+    ) -> bool {
+        if self.policy.feedback == Feedback::OnError && !self.got_wrong(comment, spam, abuse) {
+            return false;
         }
-        self.classifier
-            .learn_in_thread(head, &comment.text, comment.reply, class);
+        for &k in corrections {
+            self.classifier
+                .learn_in_thread(k, &comment.text, comment.reply);
+        }
         true
     }
 
     /// A moderator's correction: this comment is spam. Returns whether the
-    /// model was updated (with [`Feedback::OnError`], only when it was wrong).
+    /// model was updated (with [`Feedback::OnError`], only when it was
+    /// wrong: the spam score was below the hold threshold). The `spam`
+    /// head learns it ([`Correction::Spam`]), so the comment's spam score
+    /// does not go down.
     pub fn submit_spam(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, 0, 1)
+        self.learn(comment, &[Correction::Spam(true)], Some(true), None)
     }
 
-    /// A moderator's correction: this comment is not spam.
+    /// A moderator's correction: this comment is not spam (wrong, for
+    /// [`Feedback::OnError`], when its spam score reached the hold
+    /// threshold). Its spam score does not go up.
     pub fn submit_ham(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, 0, 0)
+        self.learn(comment, &[Correction::Spam(false)], Some(false), None)
     }
 
-    /// A moderator's correction: this comment is abusive.
+    /// A moderator's correction: this comment is abusive (wrong, for
+    /// [`Feedback::OnError`], when its abuse score was below the hold
+    /// threshold). The `toxicity` head learns it; the abuse score, the
+    /// larger of toxicity and identity attack, does not go down.
     pub fn submit_abuse(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, 1, 1)
+        self.learn(comment, &[Correction::Toxic(true)], None, Some(true))
     }
 
-    /// A moderator's correction: this comment is not abusive.
+    /// A moderator's correction: this comment is not abusive (wrong, for
+    /// [`Feedback::OnError`], when its abuse score reached the hold
+    /// threshold). Not abusive is neither toxic nor an identity attack, so
+    /// both heads learn it and the abuse score, the larger of the two, does
+    /// not go up.
     pub fn submit_not_abuse(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, 1, 0)
+        let both = [Correction::Toxic(false), Correction::IdentityAttack(false)];
+        self.learn(comment, &both, None, Some(false))
     }
 
     /// Saves the model with every correction learned.

@@ -26,8 +26,8 @@
 use serde::Serialize;
 
 use comment_sieve::classify::Classification;
-use comment_sieve::label::{Example, Label};
 use comment_sieve::model::Thresholds;
+use comment_sieve::{Example, Label};
 
 fn ratio(num: f64, den: f64) -> f64 {
     if den == 0.0 {
