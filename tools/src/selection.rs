@@ -21,6 +21,8 @@ pub enum CandidateSetting {
     /// The naive Bayes smoothing α of the attribute heads
     /// ([`SMOOTHINGS`]), with the chosen penalties.
     Smoothing,
+    /// The vocabulary's minimum count of examples ([`MIN_DFS`]).
+    MinDf,
     /// Where the labels are cut: the spam head's false-spam budget
     /// ([`BUDGETS`]) and the abuse threshold ([`ABUSE_CUTS`]).
     Cuts,
@@ -34,6 +36,9 @@ const PENALTIES: [f64; 7] = [0.0625, 0.125, 0.25, 1.0, 4.0, 16.0, 64.0];
 /// The candidate naive Bayes smoothing α of the attribute heads (the sixth
 /// run of docs/model-selection.md), each α for every head.
 const SMOOTHINGS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+
+/// The candidate minimum counts of the vocabulary (the eighth run).
+const MIN_DFS: [u32; 4] = [1, 2, 3, 5];
 
 /// The candidate false-spam budgets of the spam head (the seventh run).
 const BUDGETS: [f64; 3] = [0.0025, 0.005, 0.01];
@@ -56,6 +61,12 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
             SMOOTHINGS
                 .iter()
                 .map(|&a| (format!("alpha {a}"), TrainParams::default().alpha(a))),
+        ),
+        CandidateSetting::MinDf => ranked_by_auc(
+            examples,
+            MIN_DFS
+                .iter()
+                .map(|&n| (format!("min_df {n}"), TrainParams::default().min_df(n))),
         ),
         CandidateSetting::Cuts => cuts(examples),
     }
@@ -94,9 +105,12 @@ fn ranked_by_auc(
                 format!("{a}: {}", cells.join(", "))
             })
             .collect();
+        let all = comment_sieve::train::train(&params, examples, Vec::new())?;
+        let size = comment_sieve::model::format::to_bytes(&all).len();
         println!(
-            "{name}: mean left-out-source ROC-AUC: {}\n  {}",
+            "{name}: mean left-out-source ROC-AUC: {}; mean {:.4}; model trained on all: {size} bytes\n  {}",
             means.join(", "),
+            mean(table.iter().map(|(_, rows)| mean_auc(rows))),
             per_source.join("\n  ")
         );
     }
