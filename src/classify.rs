@@ -24,9 +24,9 @@
 //! points, of the words that make it abusive.
 //!
 //! The types a classification is made of ([`Classification`], [`Scores`],
-//! [`Probabilities`], [`Reason`], [`Decision`]) are defined in
-//! [`verdict`](crate::verdict), below the model, and keep their paths here
-//! and at the crate root.
+//! [`Probabilities`], [`Reason`], [`Decision`]) are defined in a private
+//! module below the model, so that the model's thresholds can use them;
+//! their paths are here and at the crate root.
 
 use std::borrow::Cow;
 use std::cell::RefCell;

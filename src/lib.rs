@@ -101,7 +101,7 @@ pub mod serve;
 pub mod spans;
 pub mod tokenize;
 pub mod train;
-pub mod verdict;
+mod verdict;
 
 #[cfg(test)]
 mod classify_reference;
