@@ -6,8 +6,6 @@
 //! (`span`, for Rust) and in code points (`chars`, for Python and
 //! JavaScript).
 
-use std::io::Write;
-
 use crate::moderate::Verdict;
 use crate::Classification;
 
@@ -20,27 +18,34 @@ pub fn key(out: &mut Vec<u8>, k: &str) {
 /// Appends `"label":…,"scores":{…},"reasons":[` with these scores, rounded
 /// to 4 digits.
 fn label_and_scores(out: &mut Vec<u8>, label: &str, scores: &[(&str, f64)]) {
-    let _ = write!(out, "\"label\":\"{label}\",\"scores\":{{");
+    out.extend_from_slice(b"\"label\":\"");
+    out.extend_from_slice(label.as_bytes());
+    out.extend_from_slice(b"\",\"scores\":{");
     for (i, (name, x)) in scores.iter().enumerate() {
-        let sep = if i > 0 { "," } else { "" };
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
         // Four digits: what a reader and a spreadsheet need, and short.
-        let _ = write!(out, "{sep}\"{name}\":{}", num((x * 1e4).round() / 1e4));
+        num(out, (x * 1e4).round() / 1e4);
     }
     out.extend_from_slice(b"},\"reasons\":[");
 }
 
 /// Appends `,"weight":…,"span":` with the weight rounded to 3 decimals.
 fn weight_and_span_key(out: &mut Vec<u8>, weight: f64) {
-    let _ = write!(
-        out,
-        ",\"weight\":{},\"span\":",
-        num((weight * 1000.0).round() / 1000.0)
-    );
+    out.extend_from_slice(b",\"weight\":");
+    num(out, (weight * 1000.0).round() / 1000.0);
+    out.extend_from_slice(b",\"span\":");
 }
 
 /// Appends `"key":` and `value` as a JSON string.
 fn string_field(out: &mut Vec<u8>, key: &str, value: &str) {
-    let _ = write!(out, "\"{key}\":");
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
     serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
 }
 
@@ -48,8 +53,10 @@ fn string_field(out: &mut Vec<u8>, key: &str, value: &str) {
 fn toxic_spans(out: &mut Vec<u8>, spans: &[std::ops::Range<usize>]) {
     out.extend_from_slice(b",\"toxic_spans\":[");
     for (i, r) in spans.iter().enumerate() {
-        let sep = if i > 0 { "," } else { "" };
-        let _ = write!(out, "{sep}[{},{}]", r.start, r.end);
+        if i > 0 {
+            out.push(b',');
+        }
+        pair(out, r.start, r.end);
     }
     out.push(b']');
 }
@@ -68,7 +75,8 @@ fn chars_key(out: &mut Vec<u8>, text: &str, span: &std::ops::Range<usize>) {
     let (s, e) = (at(span.start), at(span.end.max(span.start)));
     let start = text[..s].chars().count();
     let end = start + text[s..e].chars().count();
-    let _ = write!(out, ",\"chars\":[{start},{end}]");
+    out.extend_from_slice(b",\"chars\":");
+    pair(out, start, end);
 }
 
 /// Appends the verdict's fields (`"label":…,"scores":{…},"reasons":[…],
@@ -87,7 +95,7 @@ pub fn classification(out: &mut Vec<u8>, v: &Classification, text: &str) {
         out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
         string_field(out, "token", &r.token);
         weight_and_span_key(out, r.weight);
-        let _ = write!(out, "[{},{}]", r.span.start, r.span.end);
+        pair(out, r.span.start, r.span.end);
         chars_key(out, text, &r.span);
         out.push(b'}');
     }
@@ -119,7 +127,7 @@ pub fn verdict(out: &mut Vec<u8>, v: &Verdict, text: &str) {
         weight_and_span_key(out, r.weight);
         match &r.span {
             Some(span) => {
-                let _ = write!(out, "[{},{}]", span.start, span.end);
+                pair(out, span.start, span.end);
                 chars_key(out, text, span);
                 out.push(b'}');
             }
@@ -134,14 +142,27 @@ pub fn verdict(out: &mut Vec<u8>, v: &Verdict, text: &str) {
 
 /// A finite number as JSON (non-finite numbers, which the classifier does
 /// not produce, as 0).
-fn num(x: f64) -> String {
+///
+/// Written straight into the record, as serde_json writes a float (the
+/// shortest text that reads back as the same number, by `ryu`), without
+/// the formatting machinery: the labeler writes about ten numbers a
+/// record.
+fn num(out: &mut Vec<u8>, x: f64) {
     if x.is_finite() {
-        serde_json::Number::from_f64(x)
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "0".into())
+        out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
     } else {
-        "0".into()
+        out.push(b'0');
     }
+}
+
+/// Appends `[a,b]`.
+fn pair(out: &mut Vec<u8>, a: usize, b: usize) {
+    let mut buf = itoa::Buffer::new();
+    out.push(b'[');
+    out.extend_from_slice(buf.format(a).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(buf.format(b).as_bytes());
+    out.push(b']');
 }
 
 /// A classification as a JSON object of its record fields,
