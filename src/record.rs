@@ -63,8 +63,10 @@ fn toxic_spans(out: &mut Vec<u8>, spans: &[std::ops::Range<usize>]) {
 
 /// Appends `,"chars":[start,end]`: byte range `span` of `text` in code
 /// points, for Python and JavaScript users (an out-of-range span, which the
-/// classifier does not produce, as the clamped range).
-fn chars_key(out: &mut Vec<u8>, text: &str, span: &std::ops::Range<usize>) {
+/// classifier does not produce, as the clamped range). `ascii`: whether
+/// the text is all ASCII, where code points are bytes and nothing needs
+/// counting (checked once per record, not once per reason).
+fn chars_key(out: &mut Vec<u8>, text: &str, ascii: bool, span: &std::ops::Range<usize>) {
     let at = |b: usize| {
         let mut b = b.min(text.len());
         while !text.is_char_boundary(b) {
@@ -73,8 +75,12 @@ fn chars_key(out: &mut Vec<u8>, text: &str, span: &std::ops::Range<usize>) {
         b
     };
     let (s, e) = (at(span.start), at(span.end.max(span.start)));
-    let start = text[..s].chars().count();
-    let end = start + text[s..e].chars().count();
+    let (start, end) = if ascii {
+        (s, e)
+    } else {
+        let start = text[..s].chars().count();
+        (start, start + text[s..e].chars().count())
+    };
     out.extend_from_slice(b",\"chars\":");
     pair(out, start, end);
 }
@@ -91,12 +97,13 @@ pub fn classification(out: &mut Vec<u8>, v: &Classification, text: &str) {
         ("identity_attack", s.identity_attack),
     ];
     label_and_scores(out, v.label.as_str(), &scores);
+    let ascii = text.is_ascii();
     for (i, r) in v.reasons.iter().enumerate() {
         out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
         string_field(out, "token", &r.token);
         weight_and_span_key(out, r.weight);
         pair(out, r.span.start, r.span.end);
-        chars_key(out, text, &r.span);
+        chars_key(out, text, ascii, &r.span);
         out.push(b'}');
     }
     out.push(b']');
@@ -119,6 +126,7 @@ pub fn verdict(out: &mut Vec<u8>, v: &Verdict, text: &str) {
         ("duplicate", s.duplicate),
     ];
     label_and_scores(out, v.label.as_str(), &scores);
+    let ascii = text.is_ascii();
     for (i, r) in v.reasons.iter().enumerate() {
         out.extend_from_slice(if i > 0 { b",{" } else { b"{" });
         string_field(out, "rule", r.rule.as_str());
@@ -128,7 +136,7 @@ pub fn verdict(out: &mut Vec<u8>, v: &Verdict, text: &str) {
         match &r.span {
             Some(span) => {
                 pair(out, span.start, span.end);
-                chars_key(out, text, span);
+                chars_key(out, text, ascii, span);
                 out.push(b'}');
             }
             None => out.extend_from_slice(b"null,\"chars\":null}"),
