@@ -256,29 +256,27 @@ impl Moderator {
         steps::verdict(ruling, label, c, off_topic, dup.as_ref())
     }
 
-    /// Whether the moderator got `comment` wrong by a correction saying
-    /// whether it is spam (`spam`) or abusive (`abuse`): it is spam (or
+    /// Whether the moderator got `comment` wrong, by `corrections` (which
+    /// all say it is spam or not, or all abusive or not): it is spam (or
     /// abusive) when its score is at least the hold threshold this
     /// moderator acts on ([`Policy::thresholds`]: the model's unless the
     /// policy sets its own), as a moderation holds or rejects it.
-    fn got_wrong(&self, comment: &Comment, spam: Option<bool>, abuse: Option<bool>) -> bool {
+    fn got_wrong(&self, comment: &Comment, corrections: &[Correction]) -> bool {
         let c = self.classifier.classify(comment);
         let t = self.policy.thresholds(self.classifier.model());
-        spam.is_some_and(|y| (c.scores.spam >= t.spam_hold) != y)
-            || abuse.is_some_and(|y| (c.scores.abuse >= t.abuse_hold) != y)
+        corrections.iter().any(|k| match *k {
+            Correction::Spam(y) => (c.scores.spam >= t.spam_hold) != y,
+            Correction::Toxic(y) | Correction::IdentityAttack(y) => {
+                (c.scores.abuse >= t.abuse_hold) != y
+            }
+            Correction::Label(_) => true,
+        })
     }
 
-    /// Learns `corrections` of `comment` (which say it is spam or not,
-    /// abusive or not), unless the policy trains on errors only and the
-    /// moderator got it right.
-    fn learn(
-        &mut self,
-        comment: &Comment,
-        corrections: &[Correction],
-        spam: Option<bool>,
-        abuse: Option<bool>,
-    ) -> bool {
-        if self.policy.feedback == Feedback::OnError && !self.got_wrong(comment, spam, abuse) {
+    /// Learns `corrections` of `comment`, unless the policy trains on
+    /// errors only and the moderator got it right.
+    fn learn(&mut self, comment: &Comment, corrections: &[Correction]) -> bool {
+        if self.policy.feedback == Feedback::OnError && !self.got_wrong(comment, corrections) {
             return false;
         }
         for &k in corrections {
@@ -294,14 +292,14 @@ impl Moderator {
     /// head learns it ([`Correction::Spam`]), so the comment's spam score
     /// does not go down.
     pub fn submit_spam(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, &[Correction::Spam(true)], Some(true), None)
+        self.learn(comment, &[Correction::Spam(true)])
     }
 
     /// A moderator's correction: this comment is not spam (wrong, for
     /// [`Feedback::OnError`], when its spam score reached the hold
     /// threshold). Its spam score does not go up.
     pub fn submit_ham(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, &[Correction::Spam(false)], Some(false), None)
+        self.learn(comment, &[Correction::Spam(false)])
     }
 
     /// A moderator's correction: this comment is abusive (wrong, for
@@ -309,7 +307,7 @@ impl Moderator {
     /// threshold). The `toxicity` head learns it; the abuse score, the
     /// larger of toxicity and identity attack, does not go down.
     pub fn submit_abuse(&mut self, comment: &Comment) -> bool {
-        self.learn(comment, &[Correction::Toxic(true)], None, Some(true))
+        self.learn(comment, &[Correction::Toxic(true)])
     }
 
     /// A moderator's correction: this comment is not abusive (wrong, for
@@ -319,7 +317,7 @@ impl Moderator {
     /// not go up.
     pub fn submit_not_abuse(&mut self, comment: &Comment) -> bool {
         let both = [Correction::Toxic(false), Correction::IdentityAttack(false)];
-        self.learn(comment, &both, None, Some(false))
+        self.learn(comment, &both)
     }
 
     /// Saves the model with every correction learned.
