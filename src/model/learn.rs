@@ -164,38 +164,39 @@ impl Model {
         let online = h.logistic.is_some() && h.n_classes() == 2 && h.is_trained();
         let counts = vocabulary_counts(&keys, &h.keys);
         let before = online.then(|| self.log_odds(head, &counts));
-        let known = self.add_counts(head, &keys, reply, class);
+        let known = self.add_counts(head, &counts, reply, class);
         if let Some(Some(before)) = before {
             self.step_logistic(head, &counts, class == 1, before);
         }
         known
     }
 
-    /// The naive Bayes part of a correction: counts, class count, table.
+    /// The naive Bayes part of a correction, from the comment's vocabulary
+    /// counts: counts, class count, table.
     fn add_counts(
         &mut self,
         head: usize,
-        keys: &[u64],
+        counts: &[(usize, u32)],
         reply: Option<bool>,
         class: usize,
     ) -> usize {
         let h = &mut self.heads[head];
         let c = h.n_classes();
         let mut known = 0;
-        let mut touched = Vec::new();
         let mut added = [0f64; 2];
-        for &k in keys {
-            if let Ok(i) = h.keys.binary_search(&k) {
-                let x = &mut h.counts[i * c + class];
+        for &(i, n) in counts {
+            let x = &mut h.counts[i * c + class];
+            // One occurrence at a time, as training counts them.
+            for _ in 0..n {
                 let before = *x;
                 *x += 1.0;
                 if let Some(a) = added.get_mut(class) {
                     *a += (*x - before) as f64;
                 }
-                touched.push(i);
-                known += 1;
             }
+            known += n as usize;
         }
+        let touched: Vec<usize> = counts.iter().map(|&(i, _)| i).collect();
         if let Some(reply) = reply.filter(|_| self.features.structure) {
             let key = crate::features::structure_key(reply);
             if let Ok(i) = h.structure_keys.binary_search(&key) {
@@ -203,8 +204,6 @@ impl Model {
             }
         }
         h.class_counts[class] += 1;
-        touched.sort_unstable();
-        touched.dedup();
         if !self.table.learned(head, h, &touched, added) {
             self.table = Table::compile(&self.heads, &self.spans);
         }
@@ -216,7 +215,6 @@ impl Model {
     /// classification sums them. `None` without a logistic layer.
     fn log_odds(&self, head: usize, counts: &[(usize, u32)]) -> Option<f64> {
         let h = &self.heads[head];
-        let l = h.logistic.as_ref()?;
         let binary = self.features.binary;
         let (mut wd, mut w) = (0f64, 0f64);
         for &(i, x) in counts {
@@ -230,9 +228,7 @@ impl Model {
                 w += b;
             }
         }
-        let sum = wd - self.table.shift(head) * w;
-        let z = l.bias + sum / (counts.len().max(1) as f64).sqrt();
-        Some(l.platt.0 * z + l.platt.1)
+        h.log_odds(wd - self.table.shift(head) * w, counts.len())
     }
 
     /// The logistic part of a correction (after the counts): one normalised

@@ -164,16 +164,24 @@ impl Head {
         log_probs(&self.structure_counts, self.n_classes(), self.alpha)
     }
 
-    /// The calibrated probability of class 1 for a logistic head whose
-    /// features summed to `sum` over `n` distinct vocabulary features.
-    pub fn probability(&self, sum: f64, n: usize) -> f64 {
+    /// The calibrated log odds of class 1 for a logistic head whose
+    /// features summed to `sum` over `n` distinct vocabulary features
+    /// (`None` without a trained logistic layer).
+    pub fn log_odds(&self, sum: f64, n: usize) -> Option<f64> {
         match &self.logistic {
             Some(l) if self.is_trained() => {
                 let z = l.bias + sum / (n.max(1) as f64).sqrt();
-                sigmoid(l.platt.0 * z + l.platt.1)
+                Some(l.platt.0 * z + l.platt.1)
             }
-            _ => 0.0,
+            _ => None,
         }
+    }
+
+    /// The calibrated probability of class 1 for a logistic head whose
+    /// features summed to `sum` over `n` distinct vocabulary features (0
+    /// without a trained logistic layer).
+    pub fn probability(&self, sum: f64, n: usize) -> f64 {
+        self.log_odds(sum, n).map_or(0.0, sigmoid)
     }
 }
 

@@ -81,6 +81,15 @@ fn mean_mcc(table: &Table) -> Vec<f64> {
         .collect()
 }
 
+/// The news sources' false-spam rates, `source rate%`, one per source.
+fn false_spam(table: &Table) -> Vec<String> {
+    table[0]
+        .1
+        .iter()
+        .filter_map(|(s, r)| r.false_spam.map(|f| format!("{s} {:.2}%", 100.0 * f)))
+        .collect()
+}
+
 /// Uncalibrated runs, one per candidate: the mean left-out-source ROC-AUC
 /// per attribute, and per source.
 fn ranked_by_auc(
@@ -122,7 +131,8 @@ fn ranked_by_auc(
 /// identity attack, on the shipped budget's scores (the budget moves only
 /// the spam head).
 fn cuts(examples: &[Example]) -> Result<()> {
-    let mut shipped: Option<Vec<Scores>> = None;
+    // The first budget is the shipped one: its scores serve the abuse cuts.
+    let mut shipped: Vec<Scores> = Vec::new();
     for budget in BUDGETS {
         let params = TrainParams::default().false_spam_budget(Some(budget));
         let scores = leave_one_source_out(&params, examples)?;
@@ -133,10 +143,7 @@ fn cuts(examples: &[Example]) -> Result<()> {
             .filter(|(_, r)| r.auc.is_some())
             .map(|(s, r)| format!("{s} MCC {:.4} recall {:.3}", r.mcc, r.recall))
             .collect();
-        let false_spam: Vec<String> = rows
-            .iter()
-            .filter_map(|(s, r)| r.false_spam.map(|f| format!("{s} {:.2}%", 100.0 * f)))
-            .collect();
+        let false_spam = false_spam(&table);
         println!(
             "budget {:.2}%: mean spam MCC {:.4}; false spam: {}\n  {}",
             100.0 * budget,
@@ -144,13 +151,12 @@ fn cuts(examples: &[Example]) -> Result<()> {
             false_spam.join(", "),
             per_source.join(", ")
         );
-        if shipped.is_none() {
-            shipped = Some(scores);
+        if shipped.is_empty() {
+            shipped = scores;
         }
     }
-    let scores = shipped.unwrap_or_default();
     for cut in ABUSE_CUTS {
-        let table = measure(examples, &scores, [0.5, cut, cut]);
+        let table = measure(examples, &shipped, [0.5, cut, cut]);
         let m = mean_mcc(&table);
         let per_source: Vec<String> = table[1..]
             .iter()
@@ -181,37 +187,27 @@ pub fn calibration_candidates(examples: &[Example]) -> Result<()> {
     let cut = Thresholds::default();
     // The pooled and shared-slope rows were run before (see
     // docs/model-selection.md); this is the one candidate left.
-    for (name, c, budget) in [(
-        "shared slope + budget",
-        Calibration::SharedSlope,
-        Some(0.0025),
-    )] {
-        let params = TrainParams::default()
-            .calibration(c)
-            .false_spam_budget(budget);
-        let scores = leave_one_source_out(&params, examples)?;
-        let table = measure(examples, &scores, [cut.spam, cut.abuse, cut.abuse]);
-        let mcc = mean_mcc(&table);
-        let mut means = Vec::new();
-        for ((head, a), m) in ATTRIBUTES.iter().zip(&mcc) {
-            let brier = mean(
-                brier_by_source(examples, &scores, *head)
-                    .into_iter()
-                    .map(|(_, b)| b),
-            );
-            means.push(format!("{a} MCC {m:.4} Brier {brier:.4}"));
-        }
-        let false_spam: Vec<String> = table[0]
-            .1
-            .iter()
-            .filter_map(|(s, r)| r.false_spam.map(|f| format!("{s} {:.2}%", 100.0 * f)))
-            .collect();
-        println!(
-            "{name}: {}; mean MCC {:.4}; false spam: {}",
-            means.join(", "),
-            mean(mcc.into_iter()),
-            false_spam.join(", ")
+    let params = TrainParams::default()
+        .calibration(Calibration::SharedSlope)
+        .false_spam_budget(Some(0.0025));
+    let scores = leave_one_source_out(&params, examples)?;
+    let table = measure(examples, &scores, [cut.spam, cut.abuse, cut.abuse]);
+    let mcc = mean_mcc(&table);
+    let mut means = Vec::new();
+    for ((head, a), m) in ATTRIBUTES.iter().zip(&mcc) {
+        let brier = mean(
+            brier_by_source(examples, &scores, *head)
+                .into_iter()
+                .map(|(_, b)| b),
         );
+        means.push(format!("{a} MCC {m:.4} Brier {brier:.4}"));
     }
+    let false_spam = false_spam(&table);
+    println!(
+        "shared slope + budget: {}; mean MCC {:.4}; false spam: {}",
+        means.join(", "),
+        mean(mcc.into_iter()),
+        false_spam.join(", ")
+    );
     Ok(())
 }
