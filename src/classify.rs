@@ -36,12 +36,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::Analysis;
 use crate::error::{Error, Result};
-use crate::features::structure_key;
+use crate::features::{structure_key, Feature};
 use crate::label::{Example, Label};
 use crate::model::{format, softmax_at, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY};
 use crate::normalize::{normalize, Normalized};
-use crate::tokenize::TokenKind;
+use crate::tokenize::{TokenKind, TokenRef};
 use crate::train::{train, TrainParams};
 use compact_str::CompactString;
 
@@ -346,7 +347,9 @@ impl Classifier {
         context: Option<&str>,
         reply: Option<bool>,
     ) -> Classification {
-        SCRATCH.with(|scratch| self.classify_with(text, context, reply, &mut scratch.borrow_mut()))
+        SCRATCH.with(|scratch| {
+            self.classify_with(Read::Text(text), context, reply, &mut scratch.borrow_mut())
+        })
     }
 
     /// Classifies many comments (in order, on this thread).
@@ -359,15 +362,40 @@ impl Classifier {
         self.classify_in_thread(text, None, None)
     }
 
+    /// [`Classifier::classify_in_thread`] of a comment read already: the
+    /// same classification from the analysis's tokens.
+    pub(crate) fn classify_analysis(
+        &self,
+        analysis: &Analysis<'_>,
+        context: Option<&str>,
+        reply: Option<bool>,
+    ) -> Classification {
+        SCRATCH.with(|scratch| {
+            self.classify_with(
+                Read::Analysed(analysis),
+                context,
+                reply,
+                &mut scratch.borrow_mut(),
+            )
+        })
+    }
+
     fn classify_with(
         &self,
-        text: &str,
+        read: Read<'_, '_>,
         context: Option<&str>,
         reply: Option<bool>,
         scratch: &mut Scratch,
     ) -> Classification {
         let m = &*self.model;
-        let norm = normalize(text);
+        let scanned;
+        let (text, norm) = match read {
+            Read::Text(text) => {
+                scanned = normalize(text);
+                (text, &scanned)
+            }
+            Read::Analysed(a) => (a.original(), a.normalized()),
+        };
         if norm.text().is_empty() {
             return empty_verdict();
         }
@@ -388,7 +416,7 @@ impl Classifier {
         // Distinct vocabulary features: the length the attribute heads
         // normalise by.
         let mut n = 0usize;
-        m.extractor.scan(&norm, text, |feat, tok| {
+        let on_feature = |feat: &Feature, tok: &TokenRef<'_>| {
             // A key the model does not know adds nothing, repeated or not:
             // look it up first, then drop repeats of known ones.
             let Some((r, row)) = table.row_indexed(feat.key) else {
@@ -408,7 +436,11 @@ impl Classifier {
                 folded,
                 word: tok.kind == TokenKind::Word && feat.span == tok.span,
             });
-        });
+        };
+        match read {
+            Read::Text(_) => m.extractor.scan(norm, text, on_feature),
+            Read::Analysed(a) => m.extractor.scan_tokens(a.tokens(), on_feature),
+        }
         if let Some(reply) = reply.filter(|_| m.features.structure) {
             if let Some((r, row)) = table.row_indexed(structure_key(reply)) {
                 add_row(&mut sums, row);
@@ -435,8 +467,16 @@ impl Classifier {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, text, &norm, &sums, n, hits, texts, scored)
+        verdict(m, text, norm, &sums, n, hits, texts, scored)
     }
+}
+
+/// What a classification reads: a text, normalized and scanned on the way,
+/// or a comment analysed already.
+#[derive(Clone, Copy)]
+enum Read<'a, 't> {
+    Text(&'a str),
+    Analysed(&'a Analysis<'t>),
 }
 
 /// Whether token text `t` reads `text[span]`. Most tokens are that very

@@ -242,19 +242,37 @@ pub fn token_key(kind: TokenKind, text: &str) -> u64 {
     fnv_key(kind.tag(), text.as_bytes())
 }
 
-/// [`token_key`] from a kind's tag; a `const fn` so that keys of fixed
-/// words can be computed at compile time.
+/// The word keys ([`token_key`] of [`TokenKind::Word`]) of `stem` followed
+/// by each of `suffixes`, hashing the stem once: the hash reads bytes in
+/// order, so its state after the stem is shared by every form.
+pub fn word_form_keys<const N: usize>(stem: &str, suffixes: [&str; N]) -> [u64; N] {
+    let after_stem = fnv_bytes(fnv_start(TokenKind::Word.tag()), stem.as_bytes());
+    suffixes.map(|s| finish(fnv_bytes(after_stem, s.as_bytes())))
+}
+
+/// The FNV-1a state before any byte, with the kind's tag mixed in.
 #[inline]
-const fn fnv_key(tag: u8, text: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ tag as u64;
-    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+const fn fnv_start(tag: u8) -> u64 {
+    (0xcbf2_9ce4_8422_2325 ^ tag as u64).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+/// FNV-1a state `h` after `text`.
+#[inline]
+const fn fnv_bytes(mut h: u64, text: &[u8]) -> u64 {
     let mut i = 0;
     while i < text.len() {
         h ^= text[i] as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
         i += 1;
     }
-    finish(h)
+    h
+}
+
+/// [`token_key`] from a kind's tag; a `const fn` so that keys of fixed
+/// words can be computed at compile time.
+#[inline]
+const fn fnv_key(tag: u8, text: &[u8]) -> u64 {
+    finish(fnv_bytes(fnv_start(tag), text))
 }
 
 /// The key of two neighbouring word keys.
@@ -294,6 +312,14 @@ pub struct Extractor {
     pub config: FeatureConfig,
 }
 
+/// What the feature step carries from one token to the next: the word a
+/// bigram starts with, and a buffer for character n-grams.
+#[derive(Default)]
+struct Running {
+    prev: Option<(u64, usize)>,
+    buf: String,
+}
+
 impl Extractor {
     /// Yields every feature of normalized text `norm` (of `original`) to
     /// `f` together with the token it comes from. With `binary` set the
@@ -304,75 +330,98 @@ impl Extractor {
         original: &str,
         mut f: F,
     ) {
-        let mut prev: Option<(u64, usize)> = None;
-        let bigrams = self.config.bigrams;
-        let grams = self.config.char_ngrams;
-        let identity = self.config.identity;
-        let mut buf = String::new();
+        let mut state = Running::default();
         self.tokenizer.scan(norm, original, |t| {
-            let key = token_key(t.kind, t.text);
+            self.token_features(&mut state, &t, &mut f)
+        });
+    }
+
+    /// [`Extractor::scan`] over tokens read already (an
+    /// [`Analysis`](crate::analysis::Analysis)'s): the same features in the
+    /// same order.
+    pub(crate) fn scan_tokens<'a, F: FnMut(&Feature, &TokenRef<'_>)>(
+        &self,
+        tokens: impl IntoIterator<Item = TokenRef<'a>>,
+        mut f: F,
+    ) {
+        let mut state = Running::default();
+        for t in tokens {
+            self.token_features(&mut state, &t, &mut f);
+        }
+    }
+
+    /// The features of one token, in order: its own key, the identity-group
+    /// key, its character n-grams, the bigram with the word before.
+    #[inline(always)]
+    fn token_features<F: FnMut(&Feature, &TokenRef<'_>)>(
+        &self,
+        state: &mut Running,
+        t: &TokenRef<'_>,
+        f: &mut F,
+    ) {
+        let key = token_key(t.kind, t.text);
+        f(
+            &Feature {
+                key,
+                span: t.span.clone(),
+            },
+            t,
+        );
+        if self.config.identity && t.kind == TokenKind::Word && is_identity_word(key, t.text) {
             f(
                 &Feature {
-                    key,
+                    key: group_key(),
                     span: t.span.clone(),
                 },
-                &t,
+                t,
             );
-            if identity && t.kind == TokenKind::Word && is_identity_word(key, t.text) {
-                f(
-                    &Feature {
-                        key: group_key(),
-                        span: t.span.clone(),
-                    },
-                    &t,
-                );
+        }
+        if self.config.char_ngrams && t.kind == TokenKind::Word {
+            let buf = &mut state.buf;
+            buf.clear();
+            buf.push('^');
+            buf.push_str(t.text);
+            buf.push('$');
+            let bounds: Vec<usize> = buf
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(buf.len()))
+                .collect();
+            let chars = bounds.len() - 1;
+            for len in CHAR_NGRAM_MIN..=CHAR_NGRAM_MAX.min(chars) {
+                // The whole marked word is its own feature already.
+                if len == chars {
+                    break;
+                }
+                for i in 0..=chars - len {
+                    f(
+                        &Feature {
+                            key: char_ngram_key(&buf[bounds[i]..bounds[i + len]]),
+                            span: t.span.clone(),
+                        },
+                        t,
+                    );
+                }
             }
-            if grams && t.kind == TokenKind::Word {
-                buf.clear();
-                buf.push('^');
-                buf.push_str(t.text);
-                buf.push('$');
-                let bounds: Vec<usize> = buf
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain(std::iter::once(buf.len()))
-                    .collect();
-                let chars = bounds.len() - 1;
-                for len in CHAR_NGRAM_MIN..=CHAR_NGRAM_MAX.min(chars) {
-                    // The whole marked word is its own feature already.
-                    if len == chars {
-                        break;
-                    }
-                    for i in 0..=chars - len {
+        }
+        match t.kind {
+            TokenKind::Word | TokenKind::Number | TokenKind::Mention => {
+                if self.config.bigrams {
+                    if let Some((pk, pstart)) = state.prev {
                         f(
                             &Feature {
-                                key: char_ngram_key(&buf[bounds[i]..bounds[i + len]]),
-                                span: t.span.clone(),
+                                key: bigram_key(pk, key),
+                                span: pstart..t.span.end,
                             },
-                            &t,
+                            t,
                         );
                     }
                 }
+                state.prev = Some((key, t.span.start));
             }
-            match t.kind {
-                TokenKind::Word | TokenKind::Number | TokenKind::Mention => {
-                    if bigrams {
-                        if let Some((pk, pstart)) = prev {
-                            f(
-                                &Feature {
-                                    key: bigram_key(pk, key),
-                                    span: pstart..t.span.end,
-                                },
-                                &t,
-                            );
-                        }
-                    }
-                    prev = Some((key, t.span.start));
-                }
-                TokenKind::Shape | TokenKind::Money => {}
-                _ => prev = None,
-            }
-        });
+            TokenKind::Shape | TokenKind::Money => {}
+            _ => state.prev = None,
+        }
     }
 
     /// The context keys of `context`: its words (and their bigrams and
@@ -417,6 +466,14 @@ pub fn dedup_keys(keys: &mut Vec<u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_form_keys_are_the_forms_token_keys() {
+        let keys = word_form_keys("agenc", ["", "y", "ies", "ïes"]);
+        for (k, form) in keys.iter().zip(["agenc", "agency", "agencies", "agencïes"]) {
+            assert_eq!(*k, token_key(TokenKind::Word, form), "{form}");
+        }
+    }
 
     #[test]
     fn keys_are_stable() {

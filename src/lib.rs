@@ -84,6 +84,7 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+mod analysis;
 pub mod atomic;
 pub mod classify;
 pub mod dedup;

@@ -11,12 +11,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::features::token_key;
+use crate::analysis::Analysis;
+use crate::features::{token_key, word_form_keys};
 use crate::model::Model;
 use crate::normalize::normalize;
 use crate::tokenize::{TokenKind, Tokenizer};
 
-use super::relevance::{self, content_words, ArticleProfile};
+use super::relevance::{self, content_words, content_words_of, ArticleProfile};
 
 /// Comments added to every word's background count. The background is
 /// small (a few thousand comments, vocabulary pruned of words seen once), so
@@ -28,7 +29,7 @@ const BACKGROUND_PRIOR: f64 = 5.0;
 /// word.
 #[derive(Debug, Clone, Default)]
 pub struct Background {
-    df: HashMap<u64, f32>,
+    df: foldhash::HashMap<u64, f32>,
     docs: f64,
 }
 
@@ -71,7 +72,7 @@ impl Background {
     ///
     /// [`Example::labeled`]: crate::Example::labeled
     pub(crate) fn from_model(model: &Model) -> Self {
-        let mut df: HashMap<u64, f32> = HashMap::new();
+        let mut df: foldhash::HashMap<u64, f32> = foldhash::HashMap::default();
         let mut docs = 0f64;
         for h in &model.heads {
             let c = h.n_classes();
@@ -119,21 +120,31 @@ impl Background {
     /// forms ("include", "including") does not look rare.
     fn rate(&self, word: &str) -> f64 {
         let stem = relevance::stem(word);
-        let mut forms: Vec<String> = [word, stem]
-            .into_iter()
-            .map(str::to_string)
-            .chain(["s", "es", "ing", "ed", "y", "ies", "e"].map(|s| format!("{stem}{s}")))
-            .collect();
-        forms.sort();
-        forms.dedup();
-        let df: f64 = forms
-            .iter()
-            .filter_map(|w| self.df.get(&token_key(TokenKind::Word, w)))
-            .map(|&n| n as f64)
-            .sum();
+        // Every form shares the stem's hash state (this runs for every
+        // content word of every comment under an article).
+        let forms = word_form_keys(stem, FORM_SUFFIXES);
+        let mut keys = [0u64; 1 + FORM_SUFFIXES.len()];
+        keys[0] = token_key(TokenKind::Word, word);
+        keys[1..].copy_from_slice(&forms);
+        // Each distinct form once (the word is one of the stem's forms,
+        // mostly).
+        keys.sort_unstable();
+        let mut df = 0.0;
+        for (i, k) in keys.iter().enumerate() {
+            if i > 0 && keys[i - 1] == *k {
+                continue;
+            }
+            if let Some(&n) = self.df.get(k) {
+                df += n as f64;
+            }
+        }
         (df.min(self.docs) + BACKGROUND_PRIOR) / (self.docs + 1.0)
     }
 }
+
+/// The endings that make a stem's forms, the stem itself first
+/// ([`Background::rate`]).
+const FORM_SUFFIXES: [&str; 8] = ["", "s", "es", "ing", "ed", "y", "ies", "e"];
 
 /// An article's approved comments: their words, and their mean relevance
 /// to the article.
@@ -214,7 +225,7 @@ impl Articles {
         &self,
         tk: &Tokenizer,
         article_id: &str,
-        text: &str,
+        comment: &Analysis<'_>,
         context: Option<&str>,
         on_topic_above: f64,
     ) -> Option<relevance::Relevance> {
@@ -237,21 +248,20 @@ impl Articles {
             })
             .map(|c| ArticleProfile::new(tk, "", c));
         topic.context = parent.as_ref();
-        relevance::relevance(&content_words(tk, text, &rate), &topic)
+        relevance::relevance(&content_words_of(comment.tokens(), &rate), &topic)
     }
 
     /// Adds `text`, whose relevance to the article was `relevance`, to the
     /// thread of article `article_id`, if it is registered.
     pub(crate) fn join_thread(
         &mut self,
-        tk: &Tokenizer,
         article_id: &str,
-        text: &str,
+        comment: &Analysis<'_>,
         relevance: Option<f64>,
     ) {
         if self.articles.contains_key(article_id) {
             let t = self.threads.entry(article_id.to_string()).or_default();
-            t.words.add_text(tk, text);
+            t.words.add_tokens(comment.tokens());
             if let Some(r) = relevance {
                 t.relevance_sum += r;
                 t.scored += 1;

@@ -63,6 +63,7 @@ pub use verdict::{Action, DuplicateRef, Rule, Verdict, VerdictReason, VerdictSco
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::analysis::Analysis;
 use crate::classify::{Classifier, Comment};
 use crate::dedup::{DuplicateDetector, DuplicateParams};
 use crate::error::Result;
@@ -170,10 +171,20 @@ impl Moderator {
         text: &str,
         context: Option<&str>,
     ) -> Option<relevance::Relevance> {
+        self.evidence_of(article_id, &Analysis::new(self.tokenizer(), text), context)
+    }
+
+    /// [`Moderator::relevance_evidence`] of a comment read already.
+    fn evidence_of(
+        &self,
+        article_id: &str,
+        comment: &Analysis<'_>,
+        context: Option<&str>,
+    ) -> Option<relevance::Relevance> {
         self.articles.relevance_evidence(
             self.tokenizer(),
             article_id,
-            text,
+            comment,
             context,
             self.policy.on_topic_above,
         )
@@ -198,9 +209,11 @@ impl Moderator {
     /// [`Moderator::moderate`] does this for every comment it approves
     /// under a registered article.
     pub fn add_to_thread(&mut self, article_id: &str, text: &str) {
-        let r = self.relevance(article_id, text, None);
-        let tk = &self.classifier.model().extractor().tokenizer;
-        self.articles.join_thread(tk, article_id, text, r);
+        let comment = Analysis::new(self.tokenizer(), text);
+        let r = self
+            .evidence_of(article_id, &comment, None)
+            .map(|r| r.score);
+        self.articles.join_thread(article_id, &comment, r);
     }
 
     /// Moderates a comment and remembers it for duplicate checks.
@@ -224,33 +237,34 @@ impl Moderator {
         // its own `reply` says.
         let reply = comment.reply.or(parent.map(|_| true));
         let ctx = self.context(comment, parent);
+        // Read once; every step below reads these tokens.
+        let text = Analysis::new(self.tokenizer(), &comment.text);
         let c = self
             .classifier
-            .classify_in_thread(&comment.text, ctx.as_deref(), reply);
+            .classify_analysis(&text, ctx.as_deref(), reply);
         self.remember_author(comment);
         let relevance = comment
             .article_id
             .as_deref()
-            .and_then(|a| self.relevance(a, &comment.text, parent));
+            .and_then(|a| self.evidence_of(a, &text, parent))
+            .map(|r| r.score);
         let t = self.policy.thresholds(self.classifier.model());
         let off_topic = relevance.map_or(c.scores.off_topic, |r| 1.0 - r);
         let label = steps::topic_label(c.label, relevance, &self.policy);
-        let tokens = self.tokenizer().tokenize(&comment.text);
 
         let mut ruling = Ruling::default();
         steps::empty_comment(&c, &mut ruling);
         steps::spam(&c, &t, &mut ruling);
         steps::abuse(&c, &t, &mut ruling);
         steps::off_topic(label, relevance, off_topic, &mut ruling);
-        steps::links(&tokens, self.policy.max_links, &mut ruling);
-        self.listed_words(&tokens, &mut ruling);
+        steps::links(&text, self.policy.max_links, &mut ruling);
+        self.listed_words(&text, &mut ruling);
         steps::duplicate(dup.as_ref(), self.policy.duplicates, &mut ruling);
 
         // An approved comment under a registered article joins its thread.
         if ruling.action == Action::Approve {
             if let Some(a) = comment.article_id.as_deref() {
-                let tk = &self.classifier.model().extractor().tokenizer;
-                self.articles.join_thread(tk, a, &comment.text, relevance);
+                self.articles.join_thread(a, &text, relevance);
             }
         }
         steps::verdict(ruling, label, c, off_topic, dup.as_ref())

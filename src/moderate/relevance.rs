@@ -38,9 +38,11 @@
 //! than [`MIN_CONTENT_WORDS`] content words ("Thanks!", "lol"): those get
 //! no relevance score and the classifier decides.
 
-use std::collections::HashMap;
+use std::sync::LazyLock;
 
-use crate::tokenize::{TokenKind, Tokenizer};
+use foldhash::{HashMap, HashSet};
+
+use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 
 /// Fewer content words than this: no relevance score.
 pub const MIN_CONTENT_WORDS: usize = 3;
@@ -231,14 +233,24 @@ pub fn stem(w: &str) -> &str {
 }
 
 fn is_stopword(w: &str) -> bool {
-    STOPWORDS.binary_search(&w).is_ok()
+    // A set rather than a binary search of the sorted list: asked of
+    // every word of every comment under an article.
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(w)
 }
 
 fn is_content(kind: TokenKind, w: &str) -> bool {
-    kind == TokenKind::Word
-        && w.chars().count() >= 3
-        && w.chars().all(char::is_alphabetic)
-        && !is_stopword(w)
+    if kind != TokenKind::Word || w.len() < 3 {
+        // Three letters take at least three bytes.
+        return false;
+    }
+    let letters = if w.is_ascii() {
+        w.bytes().all(|b| b.is_ascii_alphabetic())
+    } else {
+        w.chars().count() >= 3 && w.chars().all(char::is_alphabetic)
+    };
+    letters && !is_stopword(w)
 }
 
 /// The distinct stemmed content words of `text`, each with its weight
@@ -249,20 +261,39 @@ pub fn content_words(
     weight: &dyn Fn(&str) -> f64,
 ) -> HashMap<String, f64> {
     let norm = crate::normalize::normalize(text);
-    let mut out: HashMap<String, f64> = HashMap::new();
-    tokenizer.scan(&norm, text, |t| {
-        if is_content(t.kind, t.text) {
-            let w = weight(t.text);
-            let st = stem(t.text);
-            match out.get_mut(st) {
-                Some(e) => *e = e.max(w),
-                None => {
-                    out.insert(st.to_string(), w);
-                }
+    let mut out: HashMap<String, f64> = HashMap::default();
+    tokenizer.scan(&norm, text, |t| add_content_word(&mut out, &t, weight));
+    out
+}
+
+/// [`content_words`] of tokens read already.
+pub(crate) fn content_words_of<'a>(
+    tokens: impl IntoIterator<Item = TokenRef<'a>>,
+    weight: &dyn Fn(&str) -> f64,
+) -> HashMap<String, f64> {
+    let mut out: HashMap<String, f64> = HashMap::default();
+    for t in tokens {
+        add_content_word(&mut out, &t, weight);
+    }
+    out
+}
+
+/// Adds token `t` to `out` when it is a content word.
+fn add_content_word(
+    out: &mut HashMap<String, f64>,
+    t: &TokenRef<'_>,
+    weight: &dyn Fn(&str) -> f64,
+) {
+    if is_content(t.kind, t.text) {
+        let w = weight(t.text);
+        let st = stem(t.text);
+        match out.get_mut(st) {
+            Some(e) => *e = e.max(w),
+            None => {
+                out.insert(st.to_string(), w);
             }
         }
-    });
-    out
+    }
 }
 
 /// An article's vocabulary: how often it uses each content word.
@@ -289,12 +320,21 @@ impl ArticleProfile {
     /// Adds the content words of `text` (a comment joining a thread).
     pub fn add_text(&mut self, tokenizer: &Tokenizer, text: &str) {
         let norm = crate::normalize::normalize(text);
-        tokenizer.scan(&norm, text, |t| {
-            if is_content(t.kind, t.text) {
-                *self.words.entry(stem(t.text).to_string()).or_default() += 1;
-                self.total += 1;
-            }
-        });
+        tokenizer.scan(&norm, text, |t| self.add_token(&t));
+    }
+
+    /// [`ArticleProfile::add_text`] of tokens read already.
+    pub(crate) fn add_tokens<'a>(&mut self, tokens: impl IntoIterator<Item = TokenRef<'a>>) {
+        for t in tokens {
+            self.add_token(&t);
+        }
+    }
+
+    fn add_token(&mut self, t: &TokenRef<'_>) {
+        if is_content(t.kind, t.text) {
+            *self.words.entry(stem(t.text).to_string()).or_default() += 1;
+            self.total += 1;
+        }
     }
 
     /// Adds another article's words (to build the site's profile).

@@ -10,11 +10,12 @@
 //! adding a rule is adding a function here and a line in
 //! `moderate_in_reply`.
 
+use crate::analysis::Analysis;
 use crate::classify::Comment;
 use crate::dedup::{DupInput, Duplicate};
 use crate::label::Label;
 use crate::model::Thresholds;
-use crate::tokenize::{Token, TokenKind};
+use crate::tokenize::TokenKind;
 use crate::verdict::Classification;
 
 use super::{Action, DuplicateAction, DuplicateRef, Moderator, Policy};
@@ -139,20 +140,20 @@ impl Moderator {
     /// with its span, so the site's own lists apply whatever the model
     /// says. Both lists are matched on normalized tokens (case, accents,
     /// lookalike letters and obfuscations fold away), in text order.
-    pub(super) fn listed_words(&self, tokens: &[Token], ruling: &mut Ruling) {
-        for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+    pub(super) fn listed_words(&self, text: &Analysis<'_>, ruling: &mut Ruling) {
+        for t in text.tokens().filter(|t| t.kind == TokenKind::Word) {
             for (set, rule, action) in [
                 (&self.block_words, Rule::BlockWord, Action::Reject),
                 (&self.hold_words, Rule::HoldWord, Action::Hold),
             ] {
-                if set.contains(&t.text) {
+                if set.contains(t.text) {
                     ruling.fire(
                         action,
                         VerdictReason {
                             rule,
-                            detail: t.text.clone(),
+                            detail: t.text.to_string(),
                             weight: 1.0,
-                            span: Some(t.span.clone()),
+                            span: Some(text.original_span(t.span.clone())),
                         },
                     );
                 }
@@ -261,8 +262,8 @@ pub(super) fn off_topic(label: Label, relevance: Option<f64>, off_topic: f64, ru
 /// Rule `links`: more links than `max_links` holds the comment: a limit
 /// the site sets whatever the spam score, so a link-laden post the model
 /// has not learned to score still waits for a person.
-pub(super) fn links(tokens: &[Token], max_links: usize, ruling: &mut Ruling) {
-    let links = tokens.iter().filter(|t| t.kind == TokenKind::Url).count();
+pub(super) fn links(text: &Analysis<'_>, max_links: usize, ruling: &mut Ruling) {
+    let links = text.tokens().filter(|t| t.kind == TokenKind::Url).count();
     if links > max_links {
         ruling.fire(
             Action::Hold,
