@@ -12,8 +12,10 @@
 mod arrow;
 mod classifier;
 mod dedup;
+mod dicts;
 mod moderator;
 mod record;
+mod texts;
 
 use pyo3::prelude::*;
 
