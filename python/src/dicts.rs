@@ -1,15 +1,17 @@
 //! Records as Python dicts, built with as little work per record as the
 //! output allows.
 //!
-//! A batch of records is mostly the same few values over and over: five
-//! score names, four labels, a vocabulary of reason tokens, scores on a grid
-//! of 10,000 values, weights on a grid of thousandths, small offsets. Python
-//! strings, floats and ints are immutable, so a [`DictBuilder`] makes each
-//! distinct value once per batch and puts the same object into every record
-//! that has it (as CPython itself shares small ints): a record then costs
-//! its containers (the dicts and lists, which must be new since the caller
-//! may change them) and little else. Keys are interned strings made once.
-//! Lists are created at their final length and filled in place.
+//! Keys are interned strings made once a batch, labels and duplicate kinds
+//! too. Reason tokens repeat across a batch (a vocabulary of a few
+//! thousand), and Python strings are immutable, so a batch [`DictBuilder`]
+//! makes each distinct token once and puts the same object into every
+//! record that has it. Floats are made anew: caching them by value was
+//! measured slower (the cache's lookups miss the processor's caches more
+//! than a new float costs), and CPython already shares the ints up to 256
+//! that most offsets are. Lists are created at their final length and
+//! filled in place; values go into dicts without reference-count traffic.
+//! What is left is the containers themselves (the dicts and lists, new for
+//! every record since the caller may change them).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -24,12 +26,6 @@ use crate::record::{DupRecord, Record, SCORE_NAMES};
 /// Tokens kept per batch at most; past it new tokens are made per record
 /// (a batch of that many distinct tokens gains little from sharing).
 const MAX_TOKENS: usize = 1 << 20;
-/// Grid cells of the float caches: scores are on a grid of 10,001 values
-/// in [0, 1], weights on one of thousandths (within ±500 here).
-const FLOAT_TABLE: usize = 1 << 20;
-/// Ints below this are made once (CPython keeps those up to 256 itself;
-/// offsets in comments go higher).
-const INT_TABLE: usize = 1 << 14;
 
 /// The multiply-rotate hash of rustc (`FxHasher`): the keys here are short
 /// tokens and float bit patterns from the library, not attacker-chosen
@@ -127,11 +123,6 @@ pub struct DictBuilder<'py> {
     /// Labels and duplicate kinds: a handful of static strings.
     words: Vec<(&'static str, Bound<'py, PyString>)>,
     tokens: FxMap<CompactString, Bound<'py, PyString>>,
-    /// Scores by their 4-digit grid index (with the value's bits, checked).
-    scores: Vec<Option<(u64, Bound<'py, PyAny>)>>,
-    /// Weights by their 3-digit grid index and sign (the same check).
-    weights: Vec<Option<(u64, Bound<'py, PyAny>)>>,
-    ints: Vec<Option<Bound<'py, PyAny>>>,
 }
 
 /// A value to put into a dict or list: borrowed from the builder's caches
@@ -189,33 +180,6 @@ fn list_of<'py>(
     Ok(list)
 }
 
-/// The float `x` from a grid cache (`index`: its cell), made on first use;
-/// a new float off the grid.
-fn grid<'py>(
-    py: Python<'py>,
-    table: &mut Vec<Option<(u64, Bound<'py, PyAny>)>>,
-    index: Option<usize>,
-    x: f64,
-) -> Value<'py> {
-    let bits = x.to_bits();
-    let Some(i) = index.filter(|&i| i < FLOAT_TABLE) else {
-        return Value::New(PyFloat::new(py, x).into_any());
-    };
-    if table.len() <= i {
-        table.resize(i + 1, None);
-    }
-    match &table[i] {
-        Some((b, f)) if *b == bits => Value::Shared(f.as_ptr()),
-        Some(_) => Value::New(PyFloat::new(py, x).into_any()),
-        None => {
-            let f = PyFloat::new(py, x).into_any();
-            let p = f.as_ptr();
-            table[i] = Some((bits, f));
-            Value::Shared(p)
-        }
-    }
-}
-
 impl<'py> DictBuilder<'py> {
     /// A builder for one record: nothing kept.
     pub fn new(py: Python<'py>) -> Self {
@@ -225,9 +189,6 @@ impl<'py> DictBuilder<'py> {
             share: false,
             words: Vec::new(),
             tokens: FxMap::default(),
-            scores: Vec::new(),
-            weights: Vec::new(),
-            ints: Vec::new(),
         }
     }
 
@@ -267,48 +228,15 @@ impl<'py> DictBuilder<'py> {
         Value::Shared(p)
     }
 
-    /// A score (rounded to 4 digits, in [0, 1]).
-    fn score(&mut self, x: f64) -> Value<'py> {
-        if !self.share {
-            return Value::New(PyFloat::new(self.py, x).into_any());
-        }
-        // The cell of k / 10^4 is k (no call to `round`: the cell only
-        // has to be the same for the same value, the bits are checked).
-        let k = x * 1e4 + 0.5;
-        let index = (0.0..=1e4 + 1.0).contains(&k).then_some(k as usize);
-        grid(self.py, &mut self.scores, index, x)
+    fn float(&self, x: f64) -> Value<'py> {
+        Value::New(PyFloat::new(self.py, x).into_any())
     }
 
-    /// A weight or a similarity (rounded to 3 digits).
-    fn weight(&mut self, x: f64) -> Value<'py> {
-        if !self.share {
-            return Value::New(PyFloat::new(self.py, x).into_any());
-        }
-        // Cell 2k for k / 10^3, 2k + 1 for -k / 10^3.
-        let k = x.abs() * 1e3 + 0.5;
-        let index = (k < 1e6).then(|| (k as usize) << 1 | x.is_sign_negative() as usize);
-        grid(self.py, &mut self.weights, index, x)
-    }
-
-    fn int(&mut self, v: usize) -> PyResult<Value<'py>> {
-        let make = |py| {
-            // SAFETY: PyLong_FromSize_t returns a new reference or NULL with
-            // an exception set.
-            unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyLong_FromSize_t(v)) }
-        };
-        if !self.share || v >= INT_TABLE {
-            return Ok(Value::New(make(self.py)?));
-        }
-        if self.ints.len() <= v {
-            self.ints.resize(v + 1, None);
-        }
-        if let Some(i) = &self.ints[v] {
-            return Ok(Value::Shared(i.as_ptr()));
-        }
-        let i = make(self.py)?;
-        let p = i.as_ptr();
-        self.ints[v] = Some(i);
-        Ok(Value::Shared(p))
+    fn int(&self, v: usize) -> PyResult<Value<'py>> {
+        // SAFETY: PyLong_FromSize_t returns a new reference (CPython's own
+        // for 0 to 256) or NULL with an exception set.
+        let i = unsafe { Bound::from_owned_ptr_or_err(self.py, ffi::PyLong_FromSize_t(v))? };
+        Ok(Value::New(i))
     }
 
     /// `[a, b]` as a new list.
@@ -322,7 +250,7 @@ impl<'py> DictBuilder<'py> {
     fn scores(&mut self, scores: &[f64; 5]) -> PyResult<Value<'py>> {
         let d = PyDict::new(self.py);
         for (k, &x) in scores.iter().enumerate() {
-            let v = self.score(x);
+            let v = self.float(x);
             set(&d, &self.keys.score_names[k], v)?;
         }
         Ok(Value::New(d.into_any()))
@@ -342,7 +270,7 @@ impl<'py> DictBuilder<'py> {
         d.set_item(&self.keys.id, &dup.id)?;
         let kind = self.word(dup.kind);
         set(&d, &self.keys.kind, kind)?;
-        let sim = self.weight(dup.similarity);
+        let sim = self.float(dup.similarity);
         set(&d, &self.keys.similarity, sim)?;
         d.set_item(&self.keys.same_author, dup.same_author)?;
         d.set_item(&self.keys.shared_links, dup.shared_links)?;
@@ -363,7 +291,7 @@ impl<'py> DictBuilder<'py> {
             let rd = PyDict::new(py);
             let token = self.token(&reason.token);
             set(&rd, &self.keys.token, token)?;
-            let weight = self.weight(reason.weight);
+            let weight = self.float(reason.weight);
             set(&rd, &self.keys.weight, weight)?;
             let span = self.pair(reason.span)?;
             set(&rd, &self.keys.span, span)?;
