@@ -143,10 +143,11 @@ fn as_strs(v: &Option<Vec<Option<String>>>) -> Option<Vec<Option<&str>>> {
     v.as_ref().map(|v| v.iter().map(|s| s.as_deref()).collect())
 }
 
-/// Comments classified at a time by `classify_batch` before their dicts
-/// are made: the records of a chunk stay in cache while they are turned
-/// into dicts, and the Rust side holds one chunk, not the whole batch.
-const CHUNK: usize = 8192;
+/// Comments classified at a time by `classify_batch` and `classify_arrow`
+/// before their dicts or columns are made: the records of a chunk stay in
+/// cache while they are turned into dicts or columns, and the Rust side
+/// holds one chunk of records, not the whole batch's.
+pub(crate) const CHUNK: usize = 8192;
 
 /// Python's cycle collector paused while it lives: the record dicts hold
 /// no cycles, and collections triggered by the millions of new containers

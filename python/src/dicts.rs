@@ -316,8 +316,8 @@ impl<'py> DictBuilder<'py> {
         set(&d, &self.keys.label, label)?;
         let scores = self.scores(&r.scores)?;
         set(&d, &self.keys.scores, scores)?;
-        let top = match r.reasons.first() {
-            Some(x) => self.token(&x.token),
+        let top = match &r.top_reason {
+            Some(t) => self.token(t),
             None => Value::Shared(py.None().as_ptr()),
         };
         set(&d, &self.keys.top_reason, top)?;

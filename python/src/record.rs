@@ -61,8 +61,10 @@ pub struct Record {
     pub label: &'static str,
     /// Scores in [`SCORE_NAMES`] order, rounded to 4 digits.
     pub scores: [f64; 5],
-    /// Strongest first.
+    /// Strongest first (none in a brief record).
     pub reasons: Vec<Reason>,
+    /// The first reason's token.
+    pub top_reason: Option<CompactString>,
     /// Code-point ranges that make the comment abusive.
     pub toxic_spans: Vec<[usize; 2]>,
     /// The duplicate check's answer, when one was made.
@@ -122,29 +124,22 @@ impl Record {
                     },
                 })
                 .collect(),
+            top_reason: v.reasons.first().map(|r| r.token.clone()),
             toxic_spans: v.toxic_spans.iter().map(|r| [r.start, r.end]).collect(),
             duplicate_of: None,
         }
     }
 
-    /// The label, the scores and the first reason's token only (no spans):
-    /// what `classify_arrow` without details returns.
+    /// The label, the scores and the first reason's token only (no
+    /// reasons, no spans; nothing allocated): what `classify_arrow` without
+    /// details returns.
     pub fn brief(v: &Classification) -> Self {
         let s = &v.scores;
         Record {
             label: v.label.as_str(),
             scores: [s.spam, s.abuse, s.off_topic, s.toxicity, s.identity_attack].map(round4),
-            reasons: v
-                .reasons
-                .first()
-                .map(|r| Reason {
-                    token: r.token.clone(),
-                    weight: 0.0,
-                    span: [0, 0],
-                    chars: [0, 0],
-                })
-                .into_iter()
-                .collect(),
+            reasons: Vec::new(),
+            top_reason: v.reasons.first().map(|r| r.token.clone()),
             toxic_spans: Vec::new(),
             duplicate_of: None,
         }
