@@ -5,9 +5,8 @@
 //! too. Reason tokens repeat across a batch (a vocabulary of a few
 //! thousand), and Python strings are immutable, so a batch [`DictBuilder`]
 //! makes each distinct token once and puts the same object into every
-//! record that has it. Floats are made anew: caching them by value was
-//! measured slower (the cache's lookups miss the processor's caches more
-//! than a new float costs), and CPython already shares the ints up to 256
+//! record that has it; floats too, through a small cache (a large one was
+//! measured slower than none). CPython already shares the ints up to 256
 //! that most offsets are. Lists are created at their final length and
 //! filled in place; values go into dicts without reference-count traffic.
 //! What is left is the containers themselves (the dicts and lists, new for
@@ -23,6 +22,14 @@ use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 
 use crate::record::{DupRecord, Record, SCORE_NAMES};
 
+/// Slots of the float cache: 2^10 floats, 16 KiB, small enough to stay
+/// in the processor's first-level cache. A batch's scores and weights are
+/// rounded (4 and 3 digits) and crowd near 0 and 1, so many repeat; a
+/// table of every value seen was measured slower than no cache at all
+/// (its lookups miss the processor's caches), this one keeps the hits
+/// cheap and a miss costs only the float it makes anyway.
+const FLOAT_BITS: u32 = 10;
+const FLOAT_SLOTS: usize = 1 << FLOAT_BITS;
 /// Tokens kept per batch at most; past it new tokens are made per record
 /// (a batch of that many distinct tokens gains little from sharing).
 const MAX_TOKENS: usize = 1 << 20;
@@ -123,6 +130,9 @@ pub struct DictBuilder<'py> {
     /// Labels and duplicate kinds: a handful of static strings.
     words: Vec<(&'static str, Bound<'py, PyString>)>,
     tokens: FxMap<CompactString, Bound<'py, PyString>>,
+    /// A small direct-mapped cache of floats by their bits (see
+    /// [`FLOAT_SLOTS`]); empty for a single record.
+    floats: Vec<Option<(u64, Bound<'py, PyAny>)>>,
 }
 
 /// A value to put into a dict or list: borrowed from the builder's caches
@@ -189,6 +199,7 @@ impl<'py> DictBuilder<'py> {
             share: false,
             words: Vec::new(),
             tokens: FxMap::default(),
+            floats: Vec::new(),
         }
     }
 
@@ -197,6 +208,7 @@ impl<'py> DictBuilder<'py> {
     pub fn batch(py: Python<'py>) -> Self {
         DictBuilder {
             share: true,
+            floats: vec![None; FLOAT_SLOTS],
             ..Self::new(py)
         }
     }
@@ -228,8 +240,22 @@ impl<'py> DictBuilder<'py> {
         Value::Shared(p)
     }
 
-    fn float(&self, x: f64) -> Value<'py> {
-        Value::New(PyFloat::new(self.py, x).into_any())
+    fn float(&mut self, x: f64) -> Value<'py> {
+        if self.floats.is_empty() {
+            return Value::New(PyFloat::new(self.py, x).into_any());
+        }
+        let bits = x.to_bits();
+        let slot = (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FLOAT_BITS)) as usize;
+        if let Some((b, f)) = &self.floats[slot] {
+            if *b == bits {
+                return Value::Shared(f.as_ptr());
+            }
+        }
+        let f = PyFloat::new(self.py, x).into_any();
+        let p = f.as_ptr();
+        // The float it replaces lives on in the records that have it.
+        self.floats[slot] = Some((bits, f));
+        Value::Shared(p)
     }
 
     fn int(&self, v: usize) -> PyResult<Value<'py>> {
