@@ -320,7 +320,9 @@ impl PyClassifier {
     }
 
     /// Classifies a list of comments with the GIL released, on `threads`
-    /// threads (None: one a core): a list of dicts like `classify`'s. With
+    /// threads (None: one a core): a list of dicts like `classify`'s. The
+    /// texts are read in place; [`CHUNK`] comments are classified at a
+    /// time and turned into dicts ([`DictBuilder`]) before the next. With
     /// a `detector`, every comment is checked against the earlier ones
     /// (and stored) in list order, which needs `ids`; `authors` and
     /// `article_ids` (the thread) refine the check. With `details=False`
