@@ -5,10 +5,11 @@
 
 use std::sync::Arc;
 
+use arrow_array::builder::{BooleanBuilder, Float64Builder, StringBuilder};
 use arrow_array::ffi::{from_ffi, to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{
-    make_array, Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray,
-    ListArray, RecordBatch, StringArray, StringViewArray, StructArray,
+    make_array, Array, ArrayRef, Float64Array, Int64Array, LargeStringArray, ListArray,
+    RecordBatch, StringArray, StringViewArray, StructArray,
 };
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, Fields};
@@ -17,7 +18,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
 
-use crate::classifier::{dedup_pass, on_threads, records, reply_of, Item};
+use crate::classifier::{dedup_pass, on_threads, records, reply_of, Item, CHUNK};
 use crate::dedup::PyDuplicateDetector;
 use crate::record::{Record, SCORE_NAMES};
 
@@ -197,18 +198,25 @@ pub fn classify<'py>(
         let det = det.as_mut().map(|d| &mut d.inner);
         let item_texts: Vec<&str> = items.iter().map(|it| it.text).collect();
         py.detach(|| -> PyResult<RecordBatch> {
-            let mut recs = on_threads(threads, |par| records(clf, &items, par, !details))?;
-            if let (Some(det), Some(ids)) = (det, &ids) {
-                dedup_pass(
-                    det,
-                    &mut recs,
-                    ids,
-                    &item_texts,
-                    authors.as_deref(),
-                    articles.as_deref(),
-                );
+            let mut cols = Columns::new(n, details);
+            let mut det = det;
+            for start in (0..n).step_by(CHUNK) {
+                let end = (start + CHUNK).min(n);
+                let part = &items[start..end];
+                let mut recs = on_threads(threads, |par| records(clf, part, par, !details))?;
+                if let (Some(det), Some(ids)) = (det.as_deref_mut(), &ids) {
+                    dedup_pass(
+                        det,
+                        &mut recs,
+                        &ids[start..end],
+                        &item_texts[start..end],
+                        authors.as_deref().map(|a| &a[start..end]),
+                        articles.as_deref().map(|t| &t[start..end]),
+                    );
+                }
+                cols.push(&recs);
             }
-            Ok(build_batch(&recs, details))
+            Ok(cols.finish())
         })?
     };
     export(py, batch)
@@ -222,9 +230,9 @@ fn list_of(item: DataType) -> DataType {
     DataType::List(Arc::new(Field::new("item", item, true)))
 }
 
-/// `List<Int64>` of pairs.
-fn pairs(p: impl Iterator<Item = [usize; 2]>, n: usize) -> ListArray {
-    let values: Vec<i64> = p.flat_map(|[a, b]| [a as i64, b as i64]).collect();
+/// `List<Int64>` of pairs, from their flat values.
+fn pairs(values: Vec<i64>) -> ListArray {
+    let n = values.len() / 2;
     let offsets = OffsetBuffer::from_lengths(std::iter::repeat_n(2, n));
     ListArray::new(
         Arc::new(Field::new("item", DataType::Int64, true)),
@@ -261,92 +269,149 @@ fn dup_fields() -> Fields {
     ])
 }
 
-/// The record batch of `recs`.
-fn build_batch(recs: &[Record], details: bool) -> RecordBatch {
-    let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
-    columns.push((
-        "label",
-        Arc::new(StringArray::from_iter_values(recs.iter().map(|r| r.label))),
-    ));
-    let scores: Vec<ArrayRef> = (0..SCORE_NAMES.len())
-        .map(|k| {
-            Arc::new(Float64Array::from_iter_values(
-                recs.iter().map(|r| r.scores[k]),
-            )) as ArrayRef
-        })
-        .collect();
-    columns.push((
-        "scores",
-        Arc::new(StructArray::new(scores_type(), scores, None)),
-    ));
-    if details {
-        let all: Vec<&crate::record::Reason> = recs.iter().flat_map(|r| &r.reasons).collect();
-        let m = all.len();
-        let reason_struct = StructArray::new(
-            reason_fields(),
-            vec![
-                Arc::new(StringArray::from_iter_values(
-                    all.iter().map(|r| r.token.as_str()),
-                )),
-                Arc::new(Float64Array::from_iter_values(all.iter().map(|r| r.weight))),
-                Arc::new(pairs(all.iter().map(|r| r.span), m)),
-                Arc::new(pairs(all.iter().map(|r| r.chars), m)),
-            ],
-            None,
-        );
-        let reasons = ListArray::new(
-            Arc::new(Field::new("item", DataType::Struct(reason_fields()), true)),
-            OffsetBuffer::from_lengths(recs.iter().map(|r| r.reasons.len())),
-            Arc::new(reason_struct),
-            None,
-        );
-        columns.push(("reasons", Arc::new(reasons)));
-        let nspans: usize = recs.iter().map(|r| r.toxic_spans.len()).sum();
-        let spans = ListArray::new(
-            Arc::new(Field::new("item", list_of(DataType::Int64), true)),
-            OffsetBuffer::from_lengths(recs.iter().map(|r| r.toxic_spans.len())),
-            Arc::new(pairs(
-                recs.iter().flat_map(|r| r.toxic_spans.iter().copied()),
-                nspans,
-            )),
-            None,
-        );
-        columns.push(("toxic_spans", Arc::new(spans)));
+/// The verdict columns, filled chunk by chunk of records (reserved for the
+/// whole batch up front, so that appending allocates nothing but the
+/// occasional growth of the strings and the reasons).
+struct Columns {
+    details: bool,
+    label: StringBuilder,
+    scores: [Vec<f64>; 5],
+    /// Per record, its number of reasons (with details).
+    reason_counts: Vec<usize>,
+    token: StringBuilder,
+    weight: Vec<f64>,
+    span: Vec<i64>,
+    chars: Vec<i64>,
+    /// Per record, its number of toxic spans (with details).
+    toxic_counts: Vec<usize>,
+    toxic: Vec<i64>,
+    top_reason: StringBuilder,
+    dup_valid: Vec<bool>,
+    dup_id: StringBuilder,
+    dup_kind: StringBuilder,
+    dup_similarity: Float64Builder,
+    dup_same_author: BooleanBuilder,
+    dup_shared_links: BooleanBuilder,
+}
+
+/// Bytes reserved a value for the label and top-reason columns, and
+/// reasons a record for the reasons column (the YouTube comments average
+/// 3.2), before they grow.
+const LABEL_BYTES: usize = 8;
+const TOKEN_BYTES: usize = 8;
+const REASONS: usize = 4;
+
+impl Columns {
+    fn new(n: usize, details: bool) -> Self {
+        let d = if details { n } else { 0 };
+        Columns {
+            details,
+            label: StringBuilder::with_capacity(n, n * LABEL_BYTES),
+            scores: std::array::from_fn(|_| Vec::with_capacity(n)),
+            reason_counts: Vec::with_capacity(d),
+            token: StringBuilder::with_capacity(d * REASONS, d * REASONS * TOKEN_BYTES),
+            weight: Vec::with_capacity(d * REASONS),
+            span: Vec::with_capacity(d * REASONS * 2),
+            chars: Vec::with_capacity(d * REASONS * 2),
+            toxic_counts: Vec::with_capacity(d),
+            toxic: Vec::new(),
+            top_reason: StringBuilder::with_capacity(n, n * TOKEN_BYTES),
+            dup_valid: Vec::with_capacity(n),
+            dup_id: StringBuilder::new(),
+            dup_kind: StringBuilder::new(),
+            dup_similarity: Float64Builder::with_capacity(n),
+            dup_same_author: BooleanBuilder::with_capacity(n),
+            dup_shared_links: BooleanBuilder::with_capacity(n),
+        }
     }
-    columns.push((
-        "top_reason",
-        Arc::new(StringArray::from_iter(
-            recs.iter()
-                .map(|r| r.reasons.first().map(|x| x.token.as_str())),
-        )),
-    ));
-    let dups: Vec<Option<&crate::record::DupRecord>> =
-        recs.iter().map(|r| r.duplicate_of.as_ref()).collect();
-    let valid = NullBuffer::from(dups.iter().map(|d| d.is_some()).collect::<Vec<_>>());
-    let dup = StructArray::new(
-        dup_fields(),
-        vec![
-            Arc::new(StringArray::from_iter(
-                dups.iter().map(|d| d.map(|d| d.id.as_str())),
-            )),
-            Arc::new(StringArray::from_iter(
-                dups.iter().map(|d| d.map(|d| d.kind)),
-            )),
-            Arc::new(Float64Array::from_iter(
-                dups.iter().map(|d| d.map(|d| d.similarity)),
-            )),
-            Arc::new(BooleanArray::from_iter(
-                dups.iter().map(|d| d.map(|d| d.same_author)),
-            )),
-            Arc::new(BooleanArray::from_iter(
-                dups.iter().map(|d| d.map(|d| d.shared_links)),
-            )),
-        ],
-        Some(valid),
-    );
-    columns.push(("duplicate_of", Arc::new(dup)));
-    RecordBatch::try_from_iter_with_nullable(columns.into_iter().map(|(n, a)| (n, a, true)))
-        .expect("the columns have one length")
+
+    fn push(&mut self, recs: &[Record]) {
+        for r in recs {
+            self.label.append_value(r.label);
+            for (col, &x) in self.scores.iter_mut().zip(&r.scores) {
+                col.push(x);
+            }
+            if self.details {
+                self.reason_counts.push(r.reasons.len());
+                for x in &r.reasons {
+                    self.token.append_value(x.token.as_str());
+                    self.weight.push(x.weight);
+                    self.span.extend(x.span.map(|v| v as i64));
+                    self.chars.extend(x.chars.map(|v| v as i64));
+                }
+                self.toxic_counts.push(r.toxic_spans.len());
+                for s in &r.toxic_spans {
+                    self.toxic.extend(s.map(|v| v as i64));
+                }
+            }
+            self.top_reason
+                .append_option(r.top_reason.as_ref().map(|t| t.as_str()));
+            let d = r.duplicate_of.as_ref();
+            self.dup_valid.push(d.is_some());
+            self.dup_id.append_option(d.map(|d| d.id.as_str()));
+            self.dup_kind.append_option(d.map(|d| d.kind));
+            self.dup_similarity.append_option(d.map(|d| d.similarity));
+            self.dup_same_author.append_option(d.map(|d| d.same_author));
+            self.dup_shared_links
+                .append_option(d.map(|d| d.shared_links));
+        }
+    }
+
+    /// The record batch.
+    fn finish(mut self) -> RecordBatch {
+        let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
+        columns.push(("label", Arc::new(self.label.finish())));
+        let scores: Vec<ArrayRef> = self
+            .scores
+            .into_iter()
+            .map(|v| Arc::new(Float64Array::from(v)) as ArrayRef)
+            .collect();
+        columns.push((
+            "scores",
+            Arc::new(StructArray::new(scores_type(), scores, None)),
+        ));
+        if self.details {
+            let reason_struct = StructArray::new(
+                reason_fields(),
+                vec![
+                    Arc::new(self.token.finish()),
+                    Arc::new(Float64Array::from(self.weight)),
+                    Arc::new(pairs(self.span)),
+                    Arc::new(pairs(self.chars)),
+                ],
+                None,
+            );
+            let reasons = ListArray::new(
+                Arc::new(Field::new("item", DataType::Struct(reason_fields()), true)),
+                OffsetBuffer::from_lengths(self.reason_counts),
+                Arc::new(reason_struct),
+                None,
+            );
+            columns.push(("reasons", Arc::new(reasons)));
+            let spans = ListArray::new(
+                Arc::new(Field::new("item", list_of(DataType::Int64), true)),
+                OffsetBuffer::from_lengths(self.toxic_counts),
+                Arc::new(pairs(self.toxic)),
+                None,
+            );
+            columns.push(("toxic_spans", Arc::new(spans)));
+        }
+        columns.push(("top_reason", Arc::new(self.top_reason.finish())));
+        let dup = StructArray::new(
+            dup_fields(),
+            vec![
+                Arc::new(self.dup_id.finish()),
+                Arc::new(self.dup_kind.finish()),
+                Arc::new(self.dup_similarity.finish()),
+                Arc::new(self.dup_same_author.finish()),
+                Arc::new(self.dup_shared_links.finish()),
+            ],
+            Some(NullBuffer::from(self.dup_valid)),
+        );
+        columns.push(("duplicate_of", Arc::new(dup)));
+        RecordBatch::try_from_iter_with_nullable(columns.into_iter().map(|(n, a)| (n, a, true)))
+            .expect("the columns have one length")
+    }
 }
 
 /// A record batch on its way to Python: exported through

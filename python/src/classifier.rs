@@ -8,12 +8,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use comment_sieve::{Classifier, Example, Label, TrainParams};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rayon::prelude::*;
 
 use crate::dedup::PyDuplicateDetector;
+use crate::dicts::{self, DictBuilder};
 use crate::py_err;
 use crate::record::{DupRecord, Record};
+use crate::texts::Held;
 
 /// A comment classifier.
 #[pyclass(name = "Classifier", module = "comment_sieve", frozen)]
@@ -141,31 +143,35 @@ fn as_strs(v: &Option<Vec<Option<String>>>) -> Option<Vec<Option<&str>>> {
     v.as_ref().map(|v| v.iter().map(|s| s.as_deref()).collect())
 }
 
-/// The records as a list of dicts, built with Python's cycle collector
-/// paused: the dicts hold no cycles, and collections triggered by the
-/// millions of new containers would otherwise take half the time.
-/// With `details` false a record is the brief dict ([`Record::to_brief_dict`]).
-fn dicts<'py>(py: Python<'py>, recs: &[Record], details: bool) -> PyResult<Bound<'py, PyList>> {
-    let gc = py.import("gc")?;
-    let was_enabled: bool = gc.call_method0("isenabled")?.extract()?;
-    if was_enabled {
-        gc.call_method0("disable")?;
-    }
-    let out = (|| {
-        let out = PyList::empty(py);
-        for r in recs {
-            if details {
-                out.append(r.to_dict(py)?)?;
-            } else {
-                out.append(r.to_brief_dict(py)?)?;
-            }
+/// Comments classified at a time by `classify_batch` and `classify_arrow`
+/// before their dicts or columns are made: the records of a chunk stay in
+/// cache while they are turned into dicts or columns, and the Rust side
+/// holds one chunk of records, not the whole batch's.
+pub(crate) const CHUNK: usize = 8192;
+
+/// Python's cycle collector paused while it lives: the record dicts hold
+/// no cycles, and collections triggered by the millions of new containers
+/// would otherwise take half the time.
+struct GcPause<'py>(Option<Bound<'py, PyModule>>);
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> PyResult<Self> {
+        let gc = py.import("gc")?;
+        if gc.call_method0("isenabled")?.extract()? {
+            gc.call_method0("disable")?;
+            return Ok(GcPause(Some(gc)));
         }
-        Ok(out)
-    })();
-    if was_enabled {
-        gc.call_method0("enable")?;
+        Ok(GcPause(None))
     }
-    out
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.0 {
+            // Enabling the collector cannot fail.
+            let _ = gc.call_method0("enable");
+        }
+    }
 }
 
 /// Training parameters from keyword arguments.
@@ -307,11 +313,16 @@ impl PyClassifier {
         // (the moderator uses them); they are accepted for symmetry.
         let _ = (author, article_id);
         let reply = parent_id.map(|p| reply_of(Some(p)));
-        Record::new(&self.inner.classify_in_thread(text, None, reply), text).to_dict(py)
+        DictBuilder::new(py).full(&Record::new(
+            &self.inner.classify_in_thread(text, None, reply),
+            text,
+        ))
     }
 
     /// Classifies a list of comments with the GIL released, on `threads`
-    /// threads (None: one a core): a list of dicts like `classify`'s. With
+    /// threads (None: one a core): a list of dicts like `classify`'s. The
+    /// texts are read in place; [`CHUNK`] comments are classified at a
+    /// time and turned into dicts ([`DictBuilder`]) before the next. With
     /// a `detector`, every comment is checked against the earlier ones
     /// (and stored) in list order, which needs `ids`; `authors` and
     /// `article_ids` (the thread) refine the check. With `details=False`
@@ -323,7 +334,7 @@ impl PyClassifier {
     fn classify_batch<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: Vec<Bound<'py, PyString>>,
         ids: Option<&Bound<'py, PyAny>>,
         authors: Option<&Bound<'py, PyAny>>,
         article_ids: Option<&Bound<'py, PyAny>>,
@@ -337,6 +348,8 @@ impl PyClassifier {
         let authors = opt_strings(authors, "authors", n)?;
         let articles = opt_strings(article_ids, "article_ids", n)?;
         let parents = opt_strings(parent_ids, "parent_ids", n)?;
+        let held = Held::new(py, texts)?;
+        let texts = held.strs()?;
         let items: Vec<Item<'_>> = texts
             .iter()
             .enumerate()
@@ -345,27 +358,57 @@ impl PyClassifier {
                 reply: parents.as_ref().map(|p| reply_of(p[i].as_deref())),
             })
             .collect();
+        let mut detector = match detector {
+            None => None,
+            Some(det) => {
+                let ids: Vec<&str> = match &ids {
+                    Some(v) => v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            s.as_deref()
+                                .ok_or_else(|| PyValueError::new_err(format!("ids[{i}] is None")))
+                        })
+                        .collect::<PyResult<_>>()?,
+                    None => return Err(PyValueError::new_err("a duplicate check needs ids")),
+                };
+                Some((det, ids))
+            }
+        };
+        let (authors, articles) = (as_strs(&authors), as_strs(&articles));
         let clf = &self.inner;
-        let mut recs =
-            py.detach(|| on_threads(threads, |par| records(clf, &items, par, !details)))?;
-        if let Some(mut det) = detector {
-            let ids: Vec<&str> = match &ids {
-                Some(v) => v
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        s.as_deref()
-                            .ok_or_else(|| PyValueError::new_err(format!("ids[{i}] is None")))
-                    })
-                    .collect::<PyResult<_>>()?,
-                None => return Err(PyValueError::new_err("a duplicate check needs ids")),
-            };
-            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let (a, t) = (as_strs(&authors), as_strs(&articles));
-            let det = &mut det.inner;
-            py.detach(|| dedup_pass(det, &mut recs, &ids, &texts, a.as_deref(), t.as_deref()));
+        let out = dicts::slots(py, n)?;
+        let mut build = DictBuilder::batch(py);
+        let _gc = GcPause::new(py)?;
+        for start in (0..n).step_by(CHUNK) {
+            let end = (start + CHUNK).min(n);
+            let part = &items[start..end];
+            let mut recs =
+                py.detach(|| on_threads(threads, |par| records(clf, part, par, !details)))?;
+            if let Some((det, ids)) = &mut detector {
+                let det = &mut det.inner;
+                let (a, t) = (authors.as_deref(), articles.as_deref());
+                py.detach(|| {
+                    dedup_pass(
+                        det,
+                        &mut recs,
+                        &ids[start..end],
+                        &texts[start..end],
+                        a.map(|a| &a[start..end]),
+                        t.map(|t| &t[start..end]),
+                    )
+                });
+            }
+            for (i, r) in recs.iter().enumerate() {
+                let d = if details {
+                    build.full(r)?
+                } else {
+                    build.brief(r)?
+                };
+                dicts::put(&out, start + i, d.into_any())?;
+            }
         }
-        dicts(py, &recs, details)
+        Ok(out)
     }
 
     /// The probability of every label (in the order of `labels()`) for

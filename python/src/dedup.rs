@@ -6,8 +6,9 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use crate::dicts::DictBuilder;
 use crate::py_err;
-use crate::record::{dup_dict, DupRecord};
+use crate::record::DupRecord;
 
 /// A duplicate detector with a rolling window of stored comments.
 #[pyclass(name = "DuplicateDetector", module = "comment_sieve")]
@@ -85,7 +86,8 @@ fn answer<'py>(
     py: Python<'py>,
     d: Option<comment_sieve::Duplicate>,
 ) -> PyResult<Option<Bound<'py, PyDict>>> {
-    d.map(|d| dup_dict(py, &DupRecord::from(&d))).transpose()
+    d.map(|d| DictBuilder::new(py).duplicate_dict(&DupRecord::from(&d)))
+        .transpose()
 }
 
 #[pymethods]

@@ -1,19 +1,21 @@
 //! Python bindings of comment-sieve, the `comment_sieve._comment_sieve`
-//! extension module: [`classifier::PyClassifier`], the duplicate detector
-//! and the moderator. The pure-Python package around it (`comment_sieve`)
+//! extension module: the classifier (`classifier::PyClassifier`), the
+//! duplicate detector and the moderator. The pure-Python package around it (`comment_sieve`)
 //! adds the scikit-learn wrapper and the Spark integration.
 //!
 //! Verdicts are returned with the fields, names and rounding of the
-//! `label` command's records ([`record`]), so a comment gets the same
-//! record from the command line, from Python and from Spark.
+//! `label` command's records (the `record` module), so a comment gets the
+//! same record from the command line, from Python and from Spark.
 
 #![deny(missing_docs)]
 
 mod arrow;
 mod classifier;
 mod dedup;
+mod dicts;
 mod moderator;
 mod record;
+mod texts;
 
 use pyo3::prelude::*;
 

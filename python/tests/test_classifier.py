@@ -51,6 +51,35 @@ def test_batch_equals_one_at_a_time_on_any_thread_count(clf):
     assert clf.classify_batch(texts, threads=2) == one
 
 
+def test_batch_records_are_independent_objects(clf):
+    # A batch shares immutable values (tokens, floats) between records;
+    # every dict and list is the record's own.
+    texts = [SPAM, SPAM, ABUSE + " \u00e9t\u00e9"]
+    recs = clf.classify_batch(texts, threads=1)
+    want = [clf.classify(t) for t in texts]
+    recs[0]["scores"]["spam"] = -1.0
+    recs[0]["reasons"][0]["span"].append(99)
+    recs[0]["reasons"][0]["token"] = "changed"
+    recs[0]["reasons"].append({})
+    recs[0]["toxic_spans"].append([0, 1])
+    assert recs[1] == want[1]
+    assert recs[2] == want[2]
+    assert recs[1]["reasons"][0]["span"] is not recs[0]["reasons"][0]["span"]
+
+
+def test_batch_of_many_chunks_and_its_arguments(clf):
+    texts = [r["text"] for r in youtube_rows()]
+    many = (texts * 20)[:20_001]
+    recs = clf.classify_batch(tuple(many), threads=2)
+    assert len(recs) == len(many)
+    for i in (0, 8191, 8192, 16384, 20_000):
+        assert recs[i] == clf.classify(many[i])
+    with pytest.raises(TypeError):
+        clf.classify_batch([SPAM, 17])
+    with pytest.raises(TypeError):
+        clf.classify_batch(SPAM)
+
+
 def test_batch_without_details_is_the_verdict_of_the_full_record(clf):
     texts = [r["text"] for r in youtube_rows()][:300] + [SPAM, ""]
     full = clf.classify_batch(texts)
