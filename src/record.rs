@@ -192,7 +192,7 @@ fn num(out: &mut Vec<u8>, x: f64) {
 fn rounded(out: &mut Vec<u8>, x: f64, digits: u32) {
     let scale = 10u64.pow(digits);
     let k = (x * scale as f64).round();
-    if !(k.abs() < 1e13) {
+    if !k.is_finite() || k.abs() >= 1e13 {
         num(out, k / scale as f64);
         return;
     }
