@@ -1,13 +1,14 @@
 //! Record readers: JSONL (one object a line) and CSV with a header, read in
 //! batches with bounded memory.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+
+mod fields;
+pub use fields::{json_str, Fields};
 
 /// Field names tried, in order, for a comment's text (`comment_content`:
 /// WordPress exports; `Comment Text`: Coral's comment download, `Body`: the
@@ -167,6 +168,12 @@ pub trait RecordReader: Send {
     fn headers(&self) -> Option<&[String]> {
         None
     }
+    /// Empties `batch`, a batch read and used, keeping what the reader can
+    /// read the next batch into (its line buffers) instead of allocating
+    /// anew for every record.
+    fn recycle(&mut self, batch: &mut Vec<RawRecord>) {
+        batch.clear();
+    }
 }
 
 /// JSONL lines, each kept up to `max_bytes` bytes.
@@ -174,6 +181,8 @@ pub struct JsonlReader {
     inner: BufReader<Box<dyn Read + Send>>,
     max_bytes: usize,
     line: u64,
+    /// Line buffers of records used, read into again ([`RecordReader::recycle`]).
+    spare: Vec<Vec<u8>>,
 }
 
 impl JsonlReader {
@@ -183,6 +192,7 @@ impl JsonlReader {
             inner: BufReader::with_capacity(1 << 16, inner),
             max_bytes,
             line: 0,
+            spare: Vec::new(),
         }
     }
 }
@@ -208,7 +218,7 @@ pub fn read_line_bounded(
             break;
         }
         any = true;
-        let (chunk, done) = match avail.iter().position(|&b| b == b'\n') {
+        let (chunk, done) = match memchr::memchr(b'\n', avail) {
             Some(i) => (&avail[..i], true),
             None => (avail, false),
         };
@@ -234,7 +244,7 @@ pub fn read_line_bounded(
 
 impl RecordReader for JsonlReader {
     fn read_batch(&mut self, max: usize, out: &mut Vec<RawRecord>) -> io::Result<()> {
-        let mut buf = Vec::new();
+        let mut buf = self.spare.pop().unwrap_or_default();
         for _ in 0..max {
             let Some(len) = read_line_bounded(&mut self.inner, &mut buf, self.max_bytes)? else {
                 break;
@@ -243,14 +253,24 @@ impl RecordReader for JsonlReader {
             let data = if len > self.max_bytes as u64 {
                 RawData::TooLong(len)
             } else {
-                RawData::Line(std::mem::take(&mut buf))
+                let next = self.spare.pop().unwrap_or_default();
+                RawData::Line(std::mem::replace(&mut buf, next))
             };
             out.push(RawRecord {
                 line: self.line,
                 data,
             });
         }
+        self.spare.push(buf);
         Ok(())
+    }
+
+    fn recycle(&mut self, batch: &mut Vec<RawRecord>) {
+        self.spare
+            .extend(batch.drain(..).filter_map(|r| match r.data {
+                RawData::Line(buf) => Some(buf),
+                _ => None,
+            }));
     }
 }
 
@@ -375,10 +395,7 @@ impl JsonArrayReader {
                     .into_iter()
                     .map(|e| {
                         let start = e.get().as_ptr() as usize - base;
-                        line += text.as_bytes()[at..start]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count() as u64;
+                        line += memchr::memchr_iter(b'\n', &text.as_bytes()[at..start]).count() as u64;
                         at = start;
                         let bytes = e.get().as_bytes();
                         let data = if bytes.len() > max_bytes {
@@ -407,40 +424,6 @@ impl RecordReader for JsonArrayReader {
     fn read_batch(&mut self, max: usize, out: &mut Vec<RawRecord>) -> io::Result<()> {
         out.extend(self.records.by_ref().take(max));
         Ok(())
-    }
-}
-
-/// A JSON object's fields in input order, values kept as written.
-pub struct Fields(pub Vec<(String, Box<RawValue>)>);
-
-impl Fields {
-    /// The value of field `name`, if present (the last one if repeated).
-    pub fn get(&self, name: &str) -> Option<&RawValue> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| &**v)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Fields {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Fields;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Fields, A::Error> {
-                let mut v = Vec::with_capacity(m.size_hint().unwrap_or(8));
-                while let Some((k, val)) = m.next_entry::<String, Box<RawValue>>()? {
-                    v.push((k, val));
-                }
-                Ok(Fields(v))
-            }
-        }
-        d.deserialize_map(V)
     }
 }
 
@@ -480,13 +463,5 @@ mod tests {
         assert_eq!(v[3], (b"xyz".to_vec(), 3));
         assert_eq!(lines("a\n", 4).len(), 1);
         assert!(lines("", 4).is_empty());
-    }
-
-    #[test]
-    fn fields_keep_order() {
-        let f: Fields = serde_json::from_str(r#"{"z":1,"a":{"b":[1,2]},"text":"hi"}"#).unwrap();
-        let keys: Vec<&str> = f.0.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["z", "a", "text"]);
-        assert_eq!(f.get("a").unwrap().get(), r#"{"b":[1,2]}"#);
     }
 }

@@ -21,14 +21,18 @@ use rayon::prelude::*;
 use crate::csv_out;
 use crate::output::{self, Sink, ADDED_FIELDS};
 use comment_sieve::input::{
-    cell_of_field_names_parent, field_names_parent, shorten, Fields, Input, RawData, RawRecord,
-    ARTICLE_FIELDS, AUTHOR_FIELDS, ID_FIELDS, PARENT_FIELDS, TEXT_FIELDS,
+    cell_of_field_names_parent, field_names_parent, json_str, shorten, Fields, Input, RawData,
+    RawRecord, ARTICLE_FIELDS, AUTHOR_FIELDS, ID_FIELDS, PARENT_FIELDS, TEXT_FIELDS,
 };
 
 pub use crate::formats::FormatArg;
 
 /// Records read, classified and written at a time.
 const BATCH: usize = 4096;
+/// Bytes an output record is given beyond its input's length: room for
+/// the verdict's fields of most records (labels, five scores, a few
+/// reasons; about 370 bytes on average), so that it is seldom grown.
+const OUT_ROOM: usize = 512;
 
 /// Arguments of `label`.
 #[derive(Args, Debug)]
@@ -273,7 +277,7 @@ impl Parser<'_> {
         }
         let s = std::str::from_utf8(bytes)
             .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
-        let fields: Fields = serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))?;
+        let fields = Fields::parse(s).map_err(|e| format!("invalid JSON: {e}"))?;
         let (name, raw) = match self.text_field {
             Some(n) => fields
                 .get(n)
@@ -286,13 +290,14 @@ impl Parser<'_> {
                     format!("no text field (looked for {})", looked_for(&TEXT_FIELDS))
                 })?,
         };
-        let text: String = serde_json::from_str(raw.get())
-            .map_err(|_| format!("field `{name}` is not a string: {}", shorten(raw.get(), 60)))?;
+        let text = json_str(raw)
+            .ok_or_else(|| format!("field `{name}` is not a string: {}", shorten(raw, 60)))?
+            .into_owned();
+        // A string's content; any other value but null as written.
         let as_string = |n: &str| {
-            fields.get(n).and_then(|r| {
-                serde_json::from_str::<String>(r.get())
-                    .ok()
-                    .or_else(|| (r.get() != "null").then(|| r.get().to_string()))
+            fields.get(n).and_then(|r| match json_str(r) {
+                Some(s) => Some(s.into_owned()),
+                None => (r != "null").then(|| r.to_string()),
             })
         };
         let id = match self.id_field {
@@ -300,15 +305,26 @@ impl Parser<'_> {
             None => ID_FIELDS.iter().find_map(|n| as_string(n)),
         }
         .unwrap_or_else(|| line.to_string());
-        let mut out = Vec::with_capacity(bytes.len() + 256);
+        let mut out = Vec::with_capacity(bytes.len() + OUT_ROOM);
         out.push(b'{');
-        for (k, v) in &fields.0 {
-            if ADDED_FIELDS.contains(&k.as_str()) {
-                continue;
+        let added = fields.0.iter().any(|(k, _)| ADDED_FIELDS.contains(&&**k));
+        match fields.compact_text(s).filter(|_| !added) {
+            // The fields as the loop below writes them.
+            Some(t) if !t.is_empty() => {
+                out.extend_from_slice(t.as_bytes());
+                out.push(b',');
             }
-            comment_sieve::record::key(&mut out, k);
-            out.extend_from_slice(v.get().as_bytes());
-            out.push(b',');
+            Some(_) => {}
+            None => {
+                for (k, v) in &fields.0 {
+                    if ADDED_FIELDS.contains(&&**k) {
+                        continue;
+                    }
+                    comment_sieve::record::key(&mut out, k);
+                    out.extend_from_slice(v.as_bytes());
+                    out.push(b',');
+                }
+            }
         }
         // A parent field says the comment's place in its thread: a reply
         // when it names a parent, top-level when null or empty (or 0, for
@@ -318,7 +334,7 @@ impl Parser<'_> {
             .names
             .parent
             .iter()
-            .find_map(|n| fields.get(n).map(|p| field_names_parent(n, p.get())));
+            .find_map(|n| fields.get(n).map(|p| field_names_parent(n, p)));
         let comment = Comment {
             id,
             text,
@@ -355,14 +371,14 @@ impl Parser<'_> {
             })?;
             values.push(s);
         }
-        let mut out = Vec::with_capacity(rec.as_slice().len() + 256);
+        let mut out = Vec::with_capacity(rec.as_slice().len() + OUT_ROOM);
         out.push(b'{');
         for (k, v) in cols.names.iter().zip(&values) {
             if ADDED_FIELDS.contains(&k.as_str()) {
                 continue;
             }
             comment_sieve::record::key(&mut out, k);
-            serde_json::to_writer(&mut out, v).expect("writing to a Vec cannot fail");
+            comment_sieve::record::string(&mut out, v);
             out.push(b',');
         }
         let get = |c: Option<usize>| c.map(|i| values[i].to_string());
@@ -523,7 +539,7 @@ pub fn run(args: LabelArgs) -> Result<ExitCode> {
                 max_bytes: args.max_bytes,
             };
             loop {
-                batch.clear();
+                reader.recycle(&mut batch);
                 reader
                     .read_batch(BATCH, &mut batch)
                     .map_err(|e| Error::io(input.name.clone(), e))?;

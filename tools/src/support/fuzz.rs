@@ -195,9 +195,19 @@ pub fn check_records(data: &[u8]) {
                 RawData::Line(b) => {
                     assert!(b.len() <= max);
                     if let Ok(s) = std::str::from_utf8(b) {
-                        if let Ok(f) = serde_json::from_str::<Fields>(s) {
-                            for (_, v) in &f.0 {
-                                let _ = serde_json::from_str::<String>(v.get());
+                        // The labeler's reading of a record is serde_json's.
+                        let serde = serde_json::from_str::<Fields>(s);
+                        match Fields::parse(s) {
+                            Ok(f) => {
+                                let serde = serde.expect("serde_json reads what the scanner reads");
+                                assert_eq!(f.0, serde.0);
+                                for (_, v) in &f.0 {
+                                    let want = serde_json::from_str::<String>(v).ok();
+                                    assert_eq!(input::json_str(v).map(|s| s.into_owned()), want);
+                                }
+                            }
+                            Err(e) => {
+                                assert_eq!(Some(e.to_string()), serde.err().map(|e| e.to_string()))
                             }
                         }
                     }
