@@ -42,6 +42,8 @@ use std::sync::LazyLock;
 
 use foldhash::{HashMap, HashSet};
 
+use crate::analysis::Analysis;
+
 use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 
 /// Fewer content words than this: no relevance score.
@@ -260,10 +262,7 @@ pub fn content_words(
     text: &str,
     weight: &dyn Fn(&str) -> f64,
 ) -> HashMap<String, f64> {
-    let norm = crate::normalize::normalize(text);
-    let mut out: HashMap<String, f64> = HashMap::default();
-    tokenizer.scan(&norm, text, |t| add_content_word(&mut out, &t, weight));
-    out
+    content_words_of(Analysis::new(tokenizer, text).tokens(), weight)
 }
 
 /// [`content_words`] of tokens read already.
@@ -272,19 +271,7 @@ pub(crate) fn content_words_of<'a>(
     weight: &dyn Fn(&str) -> f64,
 ) -> HashMap<String, f64> {
     let mut out: HashMap<String, f64> = HashMap::default();
-    for t in tokens {
-        add_content_word(&mut out, &t, weight);
-    }
-    out
-}
-
-/// Adds token `t` to `out` when it is a content word.
-fn add_content_word(
-    out: &mut HashMap<String, f64>,
-    t: &TokenRef<'_>,
-    weight: &dyn Fn(&str) -> f64,
-) {
-    if is_content(t.kind, t.text) {
+    for t in tokens.into_iter().filter(|t| is_content(t.kind, t.text)) {
         let w = weight(t.text);
         let st = stem(t.text);
         match out.get_mut(st) {
@@ -294,6 +281,7 @@ fn add_content_word(
             }
         }
     }
+    out
 }
 
 /// An article's vocabulary: how often it uses each content word.
@@ -319,19 +307,12 @@ impl ArticleProfile {
 
     /// Adds the content words of `text` (a comment joining a thread).
     pub fn add_text(&mut self, tokenizer: &Tokenizer, text: &str) {
-        let norm = crate::normalize::normalize(text);
-        tokenizer.scan(&norm, text, |t| self.add_token(&t));
+        self.add_tokens(Analysis::new(tokenizer, text).tokens());
     }
 
     /// [`ArticleProfile::add_text`] of tokens read already.
     pub(crate) fn add_tokens<'a>(&mut self, tokens: impl IntoIterator<Item = TokenRef<'a>>) {
-        for t in tokens {
-            self.add_token(&t);
-        }
-    }
-
-    fn add_token(&mut self, t: &TokenRef<'_>) {
-        if is_content(t.kind, t.text) {
+        for t in tokens.into_iter().filter(|t| is_content(t.kind, t.text)) {
             *self.words.entry(stem(t.text).to_string()).or_default() += 1;
             self.total += 1;
         }
