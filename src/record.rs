@@ -58,10 +58,8 @@ fn weight_and_span_key(out: &mut Vec<u8>, weight: f64) {
 }
 
 /// Appends `"key":` and `value` as a JSON string.
-fn string_field(out: &mut Vec<u8>, key: &str, value: &str) {
-    out.push(b'"');
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":");
+fn string_field(out: &mut Vec<u8>, name: &str, value: &str) {
+    key(out, name);
     string(out, value);
 }
 

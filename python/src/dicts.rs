@@ -303,15 +303,32 @@ impl<'py> DictBuilder<'py> {
         Ok(d)
     }
 
-    /// The record as a dict: `label`, `scores`, `reasons` (dicts of
-    /// `token`, `weight`, `span`, `chars`), `toxic_spans`, `duplicate_of`.
-    pub fn full(&mut self, r: &Record) -> PyResult<Bound<'py, PyDict>> {
-        let py = self.py;
-        let d = PyDict::new(py);
+    /// A new record dict with its first fields, `label` and `scores`.
+    fn label_and_scores(&mut self, r: &Record) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(self.py);
         let label = self.word(r.label);
         set(&d, &self.keys.label, label)?;
         let scores = self.scores(&r.scores)?;
         set(&d, &self.keys.scores, scores)?;
+        Ok(d)
+    }
+
+    /// Record dict `d` with its last field, `duplicate_of`.
+    fn with_duplicate(
+        &mut self,
+        d: Bound<'py, PyDict>,
+        r: &Record,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let dup = self.duplicate(r.duplicate_of.as_ref())?;
+        set(&d, &self.keys.duplicate_of, dup)?;
+        Ok(d)
+    }
+
+    /// The record as a dict: `label`, `scores`, `reasons` (dicts of
+    /// `token`, `weight`, `span`, `chars`), `toxic_spans`, `duplicate_of`.
+    pub fn full(&mut self, r: &Record) -> PyResult<Bound<'py, PyDict>> {
+        let py = self.py;
+        let d = self.label_and_scores(r)?;
         let reasons = list_of(py, r.reasons.len(), |i| {
             let reason = &r.reasons[i];
             let rd = PyDict::new(py);
@@ -328,28 +345,20 @@ impl<'py> DictBuilder<'py> {
         set(&d, &self.keys.reasons, Value::New(reasons.into_any()))?;
         let spans = list_of(py, r.toxic_spans.len(), |i| self.pair(r.toxic_spans[i]))?;
         set(&d, &self.keys.toxic_spans, Value::New(spans.into_any()))?;
-        let dup = self.duplicate(r.duplicate_of.as_ref())?;
-        set(&d, &self.keys.duplicate_of, dup)?;
-        Ok(d)
+        self.with_duplicate(d, r)
     }
 
     /// The brief record as a dict: `label`, `scores`, `top_reason` (the
     /// first reason's token, or None) and `duplicate_of`.
     pub fn brief(&mut self, r: &Record) -> PyResult<Bound<'py, PyDict>> {
         let py = self.py;
-        let d = PyDict::new(py);
-        let label = self.word(r.label);
-        set(&d, &self.keys.label, label)?;
-        let scores = self.scores(&r.scores)?;
-        set(&d, &self.keys.scores, scores)?;
+        let d = self.label_and_scores(r)?;
         let top = match &r.top_reason {
             Some(t) => self.token(t),
             None => Value::Shared(py.None().as_ptr()),
         };
         set(&d, &self.keys.top_reason, top)?;
-        let dup = self.duplicate(r.duplicate_of.as_ref())?;
-        set(&d, &self.keys.duplicate_of, dup)?;
-        Ok(d)
+        self.with_duplicate(d, r)
     }
 }
 

@@ -17,7 +17,7 @@ use crate::model::Model;
 use crate::normalize::normalize;
 use crate::tokenize::{TokenKind, Tokenizer};
 
-use super::relevance::{self, content_words, content_words_of, ArticleProfile};
+use super::relevance::{self, content_words_of, ArticleProfile};
 
 /// Comments added to every word's background count. The background is
 /// small (a few thousand comments, vocabulary pruned of words seen once), so
@@ -242,11 +242,16 @@ impl Articles {
         // The replied-to comment lends its words only when it is on-topic
         // itself.
         let parent = context
+            .map(|c| Analysis::new(tk, c))
             .filter(|c| {
-                relevance::relevance(&content_words(tk, c, &rate), &topic)
+                relevance::relevance(&content_words_of(c.tokens(), &rate), &topic)
                     .is_some_and(|r| r.score >= on_topic_above)
             })
-            .map(|c| ArticleProfile::new(tk, "", c));
+            .map(|c| {
+                let mut p = ArticleProfile::default();
+                p.add_tokens(c.tokens());
+                p
+            });
         topic.context = parent.as_ref();
         relevance::relevance(&content_words_of(comment.tokens(), &rate), &topic)
     }
