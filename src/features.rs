@@ -24,6 +24,7 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 /// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
 /// | `char_ngrams` | `false` | add the character 3- to 5-grams of every word (with `^`/`$` marking its ends), keyed apart from words |
 /// | `context` | `false` | add the words of a comment's context (article title, lead, neighbouring comments), keyed apart from the comment's own words |
+/// | `function_words` | `true` | keep the [`FUNCTION_WORDS`] as features |
 /// | `identity` | `true` | add the feature `group` after every word naming an identity group ([`IDENTITY_TERMS`]) |
 /// | `structure` | `true` | add a feature for the comment's place in its thread, reply or top-level, when known ([`structure_key`]) |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +39,10 @@ pub struct FeatureConfig {
     /// Add context word features.
     #[serde(default)]
     pub context: bool,
+    /// Keep the [`FUNCTION_WORDS`] as features. Model files written before
+    /// it existed load with it on, as they were trained.
+    #[serde(default = "kept")]
+    pub function_words: bool,
     /// Add the `group` feature after identity-group words. Model files
     /// written before it existed load with it off, as they were trained.
     #[serde(default)]
@@ -50,6 +55,11 @@ pub struct FeatureConfig {
     pub structure: bool,
 }
 
+/// The default of [`FeatureConfig::function_words`] in model files.
+fn kept() -> bool {
+    true
+}
+
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
@@ -57,6 +67,7 @@ impl Default for FeatureConfig {
             binary: true,
             char_ngrams: false,
             context: false,
+            function_words: true,
             identity: true,
             structure: true,
         }
@@ -152,30 +163,66 @@ pub fn is_identity_term(word: &str) -> bool {
 /// the key matches (so a key collision cannot make a false match).
 #[inline]
 pub(crate) fn is_identity_word(key: u64, word: &str) -> bool {
-    let mut i = identity_slot(key);
+    in_word_slots(&IDENTITY_SLOTS, IDENTITY_TERMS, key, word)
+}
+
+/// Function words: articles, prepositions, conjunctions and
+/// complementizers, and the forms of the auxiliary and modal verbs;
+/// sorted. With [`FeatureConfig::function_words`] off they are no
+/// features: they carry a source's style (how long, how formal its
+/// comments are) more than what a comment says, and a model trained on
+/// several sources learns the style. Pronouns and negations are not in
+/// the list: who is addressed and what is denied change what a comment
+/// means.
+pub const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "above", "across", "after", "against", "along", "although", "am", "among",
+    "an", "and", "are", "around", "as", "at", "be", "because", "been", "before", "behind",
+    "being", "below", "beneath", "beside", "between", "beyond", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "down", "during", "except", "for", "from", "had", "has",
+    "have", "having", "if", "in", "inside", "into", "is", "may", "might", "must", "near",
+    "nor", "of", "off", "on", "onto", "or", "out", "outside", "over", "past", "shall",
+    "should", "since", "so", "than", "that", "the", "though", "through", "throughout",
+    "till", "to", "toward", "towards", "under", "unless", "until", "up", "upon", "via",
+    "was", "were", "whereas", "whether", "while", "will", "with", "within", "without",
+    "would", "yet",
+];
+
+/// Whether a word whose key is `key` is one of [`FUNCTION_WORDS`] (the
+/// same probe as [`is_identity_word`]).
+#[inline]
+pub(crate) fn is_function_word(key: u64, word: &str) -> bool {
+    in_word_slots(&FUNCTION_SLOTS, FUNCTION_WORDS, key, word)
+}
+
+/// Whether `word`, of key `key`, is in `words`, whose keys `slots` holds.
+#[inline]
+fn in_word_slots(slots: &[(u64, u8); 256], words: &[&str], key: u64, word: &str) -> bool {
+    let mut i = word_slot(key);
     loop {
-        match IDENTITY_SLOTS[i] {
+        match slots[i] {
             (_, 0) => return false,
-            (k, t) if k == key => return IDENTITY_TERMS[t as usize - 1] == word,
-            _ => i = (i + 1) % IDENTITY_SLOTS.len(),
+            (k, t) if k == key => return words[t as usize - 1] == word,
+            _ => i = (i + 1) % slots.len(),
         }
     }
 }
 
-/// The first slot of `key` in [`IDENTITY_SLOTS`].
+/// The first slot of `key` in a table of [`word_slots`].
 #[inline]
-const fn identity_slot(key: u64) -> usize {
+const fn word_slot(key: u64) -> usize {
     (key >> 56) as usize
 }
 
-/// Open-addressing table of the identity terms' word keys: (key, index in
-/// [`IDENTITY_TERMS`] + 1), 0 marking an empty slot. Built at compile time.
-static IDENTITY_SLOTS: [(u64, u8); 256] = {
+/// Open-addressing table of the word keys of `words` (fewer than 128):
+/// (key, index in `words` + 1), 0 marking an empty slot. Built at compile
+/// time.
+const fn word_slots(words: &[&str]) -> [(u64, u8); 256] {
+    assert!(words.len() < 128);
     let mut slots = [(0u64, 0u8); 256];
     let mut t = 0;
-    while t < IDENTITY_TERMS.len() {
-        let key = fnv_key(TokenKind::Word as u8 + 1, IDENTITY_TERMS[t].as_bytes());
-        let mut i = identity_slot(key);
+    while t < words.len() {
+        let key = fnv_key(TokenKind::Word as u8 + 1, words[t].as_bytes());
+        let mut i = word_slot(key);
         while slots[i].1 != 0 {
             i = (i + 1) % 256;
         }
@@ -183,7 +230,10 @@ static IDENTITY_SLOTS: [(u64, u8); 256] = {
         t += 1;
     }
     slots
-};
+}
+
+static IDENTITY_SLOTS: [(u64, u8); 256] = word_slots(IDENTITY_TERMS);
+static FUNCTION_SLOTS: [(u64, u8); 256] = word_slots(FUNCTION_WORDS);
 
 /// The key of the shared identity-group feature.
 pub const fn group_key() -> u64 {
@@ -360,13 +410,18 @@ impl Extractor {
         f: &mut F,
     ) {
         let key = token_key(t.kind, t.text);
-        f(
-            &Feature {
-                key,
-                span: t.span.clone(),
-            },
-            t,
-        );
+        if self.config.function_words
+            || t.kind != TokenKind::Word
+            || !is_function_word(key, t.text)
+        {
+            f(
+                &Feature {
+                    key,
+                    span: t.span.clone(),
+                },
+                t,
+            );
+        }
         if self.config.identity && t.kind == TokenKind::Word && is_identity_word(key, t.text) {
             f(
                 &Feature {
@@ -517,6 +572,35 @@ mod tests {
             ..Default::default()
         };
         assert!(!off.keys("the muslims said").contains(&group_key()));
+    }
+
+    #[test]
+    fn function_words_can_be_left_out() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+        let key = |w: &str| token_key(TokenKind::Word, w);
+        for w in FUNCTION_WORDS {
+            assert!(is_function_word(key(w), w), "{w}");
+            assert!(!is_function_word(key(&format!("{w}x")), &format!("{w}x")));
+        }
+        for w in ["you", "they", "not", "dont", "idiot", "group"] {
+            assert!(!is_function_word(key(w), w), "{w}");
+        }
+        let text = "You are one of the worst, and they know it";
+        let kept = Extractor::default().keys(text);
+        let off = Extractor {
+            config: FeatureConfig {
+                function_words: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+        .keys(text);
+        let gone: Vec<u64> = ["are", "of", "the", "and"].map(key).to_vec();
+        assert!(gone.iter().all(|k| kept.contains(k) && !off.contains(k)));
+        assert_eq!(off.len(), kept.len() - gone.len());
+        assert!(["you", "one", "worst", "they", "know", "it"]
+            .iter()
+            .all(|w| off.contains(&key(w))));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! and its table go into that file by hand, and the default
 //! [`TrainParams`] follow it.
 
+use comment_sieve::features::FeatureConfig;
 use comment_sieve::{Calibration, Example, Result, Scores, Thresholds, TrainParams};
 
 use crate::report_cmd::{
@@ -26,6 +27,8 @@ pub enum CandidateSetting {
     /// Where the labels are cut: the spam head's false-spam budget
     /// ([`BUDGETS`]) and the abuse threshold ([`ABUSE_CUTS`]).
     Cuts,
+    /// Whether the function words are features (the ninth run).
+    FunctionWords,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -69,6 +72,17 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                 .map(|&n| (format!("min_df {n}"), TrainParams::default().min_df(n))),
         ),
         CandidateSetting::Cuts => cuts(examples),
+        CandidateSetting::FunctionWords => ranked_by_auc(
+            examples,
+            [true, false].into_iter().map(|kept| {
+                let features = FeatureConfig {
+                    function_words: kept,
+                    ..FeatureConfig::default()
+                };
+                let name = if kept { "function words kept" } else { "function words left out" };
+                (name.to_string(), TrainParams::default().features(features))
+            }),
+        ),
     }
 }
 
