@@ -24,7 +24,7 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 /// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
 /// | `char_ngrams` | `false` | add the character 3- to 5-grams of every word (with `^`/`$` marking its ends), keyed apart from words |
 /// | `context` | `false` | add the words of a comment's context (article title, lead, neighbouring comments), keyed apart from the comment's own words |
-/// | `function_words` | `true` | keep the [`FUNCTION_WORDS`] as features |
+/// | `function_words` | `false` | keep the [`FUNCTION_WORDS`] as features |
 /// | `identity` | `true` | add the feature `group` after every word naming an identity group ([`IDENTITY_TERMS`]) |
 /// | `structure` | `true` | add a feature for the comment's place in its thread, reply or top-level, when known ([`structure_key`]) |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +67,7 @@ impl Default for FeatureConfig {
             binary: true,
             char_ngrams: false,
             context: false,
-            function_words: true,
+            function_words: false,
             identity: true,
             structure: true,
         }
@@ -175,16 +175,100 @@ pub(crate) fn is_identity_word(key: u64, word: &str) -> bool {
 /// the list: who is addressed and what is denied change what a comment
 /// means.
 pub const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "above", "across", "after", "against", "along", "although", "am", "among",
-    "an", "and", "are", "around", "as", "at", "be", "because", "been", "before", "behind",
-    "being", "below", "beneath", "beside", "between", "beyond", "but", "by", "can", "could",
-    "did", "do", "does", "doing", "down", "during", "except", "for", "from", "had", "has",
-    "have", "having", "if", "in", "inside", "into", "is", "may", "might", "must", "near",
-    "nor", "of", "off", "on", "onto", "or", "out", "outside", "over", "past", "shall",
-    "should", "since", "so", "than", "that", "the", "though", "through", "throughout",
-    "till", "to", "toward", "towards", "under", "unless", "until", "up", "upon", "via",
-    "was", "were", "whereas", "whether", "while", "will", "with", "within", "without",
-    "would", "yet",
+    "a",
+    "about",
+    "above",
+    "across",
+    "after",
+    "against",
+    "along",
+    "although",
+    "am",
+    "among",
+    "an",
+    "and",
+    "are",
+    "around",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "behind",
+    "being",
+    "below",
+    "beneath",
+    "beside",
+    "between",
+    "beyond",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "except",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "having",
+    "if",
+    "in",
+    "inside",
+    "into",
+    "is",
+    "may",
+    "might",
+    "must",
+    "near",
+    "nor",
+    "of",
+    "off",
+    "on",
+    "onto",
+    "or",
+    "out",
+    "outside",
+    "over",
+    "past",
+    "shall",
+    "should",
+    "since",
+    "so",
+    "than",
+    "that",
+    "the",
+    "though",
+    "through",
+    "throughout",
+    "till",
+    "to",
+    "toward",
+    "towards",
+    "under",
+    "unless",
+    "until",
+    "up",
+    "upon",
+    "via",
+    "was",
+    "were",
+    "whereas",
+    "whether",
+    "while",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
 ];
 
 /// Whether a word whose key is `key` is one of [`FUNCTION_WORDS`] (the
@@ -410,9 +494,7 @@ impl Extractor {
         f: &mut F,
     ) {
         let key = token_key(t.kind, t.text);
-        if self.config.function_words
-            || t.kind != TokenKind::Word
-            || !is_function_word(key, t.text)
+        if self.config.function_words || t.kind != TokenKind::Word || !is_function_word(key, t.text)
         {
             f(
                 &Feature {
@@ -586,10 +668,10 @@ mod tests {
             assert!(!is_function_word(key(w), w), "{w}");
         }
         let text = "You are one of the worst, and they know it";
-        let kept = Extractor::default().keys(text);
-        let off = Extractor {
+        let off = Extractor::default().keys(text);
+        let kept = Extractor {
             config: FeatureConfig {
-                function_words: false,
+                function_words: true,
                 ..Default::default()
             },
             ..Default::default()
@@ -613,7 +695,7 @@ mod tests {
             },
             ..Default::default()
         };
-        let keys = ex.keys("check out my channel");
+        let keys = ex.keys("check my new channel");
         // 4 words, 3 bigrams, 1 link-count shape.
         assert_eq!(keys.len(), 8);
         let no_bi = Extractor {
@@ -624,7 +706,7 @@ mod tests {
             },
             ..Default::default()
         };
-        assert_eq!(no_bi.keys("check out my channel").len(), 5);
+        assert_eq!(no_bi.keys("check my new channel").len(), 5);
         let bin = Extractor {
             config: FeatureConfig {
                 bigrams: false,

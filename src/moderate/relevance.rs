@@ -44,6 +44,7 @@ use foldhash::{HashMap, HashSet};
 
 use crate::analysis::Analysis;
 
+use crate::features::FUNCTION_WORDS;
 use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 
 /// Fewer content words than this: no relevance score.
@@ -234,11 +235,16 @@ pub fn stem(w: &str) -> &str {
     w
 }
 
+/// Whether `w` is a stop word: one of [`STOPWORDS`] or of the
+/// classifier's [`FUNCTION_WORDS`]. The second matter because the
+/// background rates come from the model's features, which may leave
+/// function words out: such a word would look rare, and weigh as a rare
+/// content word would.
 fn is_stopword(w: &str) -> bool {
-    // A set rather than a binary search of the sorted list: asked of
+    // A set rather than a binary search of the sorted lists: asked of
     // every word of every comment under an article.
     static SET: LazyLock<HashSet<&'static str>> =
-        LazyLock::new(|| STOPWORDS.iter().copied().collect());
+        LazyLock::new(|| STOPWORDS.iter().chain(FUNCTION_WORDS).copied().collect());
     SET.contains(w)
 }
 

@@ -81,7 +81,7 @@ pub enum Calibration {
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
 /// | `stream_rate` | none | per attribute head, the share of positives in the stream the model will score; the calibrated scores are shifted from the training mix's share to it (none: the training mix's) | (0, 1) |
 /// | `tokenizer` | [`TokenizerConfig::default`] | tokenizer settings | |
-/// | `features` | [`FeatureConfig::default`] | bigrams, character n-grams | |
+/// | `features` | [`FeatureConfig::default`] (function words left out: chosen by leaving one source out, see `docs/model-selection.md`) | bigrams, character n-grams, function words | |
 /// | `lexicon_min_count` | 3 | a word joins the folding lexicon when it occurs at least this often in spam, toxic or attacking examples... | 1.. |
 /// | `lexicon_min_ratio` | ln 2 | ...and its log-count ratio toward that class is at least this (twice as frequent) | (0, ∞) |
 /// | `chunk_bytes` | 32 MiB | size of the dense chunks handed to linfa-bayes (label head) | 1 MiB.. |

@@ -79,7 +79,11 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                     function_words: kept,
                     ..FeatureConfig::default()
                 };
-                let name = if kept { "function words kept" } else { "function words left out" };
+                let name = if kept {
+                    "function words kept"
+                } else {
+                    "function words left out"
+                };
                 (name.to_string(), TrainParams::default().features(features))
             }),
         ),
