@@ -116,4 +116,4 @@ pub use label::{Example, Label};
 pub use model::{Correction, Model, Thresholds};
 pub use normalize::{normalize, Normalized};
 pub use tokenize::{Token, TokenKind, Tokenizer, TokenizerConfig};
-pub use train::{Calibration, SourceWeighting, TrainParams};
+pub use train::{Calibration, TrainParams};

@@ -10,8 +10,7 @@
 //! Σᵢ log(1 + exp(−sᵢ·zᵢ)) + λ/2·‖w‖²,   zᵢ = b + xᵢ·w,   sᵢ = ±1
 //! ```
 //!
-//! (the intercept `b` is not penalised; a row may carry a weight that
-//! multiplies its loss term), minimised by L-BFGS with a
+//! (the intercept `b` is not penalised), minimised by L-BFGS with a
 //! backtracking line search. Every sum runs over the rows in order, so the
 //! fit is deterministic: the same rows give the same bits. A test checks it
 //! against linfa-logistic on a small dense problem.
@@ -27,8 +26,6 @@ pub struct SparseRows {
     pub values: Vec<f32>,
     /// The target of each row.
     pub y: Vec<bool>,
-    /// The weight of each row's loss term; empty when every row weighs 1.
-    pub weights: Vec<f32>,
 }
 
 impl SparseRows {
@@ -48,24 +45,6 @@ impl SparseRows {
         }
         self.indptr.push(self.indices.len());
         self.y.push(y);
-    }
-
-    /// Appends a row whose loss term weighs `weight`. Rows appended
-    /// without a weight before the first weighted one weigh 1.
-    pub fn push_weighted(
-        &mut self,
-        row: impl IntoIterator<Item = (u32, f32)>,
-        y: bool,
-        weight: f32,
-    ) {
-        self.weights.resize(self.y.len(), 1.0);
-        self.push(row, y);
-        self.weights.push(weight);
-    }
-
-    /// The weight of row `i`'s loss term.
-    fn weight(&self, i: usize) -> f64 {
-        self.weights.get(i).map_or(1.0, |&w| w as f64)
     }
 
     /// Number of rows.
@@ -156,10 +135,9 @@ fn objective(rows: &SparseRows, l2: f64, p: &[f64], grad: &mut [f64]) -> f64 {
             z += p[j as usize] * v as f64;
         }
         let s = if rows.y[i] { 1.0 } else { -1.0 };
-        let w = rows.weight(i);
-        f += w * softplus(-s * z);
+        f += softplus(-s * z);
         // d/dz log(1 + exp(−s·z)) = σ(z) − y
-        let d = w * (sigmoid(z) - if rows.y[i] { 1.0 } else { 0.0 });
+        let d = sigmoid(z) - if rows.y[i] { 1.0 } else { 0.0 };
         for (&j, &v) in idx.iter().zip(val) {
             grad[j as usize] += d * v as f64;
         }
@@ -193,12 +171,8 @@ pub fn fit(rows: &SparseRows, width: usize, params: &LogisticParams) -> Logistic
     const MEMORY: usize = 10;
     let dim = width + 1;
     let mut x = vec![0.0; dim];
-    // Start from the intercept of the (weighted) class shares.
-    let (wpos, wall) = (0..n).fold((0.0, 0.0), |(p, a), i| {
-        let w = rows.weight(i);
-        (if rows.y[i] { p + w } else { p }, a + w)
-    });
-    x[width] = (wpos / (wall - wpos)).ln();
+    // Start from the intercept of the class shares.
+    x[width] = (pos as f64 / (n - pos) as f64).ln();
     let mut g = vec![0.0; dim];
     let mut f = objective(rows, params.l2, &x, &mut g);
     let tol = params.tol * (n as f64 / 1000.0).max(1.0);
@@ -482,44 +456,6 @@ mod tests {
         let m = fit(&rows, 3, &LogisticParams::default());
         assert!(m.weights[0] > 1.0 && m.weights[1] < -1.0, "{m:?}");
         assert!(m.weights[2].abs() < 1e-3, "{m:?}");
-    }
-
-    #[test]
-    fn a_row_weighing_two_is_that_row_twice() {
-        let (mut weighted, mut twice) = (SparseRows::new(), SparseRows::new());
-        for i in 0..40 {
-            let row = [(0, 1.0), (1, (i % 5) as f32 / 4.0)];
-            let y = i % 3 != 0;
-            let w = if i % 4 == 0 { 2.0 } else { 1.0 };
-            weighted.push_weighted(row, y, w);
-            twice.push(row, y);
-            if w == 2.0 {
-                twice.push(row, y);
-            }
-        }
-        let params = LogisticParams {
-            tol: 1e-9,
-            ..Default::default()
-        };
-        let (a, b) = (fit(&weighted, 2, &params), fit(&twice, 2, &params));
-        for (x, y) in a
-            .weights
-            .iter()
-            .chain([&a.bias])
-            .zip(b.weights.iter().chain([&b.bias]))
-        {
-            assert!((x - y).abs() < 1e-6, "{a:?} against {b:?}");
-        }
-        // Unit weights are no weights.
-        let mut unit = SparseRows::new();
-        for i in 0..40 {
-            unit.push_weighted([(0, 1.0), (1, (i % 5) as f32 / 4.0)], i % 3 != 0, 1.0);
-        }
-        let mut plain = SparseRows::new();
-        for i in 0..40 {
-            plain.push([(0, 1.0), (1, (i % 5) as f32 / 4.0)], i % 3 != 0);
-        }
-        assert_eq!(fit(&unit, 2, &params), fit(&plain, 2, &params));
     }
 
     #[test]

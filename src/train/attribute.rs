@@ -2,7 +2,7 @@
 //! layer, and its calibration on left-out sources (steps 3 and 4 of
 //! [`crate::train`]).
 
-use super::{attribute, Calibration, SourceWeighting, TrainParams};
+use super::{attribute, Calibration, TrainParams};
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
 use crate::model::{Head, LogisticLayer, HEADS, SPAM};
@@ -23,16 +23,13 @@ pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec
 }
 
 /// An attribute head fitted on `rows`: counts, ratios, logistic layer
-/// (calibration left at the identity). `sources` names the source of each
-/// row, which sets its weight in the logistic fit
-/// ([`TrainParams::source_weighting`](super::TrainParams::source_weighting)).
+/// (calibration left at the identity).
 fn fit_attribute(
     head: usize,
     name: &str,
     classes: &[&str],
     vocab: &[u64],
     rows: &[(&[u32], bool)],
-    sources: &[&str],
     params: &TrainParams,
 ) -> Head {
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
@@ -50,16 +47,9 @@ fn fit_attribute(
     };
     let r = head.log_count_ratios();
     let mut x = SparseRows::new();
-    let weighting = params.source_weighting;
-    let weights = weighting.weights(sources);
-    for (&(row, y), &w) in rows.iter().zip(&weights) {
+    for &(row, y) in rows {
         let scale = 1.0 / (row.len().max(1) as f64).sqrt();
-        let features = row.iter().map(|&j| (j, (r[j as usize] * scale) as f32));
-        if weighting == SourceWeighting::Examples {
-            x.push(features, y);
-        } else {
-            x.push_weighted(features, y, w);
-        }
+        x.push(row.iter().map(|&j| (j, (r[j as usize] * scale) as f32)), y);
     }
     let fitted = logistic::fit(
         &x,
@@ -123,10 +113,8 @@ pub(super) fn attribute_head(
         .enumerate()
         .filter_map(|(i, e)| attribute(head, e).map(|y| (i, y)))
         .collect();
-    let source = |i: usize| examples[i].source.as_deref().unwrap_or("");
     let data: Vec<(&[u32], bool)> = labeled.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
-    let sources: Vec<&str> = labeled.iter().map(|&(i, _)| source(i)).collect();
-    let mut fitted = fit_attribute(head, name, classes, vocab, &data, &sources, params);
+    let mut fitted = fit_attribute(head, name, classes, vocab, &data, params);
     if !params.calibrate || !fitted.is_trained() {
         return fitted;
     }
@@ -134,6 +122,7 @@ pub(super) fn attribute_head(
     // it. Every source weighs the same in the calibration (its examples
     // share a weight of one), so the mapping is the one a new source
     // should expect, not the largest source's.
+    let source = |i: usize| examples[i].source.as_deref().unwrap_or("");
     let mut names: Vec<&str> = labeled.iter().map(|&(i, _)| source(i)).collect();
     names.sort_unstable();
     names.dedup();
@@ -146,23 +135,12 @@ pub(super) fn attribute_head(
             .map(|&name| {
                 let labeled = &labeled;
                 s.spawn(move || {
-                    let kept: Vec<(usize, bool)> = labeled
+                    let train: Vec<(&[u32], bool)> = labeled
                         .iter()
-                        .copied()
-                        .filter(|&(i, _)| source(i) != name)
+                        .filter(|&&(i, _)| source(i) != name)
+                        .map(|&(i, y)| (&rows[i][..], y))
                         .collect();
-                    let train: Vec<(&[u32], bool)> =
-                        kept.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
-                    let kept_sources: Vec<&str> = kept.iter().map(|&(i, _)| source(i)).collect();
-                    let part = fit_attribute(
-                        head,
-                        name_of(head),
-                        classes,
-                        vocab,
-                        &train,
-                        &kept_sources,
-                        params,
-                    );
+                    let part = fit_attribute(head, name_of(head), classes, vocab, &train, params);
                     let ratios = part.log_count_ratios();
                     labeled
                         .iter()

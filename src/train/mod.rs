@@ -68,41 +68,6 @@ pub enum Calibration {
     SharedSlope,
 }
 
-/// How much each training example weighs in an attribute head's logistic
-/// fit. The sources of `data/` differ in size by three orders of magnitude
-/// (24 seed comments, 24,770 tweets): weighed by example, the largest
-/// source that labels an attribute decides most of its head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceWeighting {
-    /// Every example weighs 1.
-    Examples,
-    /// Each source weighs the square root of its number of examples (an
-    /// example of a source of `n` weighs `∝ 1/√n`).
-    SqrtSources,
-    /// Every source weighs the same (an example of a source of `n` weighs
-    /// `∝ 1/n`).
-    Sources,
-}
-
-impl SourceWeighting {
-    /// The weight of each example, from the source of each: scaled so that
-    /// the weights average 1 (the penalty λ keeps its meaning).
-    pub fn weights<'s>(self, sources: &[&'s str]) -> Vec<f32> {
-        let mut sizes: HashMap<&'s str, f64> = HashMap::new();
-        for &s in sources {
-            *sizes.entry(s).or_default() += 1.0;
-        }
-        let raw = |s: &str| match self {
-            SourceWeighting::Examples => 1.0,
-            SourceWeighting::SqrtSources => 1.0 / sizes[s].sqrt(),
-            SourceWeighting::Sources => 1.0 / sizes[s],
-        };
-        let total: f64 = sources.iter().map(|s| raw(s)).sum();
-        let scale = sources.len() as f64 / total;
-        sources.iter().map(|s| (raw(s) * scale) as f32).collect()
-    }
-}
-
 /// Training parameters.
 ///
 /// | Name | Default | Meaning | Range |
@@ -111,7 +76,6 @@ impl SourceWeighting {
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
-/// | `source_weighting` | [`SourceWeighting::Examples`] | how much each example weighs in the logistic fit, by the size of its source | |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -128,7 +92,6 @@ pub struct TrainParams {
     label_alpha: f64,
     min_df: u32,
     l2: [f64; 3],
-    source_weighting: SourceWeighting,
     calibrate: bool,
     calibration: Calibration,
     false_spam_budget: Option<f64>,
@@ -148,7 +111,6 @@ impl Default for TrainParams {
             label_alpha: 0.5,
             min_df: 3,
             l2: [0.25, 1.0, 1.0],
-            source_weighting: SourceWeighting::Examples,
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.005),
@@ -199,11 +161,6 @@ impl TrainParams {
         if let Some(l) = self.l2.get_mut(head) {
             *l = l2;
         }
-        self
-    }
-    /// Sets how much each example weighs in the logistic fit.
-    pub fn source_weighting(mut self, weighting: SourceWeighting) -> Self {
-        self.source_weighting = weighting;
         self
     }
     /// Sets how the calibration treats the left-out sources.

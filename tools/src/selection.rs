@@ -8,9 +8,7 @@
 //! [`TrainParams`] follow it.
 
 use comment_sieve::features::FeatureConfig;
-use comment_sieve::{
-    Calibration, Example, Result, Scores, SourceWeighting, Thresholds, TrainParams,
-};
+use comment_sieve::{Calibration, Example, Result, Scores, Thresholds, TrainParams};
 
 use crate::report_cmd::{
     brier_by_source, leave_one_source_out, mean, mean_auc, measure, Table, ATTRIBUTES,
@@ -31,21 +29,7 @@ pub enum CandidateSetting {
     Cuts,
     /// Whether the function words are features (the ninth run).
     FunctionWords,
-    /// How much each example weighs in the logistic fit, by the size of
-    /// its source ([`WEIGHTINGS`], the tenth run).
-    SourceWeighting,
 }
-
-/// The candidate weightings of the examples in the logistic fit (the
-/// tenth run), each for every head.
-const WEIGHTINGS: [(&str, SourceWeighting); 3] = [
-    ("every example weighs 1", SourceWeighting::Examples),
-    (
-        "sources weigh the square root of their size",
-        SourceWeighting::SqrtSources,
-    ),
-    ("every source weighs the same", SourceWeighting::Sources),
-];
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
 /// (scikit-learn's `1/C`): the grid of the fourth and fifth runs of
@@ -102,12 +86,6 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                 };
                 (name.to_string(), TrainParams::default().features(features))
             }),
-        ),
-        CandidateSetting::SourceWeighting => ranked_by_auc(
-            examples,
-            WEIGHTINGS
-                .iter()
-                .map(|&(name, w)| (name.to_string(), TrainParams::default().source_weighting(w))),
         ),
     }
 }
