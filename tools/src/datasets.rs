@@ -331,6 +331,12 @@ fn parse_01(path: &Path, line: u64, name: &str, v: &str) -> Result<bool> {
     }
 }
 
+/// The group of the Civil Comments that are a sample of an ordinary
+/// stream of news comments (`toxic_or_not.csv`, about one in ten toxic),
+/// unlike the toxic-spans corpus and the attribute release, most of whose
+/// comments were chosen for being toxic.
+pub const CIVIL_STREAM: &str = "civil-comments-stream";
+
 /// Civil Comments (news-site comments, none of them spam): the toxic-spans
 /// corpus judged by its annotators (toxic unless most ticked `not_toxic`),
 /// the attribute release (toxicity and identity attack at a rater share of
@@ -386,7 +392,7 @@ pub fn civil(dir: &Path) -> Result<Vec<Example>> {
                 ))
             }
         };
-        out.push(civil_example(&r[0], toxic));
+        out.push(civil_example(&r[0], toxic).in_group(CIVIL_STREAM));
     }
     Ok(out)
 }
