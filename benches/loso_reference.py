@@ -4,7 +4,8 @@ Run it through its wrapper, which creates a virtual environment under
 target/ on first use:
 
     benches/loso_reference.sh --corpus CORPUS.jsonl [--json OUT.json] \
-        [--news civil-comments,fox-news,seeds] [--jobs 2]
+        [--news civil-comments,fox-news,seeds] [--jobs 2] \
+        [--stream civil-comments-stream]
 
 The wrapper runs from the repository root, so relative paths are taken
 from there.
@@ -12,10 +13,12 @@ from there.
 Input (`--corpus`, required): a JSONL file, one example a line,
 
     {"source": "...", "text": "...", "spam": true|false|null,
-     "toxicity": true|false|null, "identity_attack": true|false|null}
+     "toxicity": true|false|null, "identity_attack": true|false|null,
+     "group": "..."|null}
 
 where null (or a missing key) means that the source does not label that
-attribute for that example. Everything is derived from the file; no source
+attribute for that example (or, for `group`, that the example is in no
+group). Everything is derived from the file; no source
 name is built in except the default of `--news`.
 
 Protocol, for each attribute a in (spam, toxicity, identity_attack), in that
@@ -40,13 +43,19 @@ spam rate: the share of the examples with spam=false predicted spam. Per
 attribute: the mean ROC-AUC over the sources where it is defined, and the
 mean MCC over the same sources.
 
+Streams: the examples of each group named by `--stream` (comma-separated,
+default civil-comments-stream) are also measured on their own, inside the
+fold that holds their source out: n, positives and ROC-AUC per (attribute,
+group), where the group holds both classes.
+
 Output: one Markdown table per attribute on stdout, elapsed time per fold
 on stderr, and with `--json PATH` all results as JSON (floats rounded to 4
 digits; an undefined value is null):
 
     {"model": "...", "attributes": {"spam": {"sources": {"SOURCE": {"n", "pos",
      "roc_auc", "precision", "recall", "mcc", "predicted_pos", "false_spam"},
-     ...}, "mean_roc_auc", "mean_mcc", "skipped": {"SOURCE": "note"}}, ...}}
+     ...}, "mean_roc_auc", "mean_mcc", "skipped": {"SOURCE": "note"},
+     "streams": {"GROUP": {"n", "pos", "roc_auc"}}}, ...}}
 
 `--jobs N` runs N folds at a time in separate processes (default 1); the
 results do not depend on it. The output is deterministic: the same input
@@ -74,6 +83,7 @@ from sklearn.metrics import (
 
 ATTRIBUTES = ("spam", "toxicity", "identity_attack")
 DEFAULT_NEWS = "civil-comments,fox-news,seeds"
+DEFAULT_STREAM = "civil-comments-stream"
 THRESHOLD = 0.5
 MODEL = (
     "hstack(TfidfVectorizer(word, 1-2-grams), TfidfVectorizer(char_wb, 2-5-grams)), "
@@ -91,8 +101,8 @@ CORPUS = {}
 
 
 def load(path):
-    """Texts, sources and one int8 label array per attribute (-1: no label)."""
-    texts, sources = [], []
+    """Texts, sources, groups and one int8 label array per attribute (-1: no label)."""
+    texts, sources, groups = [], [], []
     labels = {a: [] for a in ATTRIBUTES}
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -107,8 +117,12 @@ def load(path):
                 sys.exit(f"{path}:{lineno}: `source` must be a non-empty string")
             if not isinstance(text, str):
                 sys.exit(f"{path}:{lineno}: `text` must be a string")
+            group = r.get("group")
+            if group is not None and not isinstance(group, str):
+                sys.exit(f"{path}:{lineno}: `group` must be a string or null")
             sources.append(source)
             texts.append(text)
+            groups.append(group or "")
             for a in ATTRIBUTES:
                 v = r.get(a)
                 if v is None:
@@ -120,6 +134,7 @@ def load(path):
     return (
         texts,
         np.array(sources, dtype=object),
+        np.array(groups, dtype=object),
         {a: np.array(v, dtype=np.int8) for a, v in labels.items()},
     )
 
@@ -142,7 +157,7 @@ def transform(vectorizers, texts):
 
 def run_fold(task):
     """Train on the other sources, score the held-out one. Returns a result dict."""
-    attribute, source, is_news = task
+    attribute, source, is_news, streams = task
     started = time.perf_counter()
     texts, sources, y_all = CORPUS["texts"], CORPUS["sources"], CORPUS["labels"][attribute]
     labelled = y_all >= 0
@@ -191,6 +206,14 @@ def run_fold(task):
     )
     if attribute == "spam" and is_news and (y_test == 0).any():
         out["false_spam"] = float(pred[y_test == 0].mean())
+    groups = CORPUS["groups"][test]
+    out["streams"] = {}
+    for g in streams:
+        inside = groups == g
+        y_g, s_g = y_test[inside], score[inside]
+        if 0 < y_g.sum() < len(y_g):
+            out["streams"][g] = {"n": int(len(y_g)), "pos": int(y_g.sum()),
+                                 "roc_auc": float(roc_auc_score(y_g, s_g))}
     out["seconds"] = time.perf_counter() - started
     return out
 
@@ -211,22 +234,25 @@ def main():
     ap.add_argument("--json", type=pathlib.Path, help="write all results as JSON here")
     ap.add_argument("--news", default=DEFAULT_NEWS,
                     help=f"comma-separated news-comment sources (default {DEFAULT_NEWS})")
+    ap.add_argument("--stream", default=DEFAULT_STREAM,
+                    help=f"comma-separated groups measured on their own (default {DEFAULT_STREAM})")
     ap.add_argument("--jobs", type=int, default=1, help="folds run at a time (default 1)")
     args = ap.parse_args()
     news = {s.strip() for s in args.news.split(",") if s.strip()}
+    streams = sorted({s.strip() for s in args.stream.split(",") if s.strip()})
     if args.jobs < 1:
         ap.error("--jobs must be at least 1")
 
     t0 = time.perf_counter()
-    texts, sources, labels = load(args.corpus)
-    CORPUS.update(texts=texts, sources=sources, labels=labels)
+    texts, sources, groups, labels = load(args.corpus)
+    CORPUS.update(texts=texts, sources=sources, groups=groups, labels=labels)
     print(f"loaded {len(texts)} examples from {len(set(sources))} sources "
           f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
 
     plan = {}
     for a in ATTRIBUTES:
         plan[a] = sorted(set(sources[labels[a] >= 0]))
-    tasks = [(a, s, s in news) for a in ATTRIBUTES for s in plan[a]]
+    tasks = [(a, s, s in news, streams) for a in ATTRIBUTES for s in plan[a]]
     labelled_news = set(plan["spam"]) & news
     for s in sorted(news - labelled_news):
         print(f"note: news source {s!r} has no spam label in the corpus", file=sys.stderr)
@@ -256,13 +282,15 @@ def main():
         if not plan[a]:
             print(f"No source labels {a}.")
             report["attributes"][a] = {"sources": {}, "mean_roc_auc": None,
-                                       "mean_mcc": None, "skipped": {}}
+                                       "mean_mcc": None, "skipped": {}, "streams": {}}
             continue
         print(HEADER)
         print("|" + "---|" * 9)
-        rows, skipped = {}, {}
+        rows, skipped, stream_rows = {}, {}, {}
         for s in plan[a]:
             r = results[(a, s)]
+            for g, m in r.get("streams", {}).items():
+                stream_rows[g] = {"n": m["n"], "pos": m["pos"], "roc_auc": r4(m["roc_auc"])}
             if "skipped" in r:
                 skipped[s] = r["skipped"]
                 print(f"| {s} | {r['n']} | {r['pos']} | skipped: {r['skipped']} | | | | | |")
@@ -284,8 +312,11 @@ def main():
         print(f"\nMeans over the {len(defined)} sources with a defined ROC-AUC.")
         for s, note in skipped.items():
             print(f"Skipped {s}: {note}.")
+        for g, m in stream_rows.items():
+            print(f"Stream {g}: n {m['n']}, pos {m['pos']}, ROC-AUC {cell(m['roc_auc'])}.")
         report["attributes"][a] = {"sources": rows, "mean_roc_auc": r4(mean_auc),
-                                   "mean_mcc": r4(mean_mcc), "skipped": skipped}
+                                   "mean_mcc": r4(mean_mcc), "skipped": skipped,
+                                   "streams": stream_rows}
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
