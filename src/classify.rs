@@ -37,10 +37,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
+use crate::chargrams::is_word_feature;
 use crate::error::{Error, Result};
 use crate::features::{structure_key, Feature};
 use crate::label::{Example, Label};
-use crate::model::{format, softmax_at, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY};
+use crate::model::{
+    format, softmax_at, CharSums, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY,
+};
 use crate::normalize::{normalize, Normalized};
 use crate::tokenize::{TokenKind, TokenRef};
 use crate::train::{train, TrainParams};
@@ -416,7 +419,12 @@ impl Classifier {
         // Distinct vocabulary features: the length the attribute heads
         // normalise by.
         let mut n = 0usize;
+        let mut chars = CharSums::default();
+        let char_table = m.chars.as_ref();
         let on_feature = |feat: &Feature, tok: &TokenRef<'_>| {
+            if let Some(ct) = char_table.filter(|_| is_word_feature(feat, tok)) {
+                ct.add_word(tok.text, &mut chars);
+            }
             // A key the model does not know adds nothing, repeated or not:
             // look it up first, then drop repeats of known ones.
             let Some((r, row)) = table.row_indexed(feat.key) else {
@@ -467,7 +475,7 @@ impl Classifier {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, text, norm, &sums, n, hits, texts, scored)
+        verdict(m, text, norm, &sums, n, chars, hits, texts, scored)
     }
 }
 
@@ -522,6 +530,7 @@ pub(crate) fn verdict(
     norm: &Normalized<'_>,
     sums: &[f64],
     n: usize,
+    chars: CharSums,
     hits: &[Hit],
     texts: &Folded,
     scored: &mut Vec<(f64, usize)>,
@@ -529,8 +538,10 @@ pub(crate) fn verdict(
     let table = &m.table;
     let col = |head: usize| table.offsets[head];
     let p_spam = m.heads[SPAM].probability(table.attribute_sum(sums, SPAM), n);
-    let p_tox = m.heads[TOXICITY].probability(table.attribute_sum(sums, TOXICITY), n);
-    let p_ia = m.heads[IDENTITY_ATTACK].probability(table.attribute_sum(sums, IDENTITY_ATTACK), n);
+    let abuse = |h: usize| {
+        m.heads[h].probability_with(table.attribute_sum(sums, h), n, chars.term(h))
+    };
+    let (p_tox, p_ia) = (abuse(TOXICITY), abuse(IDENTITY_ATTACK));
     let p_abuse = p_tox.max(p_ia);
     let lab = &sums[col(LABEL)..col(LABEL) + 4];
     // An untrained head has no say.

@@ -28,7 +28,9 @@ fn classify_equals_reference_scoring() {
 /// the verdict from the sums is the classifier's own.
 mod reference {
     use super::*;
+    use crate::chargrams::is_word_feature;
     use crate::classify::{empty_verdict, verdict, Folded, Hit};
+    use crate::model::CharSums;
 
     pub(super) fn classify_reference(clf: &Classifier, text: &str) -> Classification {
         let mut hits: Vec<Hit> = Vec::new();
@@ -43,8 +45,12 @@ mod reference {
         let w = table.width;
         let mut sums = [0f64; 16];
         let mut n = 0;
+        let mut chars = CharSums::default();
         let binary = m.features.binary;
         m.extractor.scan(&norm, text, |feat, tok| {
+            if let Some(ct) = m.chars.as_ref().filter(|_| is_word_feature(feat, tok)) {
+                ct.add_word(tok.text, &mut chars);
+            }
             let new = seen.insert(feat.key);
             if binary && !new {
                 return;
@@ -69,7 +75,7 @@ mod reference {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, text, &norm, &sums, n, &hits, &texts, &mut Vec::new())
+        verdict(m, text, &norm, &sums, n, chars, &hits, &texts, &mut Vec::new())
     }
 }
 

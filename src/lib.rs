@@ -85,6 +85,7 @@
 pub struct ReadmeDoctests;
 
 mod analysis;
+pub mod chargrams;
 pub mod atomic;
 pub mod classify;
 pub mod dedup;

@@ -419,3 +419,67 @@ fn toxic_spans_are_code_points_of_abusive_comments() {
     assert_ne!(v.label, Label::Abuse);
     assert!(v.toxic_spans.is_empty());
 }
+
+/// Toxic comments whose insults share a stem written in ever new forms,
+/// from two sources: words alone cannot know a form never seen, the
+/// character block can.
+fn stem_examples() -> Vec<Example> {
+    let forms = ["zorbish", "zorbly", "mezorbs", "zorbing", "unzorbly", "zorbist"];
+    let toxic = ["you are so {}", "what a {} take", "stop being {} now", "{} people again"];
+    let clean = [
+        "the council meets on tuesday",
+        "thanks for the report on the budget",
+        "the bus lanes opened last week",
+        "a good point about the school board",
+        "rain is expected later today",
+        "the vote was close this year",
+    ];
+    let mut out = Vec::new();
+    for round in 0..6 {
+        let source = if round % 2 == 0 { "a" } else { "b" };
+        for (i, t) in toxic.iter().enumerate() {
+            let text = t.replace("{}", forms[(i + round) % forms.len()]);
+            out.push(Example::toxic(text, true).from_source(source));
+        }
+        for c in clean {
+            out.push(Example::toxic(format!("{c} {round}"), false).from_source(source));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_character_block_reads_forms_never_seen() {
+    let examples = stem_examples();
+    let params = |bits| {
+        TrainParams::default()
+            .min_df(1)
+            .calibrate(false)
+            .char_block(bits)
+    };
+    let words = Classifier::new(train::train(&params(None), &examples, vec![]).unwrap());
+    let chars = Classifier::new(train::train(&params(Some(12)), &examples, vec![]).unwrap());
+    let unseen = "such a zorbesque comment";
+    let (w, c) = (
+        words.classify_text(unseen).scores.toxicity,
+        chars.classify_text(unseen).scores.toxicity,
+    );
+    assert!(c > w + 0.1, "words {w}, with the character block {c}");
+    let clean = chars.classify_text("the council vote on the budget").scores.toxicity;
+    assert!(clean < c, "clean {clean}, unseen form {c}");
+    // The spam head has no block: the same with and without.
+    assert_eq!(
+        words.classify_text(unseen).scores.spam,
+        chars.classify_text(unseen).scores.spam
+    );
+    // The block is saved and read back (a version 4 file), and scores the
+    // same after.
+    let bytes = chars.to_bytes();
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), format::VERSION);
+    let again = Classifier::from_bytes(&bytes).unwrap();
+    assert_eq!(again.to_bytes(), bytes);
+    assert_eq!(again.classify_text(unseen), chars.classify_text(unseen));
+    // A model without one keeps the earlier version, which older builds read.
+    let plain = words.to_bytes();
+    assert_eq!(u32::from_le_bytes(plain[8..12].try_into().unwrap()), format::PLAIN_VERSION);
+}

@@ -3,7 +3,8 @@
 //! ```text
 //! offset  size  field
 //! 0       8     magic "CSIEVEMD"
-//! 8       4     format version (u32 LE), currently 3
+//! 8       4     format version (u32 LE): 3, or 4 when a head has a
+//!               character block
 //! 12      4     header length H (u32 LE)
 //! 16      8     body length B (u64 LE)
 //! 24      4     CRC-32 of header and body (u32 LE)
@@ -12,7 +13,9 @@
 //!               intercepts and calibrations, thresholds, provenance)
 //! 28+H    B     body: the shared vocabulary's keys (u64 LE); then per
 //!               head, an attribute head's counts (f32 LE, keys × 2) and
-//!               logistic weights (f32 LE, one per key), or a naive Bayes
+//!               logistic weights (f32 LE, one per key), and with a
+//!               character block its counts (f32 LE, buckets × 2) and
+//!               weights (f32 LE, one per bucket); or a naive Bayes
 //!               head's keys, counts (keys × classes), structure keys and
 //!               structure counts; then the toxic-span keys and weights
 //! ```
@@ -32,8 +35,16 @@ use crate::tokenize::{Lexicon, TokenizerConfig};
 
 /// The file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"CSIEVEMD";
-/// The format version this build reads and writes.
-pub const VERSION: u32 = 3;
+/// The newest format version this build reads, and writes for a model
+/// with a character block ([`PLAIN_VERSION`] otherwise, which earlier
+/// builds read too).
+pub const VERSION: u32 = 4;
+
+/// The format version of a model without a character block.
+pub const PLAIN_VERSION: u32 = 3;
+
+/// The most bits a character block's bucket number may have.
+const MAX_CHAR_BITS: u32 = 24;
 
 /// The oldest format version this build still reads.
 pub const OLDEST_VERSION: u32 = 3;
@@ -72,6 +83,9 @@ struct HeadHeader {
     features: u64,
     structure_features: u64,
     logistic: Option<LogisticLayer>,
+    /// Bits of the character block's bucket numbers, when the head has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    char_bits: Option<u32>,
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -102,6 +116,7 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
                 features: h.keys.len() as u64,
                 structure_features: h.structure_keys.len() as u64,
                 logistic: h.logistic.clone(),
+                char_bits: h.chars.as_ref().map(|c| c.bits),
             })
             .collect(),
         span_words: model.spans.keys.len() as u64,
@@ -127,6 +142,10 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
             Some(l) => {
                 floats(&mut body, &h.counts);
                 floats(&mut body, &l.weights);
+                if let Some(c) = &h.chars {
+                    floats(&mut body, &c.counts);
+                    floats(&mut body, &c.weights);
+                }
             }
             None => {
                 keys(&mut body, &h.keys);
@@ -143,7 +162,12 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
     crc.update(&body);
     let mut out = Vec::with_capacity(PREFIX + header.len() + body.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    let version = if model.heads.iter().any(|h| h.chars.is_some()) {
+        VERSION
+    } else {
+        PLAIN_VERSION
+    };
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(header.len() as u32).to_le_bytes());
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc.finalize().to_le_bytes());
@@ -223,6 +247,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
             structure_keys: Vec::new(),
             structure_counts: Vec::new(),
             logistic: None,
+            chars: None,
         };
         let name = head.name.clone();
         match h.logistic {
@@ -244,6 +269,26 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
                 l.weights = read_floats(body, &mut at, &name, "weight", vocab.len())?;
                 head.keys = vocab.clone();
                 head.logistic = Some(l);
+                if let Some(bits) = h.char_bits {
+                    if version < VERSION || !(1..=MAX_CHAR_BITS).contains(&bits) {
+                        return Err(invalid(format!(
+                            "head `{name}`: a character block of {bits} bits in a version {version} file (needs version {VERSION} and 1 to {MAX_CHAR_BITS} bits)"
+                        )));
+                    }
+                    let buckets = 1usize << bits;
+                    let counts = read_floats(body, &mut at, &name, "character count", buckets * 2)?;
+                    let weights = read_floats(body, &mut at, &name, "character weight", buckets)?;
+                    if counts.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
+                        return Err(invalid(format!(
+                            "head `{name}`: a character count is negative or not finite"
+                        )));
+                    }
+                    head.chars = Some(super::CharPart {
+                        bits,
+                        counts,
+                        weights,
+                    });
+                }
             }
             None => {
                 head.keys = read_keys(body, &mut at, &name, h.features, c)?;

@@ -101,6 +101,99 @@ pub struct Head {
     /// The logistic layer (attribute heads); `None` for a plain naive Bayes
     /// head.
     pub logistic: Option<LogisticLayer>,
+    /// The character block of an abuse head trained with one
+    /// ([`crate::chargrams`]).
+    pub chars: Option<CharPart>,
+}
+
+/// An attribute head's character block: per hashed bucket of character
+/// n-grams, its naive Bayes counts and its logistic weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharPart {
+    /// Bits of the bucket number (`2^bits` buckets).
+    pub bits: u32,
+    /// Counts of n-grams per bucket and class, `2^bits × 2`, row-major by
+    /// bucket.
+    pub counts: Vec<f32>,
+    /// The logistic weight of each bucket (applied to `r·x`).
+    pub weights: Vec<f32>,
+}
+
+impl CharPart {
+    /// Each bucket's `w·r`: its weight times its naive Bayes log-count
+    /// ratio under smoothing `alpha`.
+    pub fn scaled_weights(&self, alpha: f64) -> Vec<f32> {
+        log_probs(&self.counts, 2, alpha)
+            .chunks_exact(2)
+            .zip(&self.weights)
+            .map(|(p, &w)| ((p[1] - p[0]) * w as f64) as f32)
+            .collect()
+    }
+}
+
+/// The character blocks of the toxicity and identity-attack heads, as
+/// classification reads them: per bucket, `w·r` of each head (0 for a head
+/// without a block).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CharTable {
+    pub(crate) bits: u32,
+    pub(crate) weights: Vec<[f32; 2]>,
+}
+
+impl CharTable {
+    /// The table of `heads`' character blocks; `None` when no abuse head
+    /// has one.
+    fn compile(heads: &[Head]) -> Option<CharTable> {
+        let parts = [TOXICITY, IDENTITY_ATTACK].map(|h| {
+            heads
+                .get(h)
+                .and_then(|head| Some((head.chars.as_ref()?, head.alpha)))
+        });
+        let bits = parts.iter().flatten().map(|(p, _)| p.bits).next()?;
+        let mut weights = vec![[0f32; 2]; 1 << bits];
+        for (col, part) in parts.iter().enumerate() {
+            if let Some((p, alpha)) = part.filter(|(p, _)| p.bits == bits) {
+                for (w, x) in weights.iter_mut().zip(p.scaled_weights(alpha)) {
+                    w[col] = x;
+                }
+            }
+        }
+        Some(CharTable { bits, weights })
+    }
+
+    /// The sums of both heads' `w·r` over the buckets of the n-grams of
+    /// `word`, and the number of n-grams, added to `acc`.
+    #[inline]
+    pub(crate) fn add_word(&self, word: &str, acc: &mut CharSums) {
+        crate::chargrams::for_each_bucket(word, self.bits, |b| {
+            let w = self.weights[b as usize];
+            acc.sums[0] += w[0] as f64;
+            acc.sums[1] += w[1] as f64;
+            acc.n += 1;
+        });
+    }
+}
+
+/// A comment's character block, summed: per abuse head (toxicity,
+/// identity attack) the sum of `w·r` over its n-grams, and their number.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct CharSums {
+    pub(crate) sums: [f64; 2],
+    pub(crate) n: u32,
+}
+
+impl CharSums {
+    /// What the block adds to the log odds of abuse head `head` (before
+    /// calibration): its sum over the square root of the number of
+    /// n-grams.
+    pub(crate) fn term(&self, head: usize) -> f64 {
+        let i = match head {
+            TOXICITY => 0,
+            IDENTITY_ATTACK => 1,
+            _ => return 0.0,
+        };
+        self.sums[i] / (self.n.max(1) as f64).sqrt()
+    }
 }
 
 impl Head {
@@ -168,9 +261,15 @@ impl Head {
     /// features summed to `sum` over `n` distinct vocabulary features
     /// (`None` without a trained logistic layer).
     pub fn log_odds(&self, sum: f64, n: usize) -> Option<f64> {
+        self.log_odds_with(sum, n, 0.0)
+    }
+
+    /// [`Head::log_odds`] with `chars` added to the uncalibrated log odds:
+    /// what the head's character block gives the comment.
+    pub fn log_odds_with(&self, sum: f64, n: usize, chars: f64) -> Option<f64> {
         match &self.logistic {
             Some(l) if self.is_trained() => {
-                let z = l.bias + sum / (n.max(1) as f64).sqrt();
+                let z = l.bias + sum / (n.max(1) as f64).sqrt() + chars;
                 Some(l.platt.0 * z + l.platt.1)
             }
             _ => None,
@@ -182,6 +281,12 @@ impl Head {
     /// without a trained logistic layer).
     pub fn probability(&self, sum: f64, n: usize) -> f64 {
         self.log_odds(sum, n).map_or(0.0, sigmoid)
+    }
+
+    /// [`Head::probability`] with the character block's term added (see
+    /// [`Head::log_odds_with`]).
+    pub fn probability_with(&self, sum: f64, n: usize, chars: f64) -> f64 {
+        self.log_odds_with(sum, n, chars).map_or(0.0, sigmoid)
     }
 }
 
@@ -339,6 +444,7 @@ pub struct Model {
     /// Training provenance.
     pub provenance: Provenance,
     pub(crate) table: Table,
+    pub(crate) chars: Option<CharTable>,
     pub(crate) extractor: Extractor,
 }
 
@@ -354,6 +460,7 @@ impl Model {
         provenance: Provenance,
     ) -> Self {
         let table = Table::compile(&heads, &spans);
+        let chars = CharTable::compile(&heads);
         let extractor = Extractor {
             tokenizer: crate::tokenize::Tokenizer::new(
                 tokenizer.clone(),
@@ -370,6 +477,7 @@ impl Model {
             thresholds,
             provenance,
             table,
+            chars,
             extractor,
         }
     }

@@ -5,7 +5,8 @@
 use super::{attribute, Calibration, TrainParams};
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
-use crate::model::{Head, LogisticLayer, HEADS, SPAM};
+use crate::chargrams::Grams;
+use crate::model::{CharPart, Head, LogisticLayer, HEADS, IDENTITY_ATTACK, SPAM, TOXICITY};
 
 /// Naive Bayes counts of the vocabulary per class over `rows` (presence
 /// per example): `width × 2`, row-major by key, and the class counts.
@@ -23,13 +24,16 @@ pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec
 }
 
 /// An attribute head fitted on `rows`: counts, ratios, logistic layer
-/// (calibration left at the identity).
+/// (calibration left at the identity). With `grams` (one per row), the
+/// head also gets a character block of `bits`-bit buckets, fitted with
+/// the words in one logistic layer.
 fn fit_attribute(
     head: usize,
     name: &str,
     classes: &[&str],
     vocab: &[u64],
     rows: &[(&[u32], bool)],
+    grams: Option<(&[&Grams], u32)>,
     params: &TrainParams,
 ) -> Head {
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
@@ -44,37 +48,85 @@ fn fit_attribute(
         structure_keys: Vec::new(),
         structure_counts: Vec::new(),
         logistic: None,
+        chars: None,
     };
     let r = head.log_count_ratios();
+    // The character block's columns follow the vocabulary's.
+    let chars = grams.map(|(g, bits)| {
+        let mut counts = vec![0f32; 2 << bits];
+        for (grams, &(_, y)) in g.iter().zip(rows) {
+            for &(b, c) in &grams.buckets {
+                counts[2 * b as usize + usize::from(y)] += c;
+            }
+        }
+        let ratios: Vec<f64> = crate::model::log_probs(&counts, 2, alpha)
+            .chunks_exact(2)
+            .map(|p| p[1] - p[0])
+            .collect();
+        (g, bits, counts, ratios)
+    });
+    let base = vocab.len() as u32;
     let mut x = SparseRows::new();
-    for &(row, y) in rows {
+    for (i, &(row, y)) in rows.iter().enumerate() {
         let scale = 1.0 / (row.len().max(1) as f64).sqrt();
-        x.push(row.iter().map(|&j| (j, (r[j as usize] * scale) as f32)), y);
+        let words = row.iter().map(|&j| (j, (r[j as usize] * scale) as f32));
+        match &chars {
+            Some((g, _, _, rc)) => {
+                let gs = g[i].scale();
+                let block = g[i]
+                    .buckets
+                    .iter()
+                    .map(|&(b, c)| (base + b, (rc[b as usize] * c as f64 * gs) as f32));
+                x.push(words.chain(block), y);
+            }
+            None => x.push(words, y),
+        }
     }
+    let width = vocab.len() + chars.as_ref().map_or(0, |c| 1usize << c.1);
     let fitted = logistic::fit(
         &x,
-        vocab.len(),
+        width,
         &LogisticParams {
             l2,
             ..Default::default()
         },
     );
+    let mut weights: Vec<f32> = fitted.weights.iter().map(|&w| w as f32).collect();
+    if let Some((_, bits, counts, _)) = chars {
+        head.chars = Some(CharPart {
+            bits,
+            counts,
+            weights: weights.split_off(vocab.len()),
+        });
+    }
     head.logistic = Some(LogisticLayer {
-        weights: fitted.weights.iter().map(|&w| w as f32).collect(),
+        weights,
         bias: fitted.bias,
         platt: (1.0, 0.0),
     });
     head
 }
 
-/// The uncalibrated score `z` of a row under an attribute head.
-fn raw_score(head: &Head, ratios: &[f64], row: &[u32]) -> f64 {
+/// The uncalibrated score `z` of a row (with its character n-grams, when
+/// the head has a block) under an attribute head; `char_weights` are the
+/// block's `w·r`.
+fn raw_score(head: &Head, ratios: &[f64], row: &[u32], grams: &Grams, char_weights: &[f32]) -> f64 {
     let l = head.logistic.as_ref().expect("an attribute head");
     let sum: f64 = row
         .iter()
         .map(|&j| l.weights[j as usize] as f64 * ratios[j as usize])
         .sum();
-    l.bias + sum / (row.len().max(1) as f64).sqrt()
+    let block: f64 = if char_weights.is_empty() {
+        0.0
+    } else {
+        grams
+            .buckets
+            .iter()
+            .map(|&(b, c)| char_weights[b as usize] as f64 * c as f64)
+            .sum::<f64>()
+            * grams.scale()
+    };
+    l.bias + sum / (row.len().max(1) as f64).sqrt() + block
 }
 
 /// The largest intercept at which, on every source with no positives, at
@@ -103,9 +155,14 @@ pub(super) fn attribute_head(
     head: usize,
     examples: &[Example],
     rows: &[Vec<u32>],
+    grams: &[Grams],
     vocab: &[u64],
     params: &TrainParams,
 ) -> Head {
+    // The character block, for the abuse heads when the parameters ask.
+    let bits = params
+        .char_bits
+        .filter(|_| head == TOXICITY || head == IDENTITY_ATTACK);
     let (name, classes) = HEADS[head];
     let name_of = |h: usize| HEADS[h].0;
     let labeled: Vec<(usize, bool)> = examples
@@ -114,7 +171,9 @@ pub(super) fn attribute_head(
         .filter_map(|(i, e)| attribute(head, e).map(|y| (i, y)))
         .collect();
     let data: Vec<(&[u32], bool)> = labeled.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
-    let mut fitted = fit_attribute(head, name, classes, vocab, &data, params);
+    let data_grams: Vec<&Grams> = labeled.iter().map(|&(i, _)| &grams[i]).collect();
+    let block = bits.map(|b| (&data_grams[..], b));
+    let mut fitted = fit_attribute(head, name, classes, vocab, &data, block, params);
     if !params.calibrate || !fitted.is_trained() {
         return fitted;
     }
@@ -135,17 +194,34 @@ pub(super) fn attribute_head(
             .map(|&name| {
                 let labeled = &labeled;
                 s.spawn(move || {
-                    let train: Vec<(&[u32], bool)> = labeled
+                    let kept: Vec<(usize, bool)> = labeled
                         .iter()
-                        .filter(|&&(i, _)| source(i) != name)
-                        .map(|&(i, y)| (&rows[i][..], y))
+                        .copied()
+                        .filter(|&(i, _)| source(i) != name)
                         .collect();
-                    let part = fit_attribute(head, name_of(head), classes, vocab, &train, params);
+                    let train: Vec<(&[u32], bool)> =
+                        kept.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
+                    let train_grams: Vec<&Grams> = kept.iter().map(|&(i, _)| &grams[i]).collect();
+                    let part = fit_attribute(
+                        head,
+                        name_of(head),
+                        classes,
+                        vocab,
+                        &train,
+                        bits.map(|b| (&train_grams[..], b)),
+                        params,
+                    );
                     let ratios = part.log_count_ratios();
+                    let char_weights = part
+                        .chars
+                        .as_ref()
+                        .map_or(Vec::new(), |c| c.scaled_weights(part.alpha));
                     labeled
                         .iter()
                         .filter(|&&(i, _)| source(i) == name)
-                        .map(|&(i, y)| (raw_score(&part, &ratios, &rows[i]), y))
+                        .map(|&(i, y)| {
+                            (raw_score(&part, &ratios, &rows[i], &grams[i], &char_weights), y)
+                        })
                         .collect()
                 })
             })

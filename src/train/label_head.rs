@@ -37,6 +37,7 @@ pub(super) fn label_head(
         structure_keys: Vec::new(),
         structure_counts: Vec::new(),
         logistic: None,
+        chars: None,
     };
     if rows.is_empty() {
         // No example has a content label: an untrained head, which the

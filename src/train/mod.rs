@@ -42,6 +42,7 @@ use std::sync::Arc;
 use attribute::{attribute_head, nb_counts};
 use label_head::label_head;
 
+use crate::chargrams::{is_word_feature, Grams};
 use crate::error::{Error, Result};
 use crate::features::{Extractor, FeatureConfig};
 use crate::label::Example;
@@ -76,6 +77,7 @@ pub enum Calibration {
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
+/// | `char_bits` | none | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words ([`crate::chargrams`]) | 1..=24 |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -92,6 +94,7 @@ pub struct TrainParams {
     label_alpha: f64,
     min_df: u32,
     l2: [f64; 3],
+    char_bits: Option<u32>,
     calibrate: bool,
     calibration: Calibration,
     false_spam_budget: Option<f64>,
@@ -111,6 +114,7 @@ impl Default for TrainParams {
             label_alpha: 0.5,
             min_df: 3,
             l2: [0.25, 1.0, 1.0],
+            char_bits: None,
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.005),
@@ -161,6 +165,12 @@ impl TrainParams {
         if let Some(l) = self.l2.get_mut(head) {
             *l = l2;
         }
+        self
+    }
+    /// Sets the character block of the abuse heads: `Some(bits)` for
+    /// `2^bits` buckets, `None` for none.
+    pub fn char_block(mut self, bits: Option<u32>) -> Self {
+        self.char_bits = bits;
         self
     }
     /// Sets how the calibration treats the left-out sources.
@@ -275,6 +285,18 @@ impl TrainParams {
         if let Some(q) = self.false_spam_budget.filter(|q| !(*q >= 0.0 && *q < 1.0)) {
             return bad("false_spam_budget", q.to_string(), "in [0, 1)");
         }
+        if let Some(b) = self.char_bits {
+            if !(1..=24).contains(&b) {
+                return bad("char_bits", b.to_string(), "1..=24");
+            }
+            if self.features.char_ngrams {
+                return bad(
+                    "char_bits",
+                    b.to_string(),
+                    "none when the features have character n-grams already",
+                );
+            }
+        }
         if self.lexicon_min_count == 0 {
             return bad("lexicon_min_count", "0".into(), "at least 1");
         }
@@ -329,16 +351,19 @@ impl TrainParams {
 type Doc = Vec<(u64, f32)>;
 
 /// An example's features: its words' (with its context's, when the
-/// features use context) and, apart, its thread structure's.
+/// features use context), apart its thread structure's, and the character
+/// n-grams of its words (with a character block).
 struct Docs {
     text: Doc,
     structure: Doc,
+    grams: Grams,
 }
 
 fn doc_features(
     ex: &Extractor,
     example: &Example,
     words: Option<&mut HashMap<u64, String>>,
+    char_bits: Option<u32>,
 ) -> Docs {
     let text = example.text.as_str();
     let norm = normalize(text);
@@ -348,8 +373,12 @@ fn doc_features(
         None => Vec::new(),
     };
     let mut words = words;
+    let mut buckets = Vec::new();
     ex.scan(&norm, text, |feat, tok| {
         keys.push(feat.key);
+        if let Some(bits) = char_bits.filter(|_| is_word_feature(feat, tok)) {
+            crate::chargrams::for_each_bucket(tok.text, bits, |b| buckets.push(b));
+        }
         if let Some(w) = words.as_deref_mut() {
             if tok.kind == TokenKind::Word
                 && tok.span == feat.span
@@ -363,6 +392,7 @@ fn doc_features(
     Docs {
         text: to_doc(ex, keys),
         structure,
+        grams: Grams::from_buckets(buckets),
     }
 }
 
@@ -489,7 +519,7 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
         let mut words = words;
         examples
             .iter()
-            .map(|e| doc_features(&ex, e, words.as_deref_mut()))
+            .map(|e| doc_features(&ex, e, words.as_deref_mut(), params.char_bits))
             .collect::<Vec<Docs>>()
     };
     let mut words = HashMap::new();
@@ -505,11 +535,12 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
     }
     let vocab = vocabulary(docs.iter().map(|d| &d.text), params.min_df);
     let rows = vocab_rows(&vocab, &docs);
+    let grams: Vec<Grams> = docs.iter_mut().map(|d| std::mem::take(&mut d.grams)).collect();
     let mut heads: Vec<Head> = std::thread::scope(|s| {
         let jobs: Vec<_> = (0..LABEL)
             .map(|h| {
-                let (rows, vocab) = (&rows, &vocab);
-                s.spawn(move || attribute_head(h, examples, rows, vocab, params))
+                let (rows, vocab, grams) = (&rows, &vocab, &grams);
+                s.spawn(move || attribute_head(h, examples, rows, grams, vocab, params))
             })
             .collect();
         jobs.into_iter()

@@ -29,6 +29,8 @@ pub enum CandidateSetting {
     Cuts,
     /// Whether the function words are features (the ninth run).
     FunctionWords,
+    /// Whether the abuse heads get a character block (the eleventh run).
+    CharBlock,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -72,6 +74,18 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                 .map(|&n| (format!("min_df {n}"), TrainParams::default().min_df(n))),
         ),
         CandidateSetting::Cuts => cuts(examples),
+        CandidateSetting::CharBlock => ranked_by_auc(
+            examples,
+            [None, Some(comment_sieve::chargrams::DEFAULT_BITS)]
+                .into_iter()
+                .map(|bits| {
+                    let name = match bits {
+                        None => "words".to_string(),
+                        Some(b) => format!("words + character block of 2^{b} buckets"),
+                    };
+                    (name, TrainParams::default().char_block(bits))
+                }),
+        ),
         CandidateSetting::FunctionWords => ranked_by_auc(
             examples,
             [true, false].into_iter().map(|kept| {

@@ -1,0 +1,170 @@
+//! The character block of the abuse heads: character n-grams of words,
+//! hashed into buckets.
+//!
+//! Words carry what a comment says; the spelling inside them carries what
+//! words alone miss: an inflection never seen in training (`idiots`,
+//! `idiotic`), a misspelling, an insult run into another word. The
+//! toxicity and identity-attack heads can read, beside their words, the
+//! character 3- to 5-grams of every word feature's text marked at both
+//! ends (`^word$`; the whole marked word is the word feature already),
+//! each hashed into one of `2^bits` buckets. There is no vocabulary: a
+//! bucket is found by arithmetic, and the block costs a few instructions
+//! and one table read per n-gram.
+//!
+//! A comment's value for a bucket is the number of its n-grams that fall
+//! in it divided by the square root of its number of n-grams, so the block
+//! is normalised apart from the words (as a stack of a word and a
+//! character TF-IDF block is). Each bucket is scaled by its naive Bayes
+//! log-count ratio and weighed by the head's logistic layer, fitted with
+//! the words (see [`crate::train`]).
+
+/// The shortest n-gram.
+pub const MIN_GRAM: usize = 3;
+/// The longest n-gram.
+pub const MAX_GRAM: usize = 5;
+/// Bits of the bucket number of the default block (2¹⁸ buckets).
+pub const DEFAULT_BITS: u32 = 18;
+
+const SEED: u64 = 0x6368_6172_6772_616d;
+const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Calls `f` with the bucket of every character n-gram of `word` (its
+/// text as the word feature reads it), in text order. The hash is fixed
+/// across platforms and releases: model files store the buckets' weights.
+#[inline]
+pub fn for_each_bucket(word: &str, bits: u32, mut f: impl FnMut(u32)) {
+    // The marked word as code points: `^`, the word, `$`. Words longer
+    // than the buffer keep their first and last code points' n-grams.
+    const CAP: usize = 48;
+    let mut cps = [0u32; CAP];
+    let mut len = 0;
+    cps[len] = '^' as u32;
+    len += 1;
+    for c in word.chars() {
+        if len == CAP - 1 {
+            break;
+        }
+        cps[len] = c as u32;
+        len += 1;
+    }
+    cps[len] = '$' as u32;
+    len += 1;
+    let shift = 64 - bits;
+    for start in 0..len {
+        let mut h = SEED;
+        let end = (start + MAX_GRAM).min(len);
+        for (k, &c) in cps[start..end].iter().enumerate() {
+            h = (h ^ c as u64).wrapping_mul(MUL);
+            let n = k + 1;
+            // The whole marked word is the word feature already.
+            if n >= MIN_GRAM && n < len {
+                f((finish(h ^ n as u64) >> shift) as u32);
+            }
+        }
+    }
+}
+
+/// Whether `feat` is the word feature of token `tok`, whose text the
+/// character block reads: a word's own key (not the identity-group feature
+/// that shares its span).
+#[inline]
+pub(crate) fn is_word_feature(
+    feat: &crate::features::Feature,
+    tok: &crate::tokenize::TokenRef<'_>,
+) -> bool {
+    tok.kind == crate::tokenize::TokenKind::Word
+        && feat.span == tok.span
+        && feat.key != crate::features::group_key()
+}
+
+/// A final mix, so that the top bits depend on every code point.
+#[inline]
+fn finish(mut h: u64) -> u64 {
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
+    h ^= h >> 32;
+    h
+}
+
+/// The buckets of a comment's words with their counts, sorted by bucket,
+/// and the number of n-grams: a training example's character block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grams {
+    /// `(bucket, count)`, sorted by bucket.
+    pub buckets: Vec<(u32, f32)>,
+    /// The number of n-grams (the sum of the counts).
+    pub n: u32,
+}
+
+impl Grams {
+    /// Counts a list of buckets (one entry per n-gram).
+    pub fn from_buckets(mut all: Vec<u32>) -> Grams {
+        all.sort_unstable();
+        let n = all.len() as u32;
+        let mut buckets: Vec<(u32, f32)> = Vec::with_capacity(all.len());
+        for b in all {
+            match buckets.last_mut() {
+                Some((lb, c)) if *lb == b => *c += 1.0,
+                _ => buckets.push((b, 1.0)),
+            }
+        }
+        Grams { buckets, n }
+    }
+
+    /// The factor every count is multiplied by: one over the square root
+    /// of the number of n-grams.
+    pub fn scale(&self) -> f64 {
+        1.0 / (self.n.max(1) as f64).sqrt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn buckets(word: &str) -> Vec<u32> {
+        let mut v = Vec::new();
+        for_each_bucket(word, DEFAULT_BITS, |b| v.push(b));
+        v
+    }
+
+    #[test]
+    fn a_word_gives_its_three_to_five_grams() {
+        // "^cat$": 3-grams ^ca cat at$, 4-grams ^cat cat$; the 5-gram is
+        // the whole marked word.
+        assert_eq!(buckets("cat").len(), 5);
+        // "^idiot$" (7 code points): 5 + 4 + 3 n-grams.
+        assert_eq!(buckets("idiot").len(), 12);
+        // "^a$" is the whole marked word: nothing.
+        assert!(buckets("a").is_empty());
+        assert!(buckets("x").iter().all(|&b| b < 1 << DEFAULT_BITS));
+    }
+
+    #[test]
+    fn shared_spelling_shares_buckets() {
+        let (a, b) = (buckets("idiot"), buckets("idiots"));
+        let shared = a.iter().filter(|x| b.contains(x)).count();
+        assert!(shared >= 9, "{shared}");
+        let c = buckets("table");
+        assert!(a.iter().filter(|x| c.contains(x)).count() <= 1);
+    }
+
+    #[test]
+    fn code_points_not_bytes() {
+        // "é" is one code point: "^café$" has 6, so 4 + 3 + 2 n-grams.
+        assert_eq!(buckets("café").len(), 9);
+    }
+
+    #[test]
+    fn grams_count_and_sort() {
+        let mut all = Vec::new();
+        for w in ["cat", "cat"] {
+            for_each_bucket(w, DEFAULT_BITS, |b| all.push(b));
+        }
+        let g = Grams::from_buckets(all);
+        assert_eq!(g.n, 10);
+        assert_eq!(g.buckets.len(), 5);
+        assert!(g.buckets.iter().all(|&(_, c)| c == 2.0));
+        assert!(g.buckets.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
