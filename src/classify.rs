@@ -538,9 +538,8 @@ pub(crate) fn verdict(
     let table = &m.table;
     let col = |head: usize| table.offsets[head];
     let p_spam = m.heads[SPAM].probability(table.attribute_sum(sums, SPAM), n);
-    let abuse = |h: usize| {
-        m.heads[h].probability_with(table.attribute_sum(sums, h), n, chars.term(h))
-    };
+    let abuse =
+        |h: usize| m.heads[h].probability_with(table.attribute_sum(sums, h), n, chars.term(h));
     let (p_tox, p_ia) = (abuse(TOXICITY), abuse(IDENTITY_ATTACK));
     let p_abuse = p_tox.max(p_ia);
     let lab = &sums[col(LABEL)..col(LABEL) + 4];
@@ -586,7 +585,7 @@ pub(crate) fn verdict(
         Some(neg) => (row[pos] - row[neg]) as f64,
         None => table.attribute_weight(row, head) * norm_len,
     };
-    // One weight per span: a word's key, its n-grams and its group feature
+    // One weight per span: a word's key and its group feature
     // come one after another with the word's span, and sum to the word's
     // weight.
     scored.clear();
@@ -664,7 +663,7 @@ pub(crate) fn verdict(
 }
 
 /// The index ranges of `hits` that share a span, in order: a word's own
-/// key, its n-grams and its group feature come one after another with the
+/// key and its group feature come one after another with the
 /// word's span. A hit with an empty span (the place in the thread) is a
 /// group of its own.
 pub(crate) fn span_groups(hits: &[Hit]) -> impl Iterator<Item = Range<usize>> + '_ {

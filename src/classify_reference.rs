@@ -75,7 +75,17 @@ mod reference {
         for (s, p) in sums[..w].iter_mut().zip(&table.log_priors) {
             *s += p;
         }
-        verdict(m, text, &norm, &sums, n, chars, &hits, &texts, &mut Vec::new())
+        verdict(
+            m,
+            text,
+            &norm,
+            &sums,
+            n,
+            chars,
+            &hits,
+            &texts,
+            &mut Vec::new(),
+        )
     }
 }
 

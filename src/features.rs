@@ -22,7 +22,6 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 /// |---|---|---|
 /// | `bigrams` | `false` | add a feature for each pair of neighbouring words |
 /// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
-/// | `char_ngrams` | `false` | add the character 3- to 5-grams of every word (with `^`/`$` marking its ends), keyed apart from words |
 /// | `context` | `false` | add the words of a comment's context (article title, lead, neighbouring comments), keyed apart from the comment's own words |
 /// | `function_words` | `false` | keep the [`FUNCTION_WORDS`] as features |
 /// | `identity` | `true` | add the feature `group` after every word naming an identity group ([`IDENTITY_TERMS`]) |
@@ -33,9 +32,6 @@ pub struct FeatureConfig {
     pub bigrams: bool,
     /// Count each feature at most once per comment.
     pub binary: bool,
-    /// Add character n-gram features of words.
-    #[serde(default)]
-    pub char_ngrams: bool,
     /// Add context word features.
     #[serde(default)]
     pub context: bool,
@@ -65,7 +61,6 @@ impl Default for FeatureConfig {
         FeatureConfig {
             bigrams: false,
             binary: true,
-            char_ngrams: false,
             context: false,
             function_words: false,
             identity: true,
@@ -346,23 +341,6 @@ pub const fn structure_key(reply: bool) -> u64 {
 const REPLY_KEY: u64 = fnv_key(TokenKind::Shape as u8 + 1, b"thread:reply");
 const TOP_LEVEL_KEY: u64 = fnv_key(TokenKind::Shape as u8 + 1, b"thread:top-level");
 
-/// Shortest character n-gram of a word.
-pub const CHAR_NGRAM_MIN: usize = 3;
-/// Longest character n-gram of a word.
-pub const CHAR_NGRAM_MAX: usize = 5;
-
-/// The key of a character n-gram (kept apart from whole words).
-#[inline]
-pub fn char_ngram_key(gram: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ 0xc4;
-    h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    for &b in gram.as_bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    finish(h ^ 0x6e67_7261_6d73)
-}
-
 /// The key of a context feature, from the key the same token would have
 /// in the comment itself.
 #[inline]
@@ -447,11 +425,10 @@ pub struct Extractor {
 }
 
 /// What the feature step carries from one token to the next: the word a
-/// bigram starts with, and a buffer for character n-grams.
+/// bigram starts with.
 #[derive(Default)]
 struct Running {
     prev: Option<(u64, usize)>,
-    buf: String,
 }
 
 impl Extractor {
@@ -485,7 +462,7 @@ impl Extractor {
     }
 
     /// The features of one token, in order: its own key, the identity-group
-    /// key, its character n-grams, the bigram with the word before.
+    /// key, the bigram with the word before.
     #[inline(always)]
     fn token_features<F: FnMut(&Feature, &TokenRef<'_>)>(
         &self,
@@ -513,34 +490,6 @@ impl Extractor {
                 t,
             );
         }
-        if self.config.char_ngrams && t.kind == TokenKind::Word {
-            let buf = &mut state.buf;
-            buf.clear();
-            buf.push('^');
-            buf.push_str(t.text);
-            buf.push('$');
-            let bounds: Vec<usize> = buf
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(buf.len()))
-                .collect();
-            let chars = bounds.len() - 1;
-            for len in CHAR_NGRAM_MIN..=CHAR_NGRAM_MAX.min(chars) {
-                // The whole marked word is its own feature already.
-                if len == chars {
-                    break;
-                }
-                for i in 0..=chars - len {
-                    f(
-                        &Feature {
-                            key: char_ngram_key(&buf[bounds[i]..bounds[i + len]]),
-                            span: t.span.clone(),
-                        },
-                        t,
-                    );
-                }
-            }
-        }
         match t.kind {
             TokenKind::Word | TokenKind::Number | TokenKind::Mention => {
                 if self.config.bigrams {
@@ -561,8 +510,8 @@ impl Extractor {
         }
     }
 
-    /// The context keys of `context`: its words (and their bigrams and
-    /// n-grams, as configured), keyed apart from the comment's own words.
+    /// The context keys of `context`: its words (and their bigrams, as
+    /// configured), keyed apart from the comment's own words.
     /// Empty unless `context` is set.
     pub fn context_keys(&self, context: &str) -> Vec<u64> {
         if !self.config.context || context.is_empty() {
@@ -716,16 +665,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(bin.keys("spam spam spam").len(), 2);
-        let grams = Extractor {
-            config: FeatureConfig {
-                char_ngrams: true,
-                binary: false,
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        // "^spam$": 4 trigrams, 3 four-grams, 2 five-grams; the word; the link count.
-        assert_eq!(grams.keys("spam").len(), 1 + 9 + 1);
         let ctx = Extractor {
             config: FeatureConfig {
                 context: true,

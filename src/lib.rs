@@ -75,7 +75,7 @@
 //! command line, the moderation service and the measured accuracy;
 //! DESIGN.md walks through the pipeline module by module: normalization
 //! ([`normalize`](mod@normalize)), tokens ([`tokenize`]), features ([`features`]), the
-//! model ([`model`]), training ([`train`]), duplicates ([`dedup`]) and
+//! abuse heads' character n-grams ([`chargrams`]), the model ([`model`]), training ([`train`]), duplicates ([`dedup`]) and
 //! moderation ([`moderate`]).
 #![deny(missing_docs)]
 
@@ -85,8 +85,8 @@
 pub struct ReadmeDoctests;
 
 mod analysis;
-pub mod chargrams;
 pub mod atomic;
+pub mod chargrams;
 pub mod classify;
 pub mod dedup;
 mod error;

@@ -424,8 +424,15 @@ fn toxic_spans_are_code_points_of_abusive_comments() {
 /// from two sources: words alone cannot know a form never seen, the
 /// character block can.
 fn stem_examples() -> Vec<Example> {
-    let forms = ["zorbish", "zorbly", "mezorbs", "zorbing", "unzorbly", "zorbist"];
-    let toxic = ["you are so {}", "what a {} take", "stop being {} now", "{} people again"];
+    let forms = [
+        "zorbish", "zorbly", "mezorbs", "zorbing", "unzorbly", "zorbist",
+    ];
+    let toxic = [
+        "you are so {}",
+        "what a {} take",
+        "stop being {} now",
+        "{} people again",
+    ];
     let clean = [
         "the council meets on tuesday",
         "thanks for the report on the budget",
@@ -465,7 +472,10 @@ fn the_character_block_reads_forms_never_seen() {
         chars.classify_text(unseen).scores.toxicity,
     );
     assert!(c > w + 0.1, "words {w}, with the character block {c}");
-    let clean = chars.classify_text("the council vote on the budget").scores.toxicity;
+    let clean = chars
+        .classify_text("the council vote on the budget")
+        .scores
+        .toxicity;
     assert!(clean < c, "clean {clean}, unseen form {c}");
     // The spam head has no block: the same with and without.
     assert_eq!(
@@ -475,11 +485,17 @@ fn the_character_block_reads_forms_never_seen() {
     // The block is saved and read back (a version 4 file), and scores the
     // same after.
     let bytes = chars.to_bytes();
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), format::VERSION);
+    assert_eq!(
+        u32::from_le_bytes(bytes[8..12].try_into().unwrap()),
+        format::VERSION
+    );
     let again = Classifier::from_bytes(&bytes).unwrap();
     assert_eq!(again.to_bytes(), bytes);
     assert_eq!(again.classify_text(unseen), chars.classify_text(unseen));
     // A model without one keeps the earlier version, which older builds read.
     let plain = words.to_bytes();
-    assert_eq!(u32::from_le_bytes(plain[8..12].try_into().unwrap()), format::PLAIN_VERSION);
+    assert_eq!(
+        u32::from_le_bytes(plain[8..12].try_into().unwrap()),
+        format::PLAIN_VERSION
+    );
 }

@@ -3,9 +3,9 @@
 //! [`crate::train`]).
 
 use super::{attribute, Calibration, TrainParams};
+use crate::chargrams::Grams;
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
-use crate::chargrams::Grams;
 use crate::model::{CharPart, Head, LogisticLayer, HEADS, IDENTITY_ATTACK, SPAM, TOXICITY};
 
 /// Naive Bayes counts of the vocabulary per class over `rows` (presence
@@ -171,6 +171,9 @@ pub(super) fn attribute_head(
         .filter_map(|(i, e)| attribute(head, e).map(|y| (i, y)))
         .collect();
     let data: Vec<(&[u32], bool)> = labeled.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
+    // A head with one class or none learns nothing: no block either.
+    let both = labeled.iter().any(|l| l.1) && labeled.iter().any(|l| !l.1);
+    let bits = bits.filter(|_| both);
     let data_grams: Vec<&Grams> = labeled.iter().map(|&(i, _)| &grams[i]).collect();
     let block = bits.map(|b| (&data_grams[..], b));
     let mut fitted = fit_attribute(head, name, classes, vocab, &data, block, params);
@@ -220,7 +223,10 @@ pub(super) fn attribute_head(
                         .iter()
                         .filter(|&&(i, _)| source(i) == name)
                         .map(|&(i, y)| {
-                            (raw_score(&part, &ratios, &rows[i], &grams[i], &char_weights), y)
+                            (
+                                raw_score(&part, &ratios, &rows[i], &grams[i], &char_weights),
+                                y,
+                            )
                         })
                         .collect()
                 })

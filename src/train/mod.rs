@@ -77,7 +77,7 @@ pub enum Calibration {
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
-/// | `char_bits` | none | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words ([`crate::chargrams`]) | 1..=24 |
+/// | `char_bits` | 18 (chosen by leaving one source out, see `docs/model-selection.md`) | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words ([`crate::chargrams`]); `None`: words only | 1..=24 |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -114,7 +114,7 @@ impl Default for TrainParams {
             label_alpha: 0.5,
             min_df: 3,
             l2: [0.25, 1.0, 1.0],
-            char_bits: None,
+            char_bits: Some(crate::chargrams::DEFAULT_BITS),
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.005),
@@ -288,13 +288,6 @@ impl TrainParams {
         if let Some(b) = self.char_bits {
             if !(1..=24).contains(&b) {
                 return bad("char_bits", b.to_string(), "1..=24");
-            }
-            if self.features.char_ngrams {
-                return bad(
-                    "char_bits",
-                    b.to_string(),
-                    "none when the features have character n-grams already",
-                );
             }
         }
         if self.lexicon_min_count == 0 {
@@ -511,31 +504,38 @@ pub fn train(params: &TrainParams, examples: &[Example], sources: Vec<String>) -
             labels.len()
         )));
     }
-    let extract = |lexicon: &Lexicon, words: Option<&mut HashMap<u64, String>>| {
+    // `grams`: whether this reading is the last, whose character n-grams
+    // the abuse heads' blocks are made of.
+    let extract = |lexicon: &Lexicon, words: Option<&mut HashMap<u64, String>>, grams: bool| {
         let ex = Extractor {
             tokenizer: Tokenizer::new(params.tokenizer.clone(), Arc::new(lexicon.clone())),
             config: params.features.clone(),
         };
         let mut words = words;
+        let bits = params.char_bits.filter(|_| grams);
         examples
             .iter()
-            .map(|e| doc_features(&ex, e, words.as_deref_mut(), params.char_bits))
+            .map(|e| doc_features(&ex, e, words.as_deref_mut(), bits))
             .collect::<Vec<Docs>>()
     };
+    let fold = params.tokenizer.fold;
     let mut words = HashMap::new();
-    let mut docs = extract(&Lexicon::default(), Some(&mut words));
+    let mut docs = extract(&Lexicon::default(), Some(&mut words), !fold);
     let mut lexicon = Lexicon::default();
-    if params.tokenizer.fold {
+    if fold {
         let vocab = vocabulary(docs.iter().map(|d| &d.text), params.min_df);
         let rows = vocab_rows(&vocab, &docs);
         lexicon = build_lexicon(examples, &rows, &vocab, &words, params);
-        if !lexicon.is_empty() {
-            docs = extract(&lexicon, None);
+        if !lexicon.is_empty() || params.char_bits.is_some() {
+            docs = extract(&lexicon, None, true);
         }
     }
     let vocab = vocabulary(docs.iter().map(|d| &d.text), params.min_df);
     let rows = vocab_rows(&vocab, &docs);
-    let grams: Vec<Grams> = docs.iter_mut().map(|d| std::mem::take(&mut d.grams)).collect();
+    let grams: Vec<Grams> = docs
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.grams))
+        .collect();
     let mut heads: Vec<Head> = std::thread::scope(|s| {
         let jobs: Vec<_> = (0..LABEL)
             .map(|h| {
