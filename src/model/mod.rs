@@ -120,16 +120,27 @@ pub struct CharPart {
 }
 
 impl CharPart {
+    /// Each bucket's naive Bayes log-count ratio under smoothing `alpha`.
+    pub fn log_count_ratios(&self, alpha: f64) -> Vec<f64> {
+        log_probs(&self.counts, 2, alpha)
+            .chunks_exact(2)
+            .map(|p| p[1] - p[0])
+            .collect()
+    }
+
     /// Each bucket's `w·r`: its weight times its naive Bayes log-count
     /// ratio under smoothing `alpha`.
     pub fn scaled_weights(&self, alpha: f64) -> Vec<f32> {
-        log_probs(&self.counts, 2, alpha)
-            .chunks_exact(2)
+        self.log_count_ratios(alpha)
+            .iter()
             .zip(&self.weights)
-            .map(|(p, &w)| ((p[1] - p[0]) * w as f64) as f32)
+            .map(|(r, &w)| (r * w as f64) as f32)
             .collect()
     }
 }
+
+/// The heads that may have a character block: the abuse heads.
+pub(crate) const CHAR_HEADS: [usize; 2] = [TOXICITY, IDENTITY_ATTACK];
 
 /// The character blocks of the toxicity and identity-attack heads, as
 /// classification reads them: per bucket, `w·r` of each head (0 for a head
@@ -144,7 +155,7 @@ impl CharTable {
     /// The table of `heads`' character blocks; `None` when no abuse head
     /// has one.
     fn compile(heads: &[Head]) -> Option<CharTable> {
-        let parts = [TOXICITY, IDENTITY_ATTACK].map(|h| {
+        let parts = CHAR_HEADS.map(|h| {
             heads
                 .get(h)
                 .and_then(|head| Some((head.chars.as_ref()?, head.alpha)))
@@ -187,12 +198,10 @@ impl CharSums {
     /// calibration): its sum over the square root of the number of
     /// n-grams.
     pub(crate) fn term(&self, head: usize) -> f64 {
-        let i = match head {
-            TOXICITY => 0,
-            IDENTITY_ATTACK => 1,
-            _ => return 0.0,
-        };
-        self.sums[i] / (self.n.max(1) as f64).sqrt()
+        match CHAR_HEADS.iter().position(|&h| h == head) {
+            Some(i) => self.sums[i] / (self.n.max(1) as f64).sqrt(),
+            None => 0.0,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use super::{attribute, Calibration, TrainParams};
 use crate::chargrams::Grams;
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
-use crate::model::{CharPart, Head, LogisticLayer, HEADS, IDENTITY_ATTACK, SPAM, TOXICITY};
+use crate::model::{CharPart, Head, LogisticLayer, CHAR_HEADS, HEADS, SPAM};
 
 /// Naive Bayes counts of the vocabulary per class over `rows` (presence
 /// per example): `width × 2`, row-major by key, and the class counts.
@@ -53,17 +53,18 @@ fn fit_attribute(
     let r = head.log_count_ratios();
     // The character block's columns follow the vocabulary's.
     let chars = grams.map(|(g, bits)| {
-        let mut counts = vec![0f32; 2 << bits];
+        let mut part = CharPart {
+            bits,
+            counts: vec![0f32; 2 << bits],
+            weights: Vec::new(),
+        };
         for (grams, &(_, y)) in g.iter().zip(rows) {
             for &(b, c) in &grams.buckets {
-                counts[2 * b as usize + usize::from(y)] += c;
+                part.counts[2 * b as usize + usize::from(y)] += c;
             }
         }
-        let ratios: Vec<f64> = crate::model::log_probs(&counts, 2, alpha)
-            .chunks_exact(2)
-            .map(|p| p[1] - p[0])
-            .collect();
-        (g, bits, counts, ratios)
+        let ratios = part.log_count_ratios(alpha);
+        (g, part, ratios)
     });
     let base = vocab.len() as u32;
     let mut x = SparseRows::new();
@@ -71,7 +72,7 @@ fn fit_attribute(
         let scale = 1.0 / (row.len().max(1) as f64).sqrt();
         let words = row.iter().map(|&j| (j, (r[j as usize] * scale) as f32));
         match &chars {
-            Some((g, _, _, rc)) => {
+            Some((g, _, rc)) => {
                 let gs = g[i].scale();
                 let block = g[i]
                     .buckets
@@ -82,7 +83,7 @@ fn fit_attribute(
             None => x.push(words, y),
         }
     }
-    let width = vocab.len() + chars.as_ref().map_or(0, |c| 1usize << c.1);
+    let width = vocab.len() + chars.as_ref().map_or(0, |c| 1usize << c.1.bits);
     let fitted = logistic::fit(
         &x,
         width,
@@ -92,12 +93,9 @@ fn fit_attribute(
         },
     );
     let mut weights: Vec<f32> = fitted.weights.iter().map(|&w| w as f32).collect();
-    if let Some((_, bits, counts, _)) = chars {
-        head.chars = Some(CharPart {
-            bits,
-            counts,
-            weights: weights.split_off(vocab.len()),
-        });
+    if let Some((_, mut part, _)) = chars {
+        part.weights = weights.split_off(vocab.len());
+        head.chars = Some(part);
     }
     head.logistic = Some(LogisticLayer {
         weights,
@@ -160,9 +158,7 @@ pub(super) fn attribute_head(
     params: &TrainParams,
 ) -> Head {
     // The character block, for the abuse heads when the parameters ask.
-    let bits = params
-        .char_bits
-        .filter(|_| head == TOXICITY || head == IDENTITY_ATTACK);
+    let bits = params.char_bits.filter(|_| CHAR_HEADS.contains(&head));
     let (name, classes) = HEADS[head];
     let name_of = |h: usize| HEADS[h].0;
     let labeled: Vec<(usize, bool)> = examples
