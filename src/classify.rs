@@ -170,6 +170,9 @@ pub(crate) struct Hit {
     pub(crate) folded: Option<(u32, u32)>,
     /// Whether it is a word's own key (not an n-gram, pair or shape).
     pub(crate) word: bool,
+    /// The abuse heads' `w·r` summed over the character n-grams of its
+    /// word, when it is a word's and the model has a character block.
+    pub(crate) chars: [f64; 2],
 }
 
 /// The texts of a comment's tokens that are not the normalized text at
@@ -421,9 +424,12 @@ impl Classifier {
         let mut n = 0usize;
         let mut chars = CharSums::default();
         let char_table = m.chars.as_ref();
+        // The last word's own n-gram sums, by where it starts: its hits
+        // (its key, its group feature) carry them.
+        let mut word_chars = (usize::MAX, [0f64; 2]);
         let on_feature = |feat: &Feature, tok: &TokenRef<'_>| {
             if let Some(ct) = char_table.filter(|_| is_word_feature(feat, tok)) {
-                ct.add_word(tok.text, &mut chars);
+                word_chars = (feat.span.start, ct.add_word(tok.text, &mut chars));
             }
             // A key the model does not know adds nothing, repeated or not:
             // look it up first, then drop repeats of known ones.
@@ -438,11 +444,17 @@ impl Classifier {
             add_row(&mut sums, row);
             let folded = (feat.span == tok.span && !is_text_at(norm.text(), tok.text, &tok.span))
                 .then(|| texts.push(tok.text));
+            let word = tok.kind == TokenKind::Word && feat.span == tok.span;
             hits.push(Hit {
                 row: r,
                 span: feat.span.clone(),
                 folded,
-                word: tok.kind == TokenKind::Word && feat.span == tok.span,
+                word,
+                chars: if word && word_chars.0 == feat.span.start {
+                    word_chars.1
+                } else {
+                    [0.0; 2]
+                },
             });
         };
         match read {
@@ -459,6 +471,7 @@ impl Classifier {
                     span: 0..0,
                     folded: Some(texts.push(structure_token(reply))),
                     word: false,
+                    chars: [0.0; 2],
                 });
             }
         }
@@ -585,15 +598,22 @@ pub(crate) fn verdict(
         Some(neg) => (row[pos] - row[neg]) as f64,
         None => table.attribute_weight(row, head) * norm_len,
     };
+    // An abuse head's character block gives each word the part of the
+    // block its n-grams make.
+    let char_block = m.chars.is_some() && neg.is_none();
     // One weight per span: a word's key and its group feature
     // come one after another with the word's span, and sum to the word's
-    // weight.
+    // weight, with its n-grams' part of the character block.
     scored.clear();
     for group in span_groups(hits) {
-        let wgt: f64 = hits[group.clone()]
+        let mut wgt: f64 = hits[group.clone()]
             .iter()
             .map(|h| weight_of(table.row_at(h.row)))
             .sum();
+        let first = &hits[group.start];
+        if char_block && first.word {
+            wgt += chars.word_term(first.chars, head);
+        }
         if wgt > 0.0 {
             scored.push((wgt, group.start));
         }

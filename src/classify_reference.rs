@@ -46,10 +46,11 @@ mod reference {
         let mut sums = [0f64; 16];
         let mut n = 0;
         let mut chars = CharSums::default();
+        let mut word_chars = (usize::MAX, [0f64; 2]);
         let binary = m.features.binary;
         m.extractor.scan(&norm, text, |feat, tok| {
             if let Some(ct) = m.chars.as_ref().filter(|_| is_word_feature(feat, tok)) {
-                ct.add_word(tok.text, &mut chars);
+                word_chars = (feat.span.start, ct.add_word(tok.text, &mut chars));
             }
             let new = seen.insert(feat.key);
             if binary && !new {
@@ -64,11 +65,17 @@ mod reference {
                 }
                 let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
                     .then(|| texts.push(tok.text));
+                let word = tok.kind == crate::TokenKind::Word && feat.span == tok.span;
                 hits.push(Hit {
                     row: r,
                     span: feat.span.clone(),
                     folded,
-                    word: tok.kind == crate::TokenKind::Word && feat.span == tok.span,
+                    word,
+                    chars: if word && word_chars.0 == feat.span.start {
+                        word_chars.1
+                    } else {
+                        [0.0; 2]
+                    },
                 });
             }
         });

@@ -499,3 +499,45 @@ fn the_character_block_reads_forms_never_seen() {
         format::PLAIN_VERSION
     );
 }
+
+#[test]
+fn a_word_carries_its_character_ngrams_into_the_reasons() {
+    // "zorbo" is as often in toxic comments as in clean ones: as a word it
+    // says nothing, but it is spelled like the insults.
+    let mut examples = stem_examples();
+    for (i, toxic) in [true, false, true, false, true, false]
+        .into_iter()
+        .enumerate()
+    {
+        let source = if i % 2 == 0 { "a" } else { "b" };
+        let text = if toxic {
+            "zorbo you are so zorbish"
+        } else {
+            "zorbo hosts the fair"
+        };
+        examples.push(Example::toxic(text, toxic).from_source(source));
+    }
+    let params = |bits| {
+        TrainParams::default()
+            .min_df(1)
+            .calibrate(false)
+            .char_block(bits)
+    };
+    let text = "zorbo again";
+    let weight = |clf: &Classifier| {
+        let v = clf.classify_text(text);
+        v.reasons
+            .iter()
+            .find(|r| r.token == "zorbo")
+            .map_or(0.0, |r| r.weight)
+    };
+    let words = Classifier::new(train::train(&params(None), &examples, vec![]).unwrap());
+    let chars = Classifier::new(train::train(&params(Some(12)), &examples, vec![]).unwrap());
+    assert_eq!(chars.classify_text(text).label, Label::Abuse);
+    assert!(
+        weight(&chars) > weight(&words) + 0.1,
+        "{} against {}",
+        weight(&chars),
+        weight(&words)
+    );
+}

@@ -173,15 +173,20 @@ impl CharTable {
     }
 
     /// The sums of both heads' `w·r` over the buckets of the n-grams of
-    /// `word`, and the number of n-grams, added to `acc`.
+    /// `word`, and the number of n-grams, added to `acc`; returns the
+    /// word's own sums (its part of each head's block, for its reason).
     #[inline]
-    pub(crate) fn add_word(&self, word: &str, acc: &mut CharSums) {
+    pub(crate) fn add_word(&self, word: &str, acc: &mut CharSums) -> [f64; 2] {
+        let mut own = [0f64; 2];
         crate::chargrams::for_each_bucket(word, self.bits, |b| {
             let w = self.weights[b as usize];
             acc.sums[0] += w[0] as f64;
             acc.sums[1] += w[1] as f64;
+            own[0] += w[0] as f64;
+            own[1] += w[1] as f64;
             acc.n += 1;
         });
+        own
     }
 }
 
@@ -199,7 +204,22 @@ impl CharSums {
     /// n-grams.
     pub(crate) fn term(&self, head: usize) -> f64 {
         match CHAR_HEADS.iter().position(|&h| h == head) {
-            Some(i) => self.sums[i] / (self.n.max(1) as f64).sqrt(),
+            Some(i) => self.sums[i] * self.scale(),
+            None => 0.0,
+        }
+    }
+
+    /// What a block sum is multiplied by: one over the square root of the
+    /// number of n-grams.
+    pub(crate) fn scale(&self) -> f64 {
+        1.0 / (self.n.max(1) as f64).sqrt()
+    }
+
+    /// A word's part of head `head`'s block term, from its own sums
+    /// ([`CharTable::add_word`]).
+    pub(crate) fn word_term(&self, own: [f64; 2], head: usize) -> f64 {
+        match CHAR_HEADS.iter().position(|&h| h == head) {
+            Some(i) => own[i] * self.scale(),
             None => 0.0,
         }
     }
