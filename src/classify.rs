@@ -42,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::features::{structure_key, Feature};
 use crate::label::{Example, Label};
 use crate::model::{
-    format, softmax_at, CharSums, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY,
+    add_row, format, softmax_at, CharSums, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY,
 };
 use crate::normalize::{normalize, Normalized};
 use crate::tokenize::{TokenKind, TokenRef};
@@ -507,27 +507,6 @@ enum Read<'a, 't> {
 fn is_text_at(text: &str, t: &str, span: &Range<usize>) -> bool {
     let same_place = t.as_ptr() == text.as_ptr().wrapping_add(span.start) && t.len() == span.len();
     same_place || text.get(span.clone()) == Some(t)
-}
-
-/// Adds a row of the lookup table to the per-column sums. Each column gets
-/// the same addition whatever the path; a row of 11 columns (the default
-/// heads: 2 + 2 + 2 + 4, and the toxic-span weight) is added as a
-/// fixed-size array, which the compiler turns into a few vector
-/// instructions (two columns an instruction). Not inlined: inside the
-/// feature loop the compiler cannot tell the sums from the row and adds
-/// column by column (44 instructions a row against 26 here, call
-/// included).
-#[inline(never)]
-pub(crate) fn add_row(sums: &mut [f64; 16], row: &[f32]) {
-    if let (Ok(r), Some(s)) = (<&[f32; 11]>::try_from(row), sums.first_chunk_mut::<11>()) {
-        for (s, &v) in s.iter_mut().zip(r) {
-            *s += v as f64;
-        }
-    } else {
-        for (s, &v) in sums.iter_mut().zip(row) {
-            *s += v as f64;
-        }
-    }
 }
 
 /// The classification of a comment from the weights summed over its known

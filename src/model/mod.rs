@@ -39,7 +39,7 @@ mod table;
 
 pub use learn::Correction;
 
-pub(crate) use table::Table;
+pub(crate) use table::{add_row, Table};
 
 use serde::{Deserialize, Serialize};
 
