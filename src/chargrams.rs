@@ -111,10 +111,50 @@ impl Grams {
         Grams { buckets, n }
     }
 
-    /// The factor every count is multiplied by: one over the square root
-    /// of the number of n-grams.
+    /// The factor every count is multiplied by ([`scale`]).
     pub fn scale(&self) -> f64 {
-        1.0 / (self.n.max(1) as f64).sqrt()
+        scale(self.n)
+    }
+}
+
+/// What a comment's block is multiplied by: one over the square root of
+/// its number of n-grams `n`.
+pub fn scale(n: u32) -> f64 {
+    1.0 / (n.max(1) as f64).sqrt()
+}
+
+/// The last word's own block sums ([`crate::model::CharSums`]'s columns),
+/// by where it starts: the hits of that word (its key, its group feature)
+/// carry them into its reason.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LastWord {
+    start: usize,
+    own: [f64; 2],
+}
+
+impl Default for LastWord {
+    fn default() -> Self {
+        LastWord {
+            start: usize::MAX,
+            own: [0.0; 2],
+        }
+    }
+}
+
+impl LastWord {
+    /// The word starting at `start` with these sums.
+    pub(crate) fn new(start: usize, own: [f64; 2]) -> Self {
+        LastWord { start, own }
+    }
+
+    /// The sums a hit carries: the word's when the hit is a word's and
+    /// starts where the word does, else none.
+    pub(crate) fn for_hit(&self, word: bool, start: usize) -> [f64; 2] {
+        if word && self.start == start {
+            self.own
+        } else {
+            [0.0; 2]
+        }
     }
 }
 

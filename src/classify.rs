@@ -37,7 +37,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
-use crate::chargrams::is_word_feature;
+use crate::chargrams::{is_word_feature, LastWord};
 use crate::error::{Error, Result};
 use crate::features::{structure_key, Feature};
 use crate::label::{Example, Label};
@@ -424,12 +424,10 @@ impl Classifier {
         let mut n = 0usize;
         let mut chars = CharSums::default();
         let char_table = m.chars.as_ref();
-        // The last word's own n-gram sums, by where it starts: its hits
-        // (its key, its group feature) carry them.
-        let mut word_chars = (usize::MAX, [0f64; 2]);
+        let mut word_chars = LastWord::default();
         let on_feature = |feat: &Feature, tok: &TokenRef<'_>| {
             if let Some(ct) = char_table.filter(|_| is_word_feature(feat, tok)) {
-                word_chars = (feat.span.start, ct.add_word(tok.text, &mut chars));
+                word_chars = LastWord::new(feat.span.start, ct.add_word(tok.text, &mut chars));
             }
             // A key the model does not know adds nothing, repeated or not:
             // look it up first, then drop repeats of known ones.
@@ -450,11 +448,7 @@ impl Classifier {
                 span: feat.span.clone(),
                 folded,
                 word,
-                chars: if word && word_chars.0 == feat.span.start {
-                    word_chars.1
-                } else {
-                    [0.0; 2]
-                },
+                chars: word_chars.for_hit(word, feat.span.start),
             });
         };
         match read {

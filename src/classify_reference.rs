@@ -28,7 +28,7 @@ fn classify_equals_reference_scoring() {
 /// the verdict from the sums is the classifier's own.
 mod reference {
     use super::*;
-    use crate::chargrams::is_word_feature;
+    use crate::chargrams::{is_word_feature, LastWord};
     use crate::classify::{empty_verdict, verdict, Folded, Hit};
     use crate::model::CharSums;
 
@@ -46,11 +46,11 @@ mod reference {
         let mut sums = [0f64; 16];
         let mut n = 0;
         let mut chars = CharSums::default();
-        let mut word_chars = (usize::MAX, [0f64; 2]);
+        let mut word_chars = LastWord::default();
         let binary = m.features.binary;
         m.extractor.scan(&norm, text, |feat, tok| {
             if let Some(ct) = m.chars.as_ref().filter(|_| is_word_feature(feat, tok)) {
-                word_chars = (feat.span.start, ct.add_word(tok.text, &mut chars));
+                word_chars = LastWord::new(feat.span.start, ct.add_word(tok.text, &mut chars));
             }
             let new = seen.insert(feat.key);
             if binary && !new {
@@ -71,11 +71,7 @@ mod reference {
                     span: feat.span.clone(),
                     folded,
                     word,
-                    chars: if word && word_chars.0 == feat.span.start {
-                        word_chars.1
-                    } else {
-                        [0.0; 2]
-                    },
+                    chars: word_chars.for_hit(word, feat.span.start),
                 });
             }
         });

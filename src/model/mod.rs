@@ -212,7 +212,7 @@ impl CharSums {
     /// What a block sum is multiplied by: one over the square root of the
     /// number of n-grams.
     pub(crate) fn scale(&self) -> f64 {
-        1.0 / (self.n.max(1) as f64).sqrt()
+        crate::chargrams::scale(self.n)
     }
 
     /// A word's part of head `head`'s block term, from its own sums
