@@ -49,10 +49,8 @@ use crate::tokenize::{TokenKind, TokenRef};
 use crate::train::{train, TrainParams};
 use compact_str::CompactString;
 
-pub use crate::verdict::{
-    Classification, Decision, Probabilities, Reason, Scores, EMPTY_REASON, REPLY_REASON, RULE_HEAD,
-    STARTER_REASON,
-};
+pub use crate::verdict::{Classification, Decision, Probabilities, Reason, Scores};
+use crate::verdict::{REPLY_REASON, STARTER_REASON};
 
 pub(crate) use crate::verdict::empty_verdict;
 
@@ -345,7 +343,7 @@ impl Classifier {
     /// replies to another comment or starts a thread. The place in the
     /// thread counts only when the model was trained with the structure
     /// feature; when it pushes toward the label it is a reason like a
-    /// token's, named [`STARTER_REASON`] or [`REPLY_REASON`], with an empty
+    /// token's, named `[thread starter]` or `[reply]`, with an empty
     /// span (0..0). The context never supplies reasons.
     pub fn classify_in_thread(
         &self,

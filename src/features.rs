@@ -23,9 +23,9 @@ use crate::tokenize::{TokenKind, TokenRef, Tokenizer};
 /// | `bigrams` | `false` | add a feature for each pair of neighbouring words |
 /// | `binary` | `true` | count a feature once per comment (presence), not per occurrence |
 /// | `context` | `false` | add the words of a comment's context (article title, lead, neighbouring comments), keyed apart from the comment's own words |
-/// | `function_words` | `false` | keep the [`FUNCTION_WORDS`] as features |
-/// | `identity` | `true` | add the feature `group` after every word naming an identity group ([`IDENTITY_TERMS`]) |
-/// | `structure` | `true` | add a feature for the comment's place in its thread, reply or top-level, when known ([`structure_key`]) |
+/// | `function_words` | `false` | keep the `FUNCTION_WORDS` as features |
+/// | `identity` | `true` | add the feature `group` after every word naming an identity group (`IDENTITY_TERMS`) |
+/// | `structure` | `true` | add a feature for the comment's place in its thread, reply or top-level, when known (`structure_key`) |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeatureConfig {
     /// Add word-bigram features.
@@ -35,7 +35,7 @@ pub struct FeatureConfig {
     /// Add context word features.
     #[serde(default)]
     pub context: bool,
-    /// Keep the [`FUNCTION_WORDS`] as features. Model files written before
+    /// Keep the `FUNCTION_WORDS` as features. Model files written before
     /// it existed load with it on, as they were trained.
     #[serde(default = "kept")]
     pub function_words: bool,
@@ -45,7 +45,7 @@ pub struct FeatureConfig {
     pub identity: bool,
     /// Add the thread-structure feature: whether the comment replies to
     /// another or starts a thread, when that is known (see
-    /// [`structure_key`]). Model files written before it existed load with
+    /// `structure_key`). Model files written before it existed load with
     /// it off.
     #[serde(default)]
     pub structure: bool,
@@ -148,7 +148,8 @@ pub const IDENTITY_TERMS: &[&str] = &[
 ];
 
 /// Whether `word` (normalized) names an identity group.
-pub fn is_identity_term(word: &str) -> bool {
+#[cfg(test)]
+fn is_identity_term(word: &str) -> bool {
     is_identity_word(token_key(TokenKind::Word, word), word)
 }
 
@@ -352,6 +353,14 @@ pub fn context_key(key: u64) -> u64 {
 #[inline]
 pub fn token_key(kind: TokenKind, text: &str) -> u64 {
     fnv_key(kind.tag(), text.as_bytes())
+}
+
+/// Whether `key` is that of a link-count shape (`links=0`, `links=1`,
+/// `links=2`, `links=3+`), which the tokenizer adds to every comment.
+pub(crate) fn is_link_count_key(key: u64) -> bool {
+    ["links=0", "links=1", "links=2", "links=3+"]
+        .iter()
+        .any(|t| token_key(TokenKind::Shape, t) == key)
 }
 
 /// The word keys ([`token_key`] of [`TokenKind::Word`]) of `stem` followed

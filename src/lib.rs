@@ -74,9 +74,10 @@
 //! The README (in the repository and on the crate's page) covers the
 //! command line, the moderation service and the measured accuracy;
 //! DESIGN.md walks through the pipeline module by module: normalization
-//! ([`normalize`](mod@normalize)), tokens ([`tokenize`]), features ([`features`]), the
-//! abuse heads' character n-grams ([`chargrams`]), the model ([`model`]), training ([`train`]), duplicates ([`dedup`]) and
-//! moderation ([`moderate`]).
+//! ([`normalize`](mod@normalize)), tokens ([`tokenize`]), features and the
+//! abuse heads' character n-grams (internal), the model ([`model`]),
+//! training ([`train`]), duplicates ([`dedup`]) and moderation
+//! ([`moderate`]).
 #![deny(missing_docs)]
 
 /// The README's examples, compiled and run as doctests.
@@ -86,14 +87,14 @@ pub struct ReadmeDoctests;
 
 mod analysis;
 pub mod atomic;
-pub mod chargrams;
-pub mod classify;
+mod chargrams;
+mod classify;
 pub mod dedup;
 mod error;
-pub mod features;
+mod features;
 pub mod input;
 mod label;
-pub mod logistic;
+mod logistic;
 pub mod model;
 pub mod moderate;
 pub mod normalize;
@@ -113,6 +114,7 @@ mod test_texts;
 pub use classify::{Classification, Classifier, Comment, Decision, Probabilities, Reason, Scores};
 pub use dedup::{DupInput, Duplicate, DuplicateDetector, DuplicateKind, DuplicateParams, Scope};
 pub use error::{Error, Result};
+pub use features::FeatureConfig;
 pub use label::{Example, Label};
 pub use model::{Correction, Model, Thresholds};
 pub use normalize::{normalize, Normalized};

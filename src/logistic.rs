@@ -52,11 +52,6 @@ impl SparseRows {
         self.y.len()
     }
 
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.y.is_empty()
-    }
-
     fn row(&self, i: usize) -> (&[u32], &[f32]) {
         let (a, b) = (self.indptr[i], self.indptr[i + 1]);
         (&self.indices[a..b], &self.values[a..b])
@@ -274,7 +269,8 @@ pub fn fit(rows: &SparseRows, width: usize, params: &LogisticParams) -> Logistic
 /// method on `(score, class)` pairs with Platt's smoothed targets
 /// (`(n₊ + 1)/(n₊ + 2)` and `1/(n₋ + 2)`), so a score range that held only
 /// one class is never mapped to exactly 0 or 1.
-pub fn platt(scored: &[(f64, bool)]) -> (f64, f64) {
+#[cfg(test)]
+fn platt(scored: &[(f64, bool)]) -> (f64, f64) {
     let weighted: Vec<(f64, bool, f64)> = scored.iter().map(|&(z, y)| (z, y, 1.0)).collect();
     platt_weighted(&weighted)
 }
@@ -499,5 +495,65 @@ mod tests {
         }
         let (a, b) = platt(&scored);
         assert!((a - 2.0).abs() < 0.02 && (b + 1.0).abs() < 0.02, "{a} {b}");
+    }
+
+    /// The sparse logistic fit reaches linfa-logistic's optimum on a small
+    /// dense problem (same objective: log loss + λ/2‖w‖², intercept free).
+    #[test]
+    fn logistic_fit_equals_linfa_logistic() {
+        use linfa::prelude::*;
+        use linfa_logistic::LogisticRegression;
+        use ndarray::{Array1, Array2};
+        // A fixed pseudo-random problem: 400 rows, 6 features.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (n, d) = (400, 6);
+        let mut x = Array2::<f64>::zeros((n, d));
+        let mut y = Vec::with_capacity(n);
+        let truth = [1.5, -2.0, 0.5, 0.0, 1.0, -0.5];
+        for r in 0..n {
+            let mut z = -0.3;
+            for j in 0..d {
+                x[[r, j]] = next() * 2.0 - 1.0;
+                z += truth[j] * x[[r, j]];
+            }
+            y.push(next() < 1.0 / (1.0 + (-z).exp()));
+        }
+        let mut rows = SparseRows::new();
+        for r in 0..n {
+            rows.push((0..d).map(|j| (j as u32, x[[r, j]] as f32)), y[r]);
+        }
+        // The sparse rows hold f32 values: fit linfa on the same values.
+        let x32 = x.mapv(|v| v as f32 as f64);
+        let ours = fit(
+            &rows,
+            d,
+            &LogisticParams {
+                l2: 1.0,
+                max_iter: 1000,
+                tol: 1e-8,
+            },
+        );
+        let target: Array1<bool> = y.iter().copied().collect();
+        let theirs = LogisticRegression::default()
+            .alpha(1.0)
+            .gradient_tolerance(1e-8)
+            .max_iterations(1000)
+            .fit(&Dataset::new(x32, target))
+            .unwrap();
+        for j in 0..d {
+            assert!(
+                (ours.weights[j] - theirs.params()[j]).abs() < 1e-4,
+                "weight {j}: {} vs {}",
+                ours.weights[j],
+                theirs.params()[j]
+            );
+        }
+        assert!((ours.bias - theirs.intercept()).abs() < 1e-4);
     }
 }

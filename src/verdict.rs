@@ -83,8 +83,8 @@ pub struct Reason {
     /// 24 bytes (nearly all are shorter), so a verdict allocates no token
     /// strings.
     pub token: CompactString,
-    /// The head that weighed it (`spam`, `abuse`, `label`), or `rule`
-    /// ([`RULE_HEAD`]).
+    /// The head that weighed it (`spam`, `toxicity`, `identity_attack`,
+    /// `label`), or `rule` for a rule's reason (an empty comment's).
     /// The standard names are static strings, so a reason allocates
     /// nothing for its head; a head of another name is owned.
     pub head: Cow<'static, str>,
@@ -134,7 +134,7 @@ pub struct Classification {
 impl Classification {
     /// Whether this is the verdict on an empty comment (no text after
     /// normalization): nothing was scored, and its one reason is the rule
-    /// [`EMPTY_REASON`] under [`RULE_HEAD`]. True also of such a verdict
+    /// `empty comment` under the head `rule`. True also of such a verdict
     /// read back from JSON.
     ///
     /// ```

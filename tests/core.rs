@@ -1,5 +1,4 @@
-//! The core pipeline end to end: linfa-bayes and linfa-logistic
-//! equivalence, model files,
+//! The core pipeline end to end: linfa-bayes equivalence, model files,
 //! reproducible training, edge-case inputs, the seed comments.
 
 use std::path::{Path, PathBuf};
@@ -121,65 +120,6 @@ fn naive_bayes_counts_equal_linfa_bayes() {
             .unwrap();
         assert_eq!(best, predicted[r], "label head, comment {r}");
     }
-}
-
-/// The sparse logistic fit reaches linfa-logistic's optimum on a small
-/// dense problem (same objective: log loss + λ/2‖w‖², intercept free).
-#[test]
-fn logistic_fit_equals_linfa_logistic() {
-    use comment_sieve::logistic::{fit, LogisticParams, SparseRows};
-    use linfa_logistic::LogisticRegression;
-    // A fixed pseudo-random problem: 400 rows, 6 features.
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let (n, d) = (400, 6);
-    let mut x = Array2::<f64>::zeros((n, d));
-    let mut y = Vec::with_capacity(n);
-    let truth = [1.5, -2.0, 0.5, 0.0, 1.0, -0.5];
-    for r in 0..n {
-        let mut z = -0.3;
-        for j in 0..d {
-            x[[r, j]] = next() * 2.0 - 1.0;
-            z += truth[j] * x[[r, j]];
-        }
-        y.push(next() < 1.0 / (1.0 + (-z).exp()));
-    }
-    let mut rows = SparseRows::new();
-    for r in 0..n {
-        rows.push((0..d).map(|j| (j as u32, x[[r, j]] as f32)), y[r]);
-    }
-    // The sparse rows hold f32 values: fit linfa on the same values.
-    let x32 = x.mapv(|v| v as f32 as f64);
-    let ours = fit(
-        &rows,
-        d,
-        &LogisticParams {
-            l2: 1.0,
-            max_iter: 1000,
-            tol: 1e-8,
-        },
-    );
-    let target: Array1<bool> = y.iter().copied().collect();
-    let theirs = LogisticRegression::default()
-        .alpha(1.0)
-        .gradient_tolerance(1e-8)
-        .max_iterations(1000)
-        .fit(&Dataset::new(x32, target))
-        .unwrap();
-    for j in 0..d {
-        assert!(
-            (ours.weights[j] - theirs.params()[j]).abs() < 1e-4,
-            "weight {j}: {} vs {}",
-            ours.weights[j],
-            theirs.params()[j]
-        );
-    }
-    assert!((ours.bias - theirs.intercept()).abs() < 1e-4);
 }
 
 #[test]
@@ -539,5 +479,61 @@ fn a_word_carries_its_character_ngrams_into_the_reasons() {
         "{} against {}",
         weight(&chars),
         weight(&words)
+    );
+}
+
+#[test]
+fn the_abuse_heads_ignore_the_link_count() {
+    // Every toxic example is without a link, every clean one has one: the
+    // link count alone tells them apart, and only the abuse heads ignore it.
+    let mut examples = Vec::new();
+    for i in 0..12 {
+        let source = if i % 2 == 0 { "a" } else { "b" };
+        examples
+            .push(Example::toxic(format!("you are a fool number {i}"), true).from_source(source));
+        examples.push(
+            Example::toxic(
+                format!("the budget report {i} https://news.example.org/{i}"),
+                false,
+            )
+            .from_source(source),
+        );
+        examples.push(
+            Example::spam(format!("win a prize {i} https://prize.example.com"), true)
+                .from_source(source),
+        );
+        examples.push(Example::spam(format!("the budget vote {i}"), false).from_source(source));
+    }
+    let params = |read| {
+        TrainParams::default()
+            .min_df(1)
+            .calibrate(false)
+            .abuse_link_count(read)
+    };
+    let abuse_link_reasons = |clf: &Classifier, text: &str| -> Vec<String> {
+        clf.classify_text(text)
+            .reasons
+            .into_iter()
+            .filter(|r| r.head == "toxicity" && r.token.starts_with("links="))
+            .map(|r| r.token.to_string())
+            .collect()
+    };
+    let reads = Classifier::new(train::train(&params(true), &examples, vec![]).unwrap());
+    let ignores = Classifier::new(train::train(&params(false), &examples, vec![]).unwrap());
+    // Read, the missing link pushes an unknown text toward abuse.
+    let text = "a quiet afternoon";
+    assert!(
+        reads.classify_text(text).scores.toxicity > ignores.classify_text(text).scores.toxicity
+    );
+    // An abusive comment's reasons name the link count only when read.
+    let insult = "you are a fool";
+    assert_eq!(reads.classify_text(insult).label, Label::Abuse);
+    assert_eq!(ignores.classify_text(insult).label, Label::Abuse);
+    assert!(!abuse_link_reasons(&reads, insult).is_empty());
+    assert!(abuse_link_reasons(&ignores, insult).is_empty());
+    // Spam reads it either way.
+    assert_eq!(
+        reads.classify_text(text).scores.spam,
+        ignores.classify_text(text).scores.spam
     );
 }

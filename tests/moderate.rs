@@ -306,8 +306,7 @@ fn learning_equals_linfa_fit_with() {
 /// hateful comments better than the same comments without authors.
 #[test]
 fn a_context_model_sees_the_authors_earlier_comments() {
-    use comment_sieve::features::FeatureConfig;
-    use comment_sieve::{train, Example, TrainParams};
+    use comment_sieve::{train, Example, FeatureConfig, TrainParams};
     use comment_sieve_tools::eval::roc_auc;
 
     let fox = datasets::fox_comments(&data().join("fox-news-comments/dev.jsonl")).unwrap();

@@ -6,7 +6,7 @@
 //!
 //! Usage: `moderate-bench DATA_DIR ROUNDS PASSES`; prints every round's rate
 //! and the median.
-use comment_sieve::classify::{Classifier, Comment};
+use comment_sieve::{Classifier, Comment};
 use comment_sieve::moderate::{Moderator, Policy};
 
 /// CPU time of this thread, seconds.

@@ -102,7 +102,7 @@ pub struct Head {
     /// head.
     pub logistic: Option<LogisticLayer>,
     /// The character block of an abuse head trained with one
-    /// ([`crate::chargrams`]).
+    /// (`chargrams`).
     pub chars: Option<CharPart>,
 }
 

@@ -4,6 +4,7 @@
 
 use super::{attribute, Calibration, TrainParams};
 use crate::chargrams::Grams;
+use crate::features;
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
 use crate::model::{CharPart, Head, LogisticLayer, CHAR_HEADS, HEADS, SPAM};
@@ -36,6 +37,7 @@ fn fit_attribute(
     grams: Option<(&[&Grams], u32)>,
     params: &TrainParams,
 ) -> Head {
+    let head_index = head;
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
     let (l2, alpha) = (params.l2[head], params.alpha[head]);
     let mut head = Head {
@@ -50,7 +52,14 @@ fn fit_attribute(
         logistic: None,
         chars: None,
     };
-    let r = head.log_count_ratios();
+    let mut r = head.log_count_ratios();
+    if CHAR_HEADS.contains(&head_index) && !params.abuse_link_count {
+        for (r, &k) in r.iter_mut().zip(vocab) {
+            if features::is_link_count_key(k) {
+                *r = 0.0;
+            }
+        }
+    }
     // The character block's columns follow the vocabulary's.
     let chars = grams.map(|(g, bits)| {
         let mut part = CharPart {

@@ -12,7 +12,7 @@
 //!    every vocabulary key per class (summed sparsely: one row per class of
 //!    the dense matrix linfa-bayes would sum, equal to its `MultinomialNb`
 //!    counts, as the tests check), the log-count ratio `r` of each key, and
-//!    a logistic regression ([`crate::logistic`]) fitted on the features
+//!    a logistic regression (`logistic`) fitted on the features
 //!    scaled by `r` and normalised by the square root of the example's
 //!    number of features (an L2 norm for presence features).
 //! 4. **Calibration.** Each source that labels an attribute is left out
@@ -63,7 +63,7 @@ pub enum Calibration {
     /// source, each source weighing the same.
     Pooled,
     /// One slope shared by the sources and an intercept per source
-    /// ([`crate::logistic::platt_grouped`]); the model keeps the mean of
+    /// (`logistic::platt_grouped`); the model keeps the mean of
     /// the intercepts of the sources with both classes, the offset a new
     /// source should expect.
     SharedSlope,
@@ -77,7 +77,8 @@ pub enum Calibration {
 /// | `label_alpha` | 0.5 | additive smoothing of the label head | (0, ∞) |
 /// | `min_df` | 3 | a key enters the vocabulary when it occurs in this many examples | 1.. |
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
-/// | `char_bits` | 18 (chosen by leaving one source out, see `docs/model-selection.md`) | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words ([`crate::chargrams`]); `None`: words only | 1..=24 |
+/// | `char_bits` | 18 (chosen by leaving one source out, see `docs/model-selection.md`) | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words (`chargrams`); `None`: words only | 1..=24 |
+/// | `abuse_link_count` | false (chosen by leaving one source out, see `docs/model-selection.md`) | whether the toxicity and identity-attack heads read the link-count shape (`links=0`, ...); with `false` its feature value is 0 in their logistic layer, so its weight is 0 (spam always reads it) | |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -95,6 +96,7 @@ pub struct TrainParams {
     min_df: u32,
     l2: [f64; 3],
     char_bits: Option<u32>,
+    abuse_link_count: bool,
     calibrate: bool,
     calibration: Calibration,
     false_spam_budget: Option<f64>,
@@ -115,6 +117,7 @@ impl Default for TrainParams {
             min_df: 3,
             l2: [0.25, 1.0, 1.0],
             char_bits: Some(crate::chargrams::DEFAULT_BITS),
+            abuse_link_count: false,
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.005),
@@ -187,6 +190,13 @@ impl TrainParams {
         self
     }
 
+    /// Sets whether the toxicity and identity-attack heads read the
+    /// link-count shape.
+    pub fn abuse_link_count(mut self, read: bool) -> Self {
+        self.abuse_link_count = read;
+        self
+    }
+
     /// Sets whether to calibrate on out-of-source scores.
     pub fn calibrate(mut self, calibrate: bool) -> Self {
         self.calibrate = calibrate;
@@ -247,6 +257,11 @@ impl TrainParams {
     /// The feature settings.
     pub fn get_features(&self) -> &FeatureConfig {
         &self.features
+    }
+    /// The character block's bucket bits of the abuse heads (`None`: no
+    /// block).
+    pub fn get_char_block(&self) -> Option<u32> {
+        self.char_bits
     }
 
     /// Validates every parameter.

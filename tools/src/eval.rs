@@ -25,8 +25,8 @@
 
 use serde::Serialize;
 
-use comment_sieve::classify::Classification;
 use comment_sieve::model::Thresholds;
+use comment_sieve::Classification;
 use comment_sieve::{Example, Label};
 
 fn ratio(num: f64, den: f64) -> f64 {

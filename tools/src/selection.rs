@@ -7,8 +7,7 @@
 //! and its table go into that file by hand, and the default
 //! [`TrainParams`] follow it.
 
-use comment_sieve::features::FeatureConfig;
-use comment_sieve::{Calibration, Example, Result, Scores, Thresholds, TrainParams};
+use comment_sieve::{Calibration, Example, FeatureConfig, Result, Scores, Thresholds, TrainParams};
 
 use crate::report_cmd::{
     brier_by_source, leave_one_source_out, mean, mean_auc, measure, Table, ATTRIBUTES,
@@ -31,6 +30,9 @@ pub enum CandidateSetting {
     FunctionWords,
     /// Whether the abuse heads get a character block (the eleventh run).
     CharBlock,
+    /// Whether the abuse heads read the link-count shape (the thirteenth
+    /// run).
+    AbuseLinkCount,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -76,7 +78,7 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
         CandidateSetting::Cuts => cuts(examples),
         CandidateSetting::CharBlock => ranked_by_auc(
             examples,
-            [None, Some(comment_sieve::chargrams::DEFAULT_BITS)]
+            [None, TrainParams::default().get_char_block()]
                 .into_iter()
                 .map(|bits| {
                     let name = match bits {
@@ -85,6 +87,20 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                     };
                     (name, TrainParams::default().char_block(bits))
                 }),
+        ),
+        CandidateSetting::AbuseLinkCount => ranked_by_auc(
+            examples,
+            [true, false].into_iter().map(|read| {
+                let name = if read {
+                    "the abuse heads read the link count"
+                } else {
+                    "the abuse heads do not read it"
+                };
+                (
+                    name.to_string(),
+                    TrainParams::default().abuse_link_count(read),
+                )
+            }),
         ),
         CandidateSetting::FunctionWords => ranked_by_auc(
             examples,
