@@ -328,14 +328,34 @@ pub(crate) fn log_probs(counts: &[f32], c: usize, alpha: f64) -> Vec<f64> {
         }
     }
     let ln_tot: Vec<f64> = totals.iter().map(|t| t.ln()).collect();
-    let mut out = Vec::with_capacity(counts.len());
-    for row in counts.chunks_exact(c.max(1)) {
-        for (k, &x) in row.iter().enumerate() {
-            out.push((x as f64 + alpha).ln() - ln_tot[k]);
+    // Most counts are small whole numbers (a character block has a million
+    // of them, nearly all below a few dozen): their logarithms are taken
+    // once each, the same value `ln` gives, so loading a model costs a
+    // lookup per count instead of a logarithm.
+    let small: Vec<f64> = (0..SMALL_COUNTS).map(|n| (n as f64 + alpha).ln()).collect();
+    let ln = |x: f32| {
+        let n = x as usize;
+        if n as f32 == x && n < SMALL_COUNTS {
+            small[n]
+        } else {
+            (x as f64 + alpha).ln()
+        }
+    };
+    let mut out = vec![0f64; counts.len()];
+    for (o, row) in out
+        .chunks_exact_mut(c.max(1))
+        .zip(counts.chunks_exact(c.max(1)))
+    {
+        for ((o, &x), t) in o.iter_mut().zip(row).zip(&ln_tot) {
+            *o = ln(x) - t;
         }
     }
     out
 }
+
+/// Counts below this have their `ln(count + α)` looked up in
+/// [`log_probs`].
+const SMALL_COUNTS: usize = 256;
 
 /// Words' toxic-span weights: the log odds that a word is inside a span
 /// that annotators marked toxic, from the toxic-span training file
