@@ -5,7 +5,7 @@ target/ on first use:
 
     benches/loso_reference.sh --corpus CORPUS.jsonl [--json OUT.json] \
         [--news civil-comments,fox-news,seeds] [--jobs 2] \
-        [--stream civil-comments-stream]
+        [--stream civil-comments-stream] [--streams-only]
 
 The wrapper runs from the repository root, so relative paths are taken
 from there.
@@ -46,7 +46,13 @@ mean MCC over the same sources.
 Streams: the examples of each group named by `--stream` (comma-separated,
 default civil-comments-stream) are also measured on their own, inside the
 fold that holds their source out: n, positives and ROC-AUC per (attribute,
-group), where the group holds both classes.
+group), where the group holds both classes. Each such group is also
+measured in domain: the model is trained on every other example with a
+label for the attribute (its own source's other examples included) and
+scores the group, as a model trained on all the data would score new
+comments from the group's source. `--streams-only` runs only these
+in-domain fits and updates `streams_in_domain` in the existing `--json`
+file, leaving its other figures as they are.
 
 Output: one Markdown table per attribute on stdout, elapsed time per fold
 on stderr, and with `--json PATH` all results as JSON (floats rounded to 4
@@ -55,7 +61,8 @@ digits; an undefined value is null):
     {"model": "...", "attributes": {"spam": {"sources": {"SOURCE": {"n", "pos",
      "roc_auc", "precision", "recall", "mcc", "predicted_pos", "false_spam"},
      ...}, "mean_roc_auc", "mean_mcc", "skipped": {"SOURCE": "note"},
-     "streams": {"GROUP": {"n", "pos", "roc_auc"}}}, ...}}
+     "streams": {"GROUP": {"n", "pos", "roc_auc"}},
+     "streams_in_domain": {"GROUP": {"n", "pos", "roc_auc"}}}, ...}}
 
 `--jobs N` runs N folds at a time in separate processes (default 1); the
 results do not depend on it. The output is deterministic: the same input
@@ -218,6 +225,53 @@ def run_fold(task):
     return out
 
 
+def run_group(task):
+    """Train on every labelled example outside the group, score the group."""
+    attribute, group = task
+    started = time.perf_counter()
+    texts, groups, y_all = CORPUS["texts"], CORPUS["groups"], CORPUS["labels"][attribute]
+    labelled = y_all >= 0
+    train = np.flatnonzero(labelled & (groups != group))
+    test = np.flatnonzero(labelled & (groups == group))
+    y_train, y_test = y_all[train].astype(np.int64), y_all[test].astype(np.int64)
+    out = {"attribute": attribute, "group": group, "n": len(test),
+           "pos": int(y_test.sum()), "n_train": len(train)}
+    if not (0 < y_test.sum() < len(test)) or len(np.unique(y_train)) < 2:
+        out["skipped"] = "the group or its training set lacks a class"
+        out["seconds"] = time.perf_counter() - started
+        return out
+    vectorizers, x_train = features([texts[i] for i in train])
+    clf = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000, random_state=0)
+    clf.fit(x_train, y_train)
+    score = clf.predict_proba(transform(vectorizers, [texts[i] for i in test]))
+    score = score[:, list(clf.classes_).index(1)]
+    out["roc_auc"] = float(roc_auc_score(y_test, score))
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+def in_domain_streams(streams, jobs):
+    """`{attribute: {group: {n, pos, roc_auc}}}` of the in-domain fits."""
+    labels, groups = CORPUS["labels"], CORPUS["groups"]
+    tasks = [(a, g) for a in ATTRIBUTES for g in streams
+             if ((labels[a] >= 0) & (groups == g)).any()]
+    if jobs == 1 or len(tasks) <= 1:
+        results = [run_group(t) for t in tasks]
+    else:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs, maxtasksperchild=1) as pool:
+            results = pool.map(run_group, tasks)
+    out = {a: {} for a in ATTRIBUTES}
+    for r in results:
+        what = r.get("skipped") or f"ROC-AUC {r['roc_auc']:.4f}"
+        print(f"in domain {r['attribute']} / {r['group']}: train {r['n_train']}, "
+              f"test {r['n']}, {what}, {r['seconds']:.1f} s", file=sys.stderr, flush=True)
+        if "skipped" not in r:
+            out[r["attribute"]][r["group"]] = {"n": r["n"], "pos": r["pos"],
+                                               "roc_auc": r4(r["roc_auc"])}
+    return out
+
+
 def r4(x):
     return None if x is None else round(float(x), 4)
 
@@ -237,6 +291,8 @@ def main():
     ap.add_argument("--stream", default=DEFAULT_STREAM,
                     help=f"comma-separated groups measured on their own (default {DEFAULT_STREAM})")
     ap.add_argument("--jobs", type=int, default=1, help="folds run at a time (default 1)")
+    ap.add_argument("--streams-only", action="store_true",
+                    help="run only the in-domain stream fits and update them in --json")
     args = ap.parse_args()
     news = {s.strip() for s in args.news.split(",") if s.strip()}
     streams = sorted({s.strip() for s in args.stream.split(",") if s.strip()})
@@ -248,6 +304,18 @@ def main():
     CORPUS.update(texts=texts, sources=sources, groups=groups, labels=labels)
     print(f"loaded {len(texts)} examples from {len(set(sources))} sources "
           f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    if args.streams_only:
+        if not args.json or not args.json.exists():
+            ap.error("--streams-only updates an existing --json file")
+        with open(args.json, encoding="utf-8") as f:
+            report = json.load(f)
+        for a, rows in in_domain_streams(streams, args.jobs).items():
+            report["attributes"].setdefault(a, {})["streams_in_domain"] = rows
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        print(f"total {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        return
 
     plan = {}
     for a in ATTRIBUTES:
@@ -317,6 +385,12 @@ def main():
         report["attributes"][a] = {"sources": rows, "mean_roc_auc": r4(mean_auc),
                                    "mean_mcc": r4(mean_mcc), "skipped": skipped,
                                    "streams": stream_rows}
+
+    for a, rows in in_domain_streams(streams, args.jobs).items():
+        report["attributes"][a]["streams_in_domain"] = rows
+        for g, m in rows.items():
+            print(f"In domain, {a}, stream {g}: n {m['n']}, pos {m['pos']}, "
+                  f"ROC-AUC {cell(m['roc_auc'])}.")
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

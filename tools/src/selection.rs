@@ -33,6 +33,9 @@ pub enum CandidateSetting {
     /// Whether the abuse heads read the link-count shape (the thirteenth
     /// run).
     AbuseLinkCount,
+    /// Whether identity-group words also yield the shared `group` feature
+    /// (the fourteenth run).
+    IdentityGroup,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -100,6 +103,21 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                     name.to_string(),
                     TrainParams::default().abuse_link_count(read),
                 )
+            }),
+        ),
+        CandidateSetting::IdentityGroup => ranked_by_auc(
+            examples,
+            [true, false].into_iter().map(|group| {
+                let features = FeatureConfig {
+                    identity: group,
+                    ..FeatureConfig::default()
+                };
+                let name = if group {
+                    "words and the shared group feature"
+                } else {
+                    "words only"
+                };
+                (name.to_string(), TrainParams::default().features(features))
             }),
         ),
         CandidateSetting::FunctionWords => ranked_by_auc(
