@@ -162,15 +162,34 @@ def transform(vectorizers, texts):
     return sp.hstack([v.transform(texts) for v in vectorizers], format="csr")
 
 
+def split(attribute, column, value):
+    """The examples labelled for `attribute`: indices and labels of those whose
+    `column` (`sources` or `groups`) is not `value` (training) and is (test)."""
+    y_all = CORPUS["labels"][attribute]
+    labelled = y_all >= 0
+    train = np.flatnonzero(labelled & (CORPUS[column] != value))
+    test = np.flatnonzero(labelled & (CORPUS[column] == value))
+    return train, test, y_all[train].astype(np.int64), y_all[test].astype(np.int64)
+
+
+def fit_and_score(train, test, y_train):
+    """The model fitted on the training examples: its scores of the test
+    examples, and its number of features."""
+    texts = CORPUS["texts"]
+    vectorizers, x_train = features([texts[i] for i in train])
+    n_features = x_train.shape[1]
+    clf = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000, random_state=0)
+    clf.fit(x_train, y_train)
+    del x_train
+    x_test = transform(vectorizers, [texts[i] for i in test])
+    return clf.predict_proba(x_test)[:, list(clf.classes_).index(1)], n_features
+
+
 def run_fold(task):
     """Train on the other sources, score the held-out one. Returns a result dict."""
     attribute, source, is_news, streams = task
     started = time.perf_counter()
-    texts, sources, y_all = CORPUS["texts"], CORPUS["sources"], CORPUS["labels"][attribute]
-    labelled = y_all >= 0
-    train = np.flatnonzero(labelled & (sources != source))
-    test = np.flatnonzero(labelled & (sources == source))
-    y_train, y_test = y_all[train].astype(np.int64), y_all[test].astype(np.int64)
+    train, test, y_train, y_test = split(attribute, "sources", source)
     out = {"attribute": attribute, "source": source, "n": len(test),
            "pos": int(y_test.sum()), "n_train": len(train)}
     classes = np.unique(y_train)
@@ -183,18 +202,11 @@ def run_fold(task):
         out["seconds"] = time.perf_counter() - started
         return out
     try:
-        vectorizers, x_train = features([texts[i] for i in train])
+        score, n_features = fit_and_score(train, test, y_train)
     except ValueError as e:  # no term left after min_df on a tiny training set
         out["skipped"] = f"no features: {e}"
         out["seconds"] = time.perf_counter() - started
         return out
-    n_features = x_train.shape[1]
-    clf = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000, random_state=0)
-    clf.fit(x_train, y_train)
-    del x_train
-    x_test = transform(vectorizers, [texts[i] for i in test])
-    del vectorizers
-    score = clf.predict_proba(x_test)[:, list(clf.classes_).index(1)]
     pred = (score >= THRESHOLD).astype(np.int64)
     pos = out["pos"]
     with warnings.catch_warnings():
@@ -229,22 +241,14 @@ def run_group(task):
     """Train on every labelled example outside the group, score the group."""
     attribute, group = task
     started = time.perf_counter()
-    texts, groups, y_all = CORPUS["texts"], CORPUS["groups"], CORPUS["labels"][attribute]
-    labelled = y_all >= 0
-    train = np.flatnonzero(labelled & (groups != group))
-    test = np.flatnonzero(labelled & (groups == group))
-    y_train, y_test = y_all[train].astype(np.int64), y_all[test].astype(np.int64)
+    train, test, y_train, y_test = split(attribute, "groups", group)
     out = {"attribute": attribute, "group": group, "n": len(test),
            "pos": int(y_test.sum()), "n_train": len(train)}
     if not (0 < y_test.sum() < len(test)) or len(np.unique(y_train)) < 2:
         out["skipped"] = "the group or its training set lacks a class"
         out["seconds"] = time.perf_counter() - started
         return out
-    vectorizers, x_train = features([texts[i] for i in train])
-    clf = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000, random_state=0)
-    clf.fit(x_train, y_train)
-    score = clf.predict_proba(transform(vectorizers, [texts[i] for i in test]))
-    score = score[:, list(clf.classes_).index(1)]
+    score, _ = fit_and_score(train, test, y_train)
     out["roc_auc"] = float(roc_auc_score(y_test, score))
     out["seconds"] = time.perf_counter() - started
     return out

@@ -453,14 +453,7 @@ fn news_stream_section(
     if pos == 0 || pos == scored.len() {
         return;
     }
-    let reference_auc = reference.as_ref().and_then(|v| {
-        v.get("attributes")?
-            .get("toxicity")?
-            .get("streams")?
-            .get(datasets::CIVIL_STREAM)?
-            .get("roc_auc")?
-            .as_f64()
-    });
+    let reference_auc = reference_stream_auc(reference, "streams");
     let _ = writeln!(w, "## Abuse on an ordinary news stream\n");
     let _ = writeln!(
         w,
@@ -501,6 +494,20 @@ fn news_stream_section(
         );
     }
     let _ = writeln!(w);
+}
+
+/// The reference's toxicity ROC-AUC on the ordinary stream, from its
+/// `streams` (the fold that leaves the stream's source out) or
+/// `streams_in_domain` (trained on every other example).
+fn reference_stream_auc(reference: &Option<Value>, key: &str) -> Option<f64> {
+    reference
+        .as_ref()?
+        .get("attributes")?
+        .get("toxicity")?
+        .get(key)?
+        .get(datasets::CIVIL_STREAM)?
+        .get("roc_auc")?
+        .as_f64()
 }
 
 /// The same stream scored as the default model would score it: trained on
@@ -544,14 +551,7 @@ fn news_stream_in_domain(
     if pos == 0 || pos == abuse.len() {
         return Ok(());
     }
-    let reference_auc = reference.as_ref().and_then(|v| {
-        v.get("attributes")?
-            .get("toxicity")?
-            .get("streams_in_domain")?
-            .get(datasets::CIVIL_STREAM)?
-            .get("roc_auc")?
-            .as_f64()
-    });
+    let reference_auc = reference_stream_auc(reference, "streams_in_domain");
     let c = counts_at(&abuse, shipped);
     let _ = writeln!(
         w,

@@ -33,9 +33,6 @@ pub enum CandidateSetting {
     /// Whether the abuse heads read the link-count shape (the thirteenth
     /// run).
     AbuseLinkCount,
-    /// Whether identity-group words also yield the shared `group` feature
-    /// (the fourteenth run).
-    IdentityGroup,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -105,37 +102,33 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                 )
             }),
         ),
-        CandidateSetting::IdentityGroup => ranked_by_auc(
+        CandidateSetting::FunctionWords => feature_switch(
             examples,
-            [true, false].into_iter().map(|group| {
-                let features = FeatureConfig {
-                    identity: group,
-                    ..FeatureConfig::default()
-                };
-                let name = if group {
-                    "words and the shared group feature"
-                } else {
-                    "words only"
-                };
-                (name.to_string(), TrainParams::default().features(features))
-            }),
-        ),
-        CandidateSetting::FunctionWords => ranked_by_auc(
-            examples,
-            [true, false].into_iter().map(|kept| {
-                let features = FeatureConfig {
-                    function_words: kept,
-                    ..FeatureConfig::default()
-                };
-                let name = if kept {
-                    "function words kept"
-                } else {
-                    "function words left out"
-                };
-                (name.to_string(), TrainParams::default().features(features))
-            }),
+            ["function words kept", "function words left out"],
+            |on| FeatureConfig {
+                function_words: on,
+                ..FeatureConfig::default()
+            },
         ),
     }
+}
+
+/// [`ranked_by_auc`] of a feature setting switched on, then off: `names`
+/// says what each is called.
+fn feature_switch(
+    examples: &[Example],
+    names: [&str; 2],
+    config: impl Fn(bool) -> FeatureConfig,
+) -> Result<()> {
+    ranked_by_auc(
+        examples,
+        [true, false].into_iter().zip(names).map(|(on, name)| {
+            (
+                name.to_string(),
+                TrainParams::default().features(config(on)),
+            )
+        }),
+    )
 }
 
 /// The mean MCC over the left-out sources with both classes of each
