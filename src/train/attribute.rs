@@ -7,7 +7,9 @@ use crate::chargrams::Grams;
 use crate::features;
 use crate::label::Example;
 use crate::logistic::{self, LogisticParams, SparseRows};
-use crate::model::{CharPart, Head, LogisticLayer, CHAR_HEADS, HEADS, SPAM};
+use crate::model::{
+    CharPart, Head, LogisticLayer, CHAR_HEADS, HEADS, IDENTITY_ATTACK, SPAM, TOXICITY,
+};
 
 /// Naive Bayes counts of the vocabulary per class over `rows` (presence
 /// per example): `width × 2`, row-major by key, and the class counts.
@@ -37,7 +39,9 @@ fn fit_attribute(
     grams: Option<(&[&Grams], u32)>,
     params: &TrainParams,
 ) -> Head {
-    let head_index = head;
+    // The abuse heads may leave the link-count shape out (its feature
+    // value 0, so its weight stays 0); spam always reads it.
+    let no_link_count = matches!(head, TOXICITY | IDENTITY_ATTACK) && !params.abuse_link_count;
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
     let (l2, alpha) = (params.l2[head], params.alpha[head]);
     let mut head = Head {
@@ -53,7 +57,7 @@ fn fit_attribute(
         chars: None,
     };
     let mut r = head.log_count_ratios();
-    if CHAR_HEADS.contains(&head_index) && !params.abuse_link_count {
+    if no_link_count {
         for (r, &k) in r.iter_mut().zip(vocab) {
             if features::is_link_count_key(k) {
                 *r = 0.0;
