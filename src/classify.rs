@@ -157,7 +157,8 @@ impl Default for Classifier {
 }
 
 pub(crate) struct Hit {
-    /// Its row in the lookup table.
+    /// Its row in the lookup table (the row of zeros, `Table::unknown_row`,
+    /// for a word the model does not know).
     pub(crate) row: u32,
     /// Its span in the normalized text.
     pub(crate) span: Range<usize>,
@@ -424,12 +425,29 @@ impl Classifier {
         let char_table = m.chars.as_ref();
         let mut word_chars = LastWord::default();
         let on_feature = |feat: &Feature, tok: &TokenRef<'_>| {
-            if let Some(ct) = char_table.filter(|_| is_word_feature(feat, tok)) {
+            let block = char_table.filter(|_| is_word_feature(feat, tok));
+            if let Some(ct) = block {
                 word_chars = LastWord::new(feat.span.start, ct.add_word(tok.text, &mut chars));
             }
-            // A key the model does not know adds nothing, repeated or not:
-            // look it up first, then drop repeats of known ones.
+            let folded = |texts: &mut Folded| {
+                (feat.span == tok.span && !is_text_at(norm.text(), tok.text, &tok.span))
+                    .then(|| texts.push(tok.text))
+            };
+            // A key the model does not know adds nothing to the sums,
+            // repeated or not: look it up first, then drop repeats of known
+            // ones. A word it does not know still adds its n-grams to the
+            // block, so it is a hit with the row of zeros: its reason weight
+            // is its n-grams' part.
             let Some((r, row)) = table.row_indexed(feat.key) else {
+                if block.is_some() {
+                    hits.push(Hit {
+                        row: table.unknown_row,
+                        span: feat.span.clone(),
+                        folded: folded(texts),
+                        word: true,
+                        chars: word_chars.for_hit(true, feat.span.start),
+                    });
+                }
                 return;
             };
             let new = seen.insert(r);
@@ -438,13 +456,11 @@ impl Classifier {
             }
             n += usize::from(new && r < vocab_rows);
             add_row(&mut sums, row);
-            let folded = (feat.span == tok.span && !is_text_at(norm.text(), tok.text, &tok.span))
-                .then(|| texts.push(tok.text));
             let word = tok.kind == TokenKind::Word && feat.span == tok.span;
             hits.push(Hit {
                 row: r,
                 span: feat.span.clone(),
-                folded,
+                folded: folded(texts),
                 word,
                 chars: word_chars.for_hit(word, feat.span.start),
             });

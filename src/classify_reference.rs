@@ -49,8 +49,23 @@ mod reference {
         let mut word_chars = LastWord::default();
         let binary = m.features.binary;
         m.extractor.scan(&norm, text, |feat, tok| {
+            let folded = |texts: &mut Folded| {
+                (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
+                    .then(|| texts.push(tok.text))
+            };
             if let Some(ct) = m.chars.as_ref().filter(|_| is_word_feature(feat, tok)) {
                 word_chars = LastWord::new(feat.span.start, ct.add_word(tok.text, &mut chars));
+                if table.row_indexed(feat.key).is_none() {
+                    // Every occurrence of an unknown word: its n-grams.
+                    hits.push(Hit {
+                        row: table.unknown_row,
+                        span: feat.span.clone(),
+                        folded: folded(&mut texts),
+                        word: true,
+                        chars: word_chars.for_hit(true, feat.span.start),
+                    });
+                    return;
+                }
             }
             let new = seen.insert(feat.key);
             if binary && !new {
@@ -63,13 +78,11 @@ mod reference {
                 for (s, &v) in sums[..w].iter_mut().zip(row) {
                     *s += v as f64;
                 }
-                let folded = (feat.span == tok.span && tok.text != &norm.text()[tok.span.clone()])
-                    .then(|| texts.push(tok.text));
                 let word = tok.kind == crate::TokenKind::Word && feat.span == tok.span;
                 hits.push(Hit {
                     row: r,
                     span: feat.span.clone(),
-                    folded,
+                    folded: folded(&mut texts),
                     word,
                     chars: word_chars.for_hit(word, feat.span.start),
                 });

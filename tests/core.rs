@@ -537,3 +537,29 @@ fn the_abuse_heads_ignore_the_link_count() {
         ignores.classify_text(text).scores.spam
     );
 }
+
+#[test]
+fn a_word_never_seen_is_a_reason_through_its_character_ngrams() {
+    let params = TrainParams::default()
+        .min_df(1)
+        .calibrate(false)
+        .char_block(Some(12));
+    let clf = Classifier::new(train::train(&params, &stem_examples(), vec![]).unwrap());
+    let v = clf.classify_text("you are so zorbesque");
+    assert_eq!(v.label, Label::Abuse);
+    let reason = v
+        .reasons
+        .iter()
+        .find(|r| r.token == "zorbesque")
+        .expect("the unknown word is a reason");
+    assert!(reason.weight > 0.0);
+    assert_eq!(reason.span, 11..20);
+    // Without a block, a word the model does not know says nothing.
+    let words =
+        Classifier::new(train::train(&params.char_block(None), &stem_examples(), vec![]).unwrap());
+    assert!(words
+        .classify_text("you are so zorbesque")
+        .reasons
+        .iter()
+        .all(|r| r.token != "zorbesque"));
+}

@@ -47,6 +47,9 @@ pub(crate) struct Table {
     /// Rows `0..vocab_rows` are the shared vocabulary's keys, which count
     /// toward a comment's length normalisation.
     pub(crate) vocab_rows: u32,
+    /// A row of zeros that no key has: the row of a word the model does
+    /// not know, which is a reason only through its character n-grams.
+    pub(crate) unknown_row: u32,
     /// `ln prior` per column (0 for attribute heads' columns).
     pub(crate) log_priors: Vec<f64>,
     /// Per head, `ln T_1 − ln T_0` for a fitted attribute head (0
@@ -117,7 +120,8 @@ impl Table {
                 Err(_) => vocab.len() + rest.binary_search(k).expect("key is in the table"),
             }
         };
-        let mut values = vec![0f32; all.len() * width];
+        // One more row, all zeros, after the keys' rows: see `unknown_row`.
+        let mut values = vec![0f32; (all.len() + 1) * width];
         let mut shifts = vec![0.0; heads.len()];
         let mut count_sums = vec![None; heads.len()];
         for (hi, h) in heads.iter().enumerate() {
@@ -175,6 +179,7 @@ impl Table {
             offsets,
             span_col,
             vocab_rows: vocab.len() as u32,
+            unknown_row: all.len() as u32,
             log_priors,
             shifts,
             count_sums,
