@@ -42,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::features::{structure_key, Feature};
 use crate::label::{Example, Label};
 use crate::model::{
-    add_row, format, softmax_at, CharSums, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY,
+    add_row, format, CharSums, Model, HEADS, IDENTITY_ATTACK, LABEL, SPAM, TOXICITY,
 };
 use crate::normalize::{normalize, Normalized};
 use crate::tokenize::{TokenKind, TokenRef};
@@ -536,16 +536,14 @@ pub(crate) fn verdict(
     scored: &mut Vec<(f64, usize)>,
 ) -> Classification {
     let table = &m.table;
-    let col = |head: usize| table.offsets[head];
     let p_spam = m.heads[SPAM].probability(table.attribute_sum(sums, SPAM), n);
     let abuse =
         |h: usize| m.heads[h].probability_with(table.attribute_sum(sums, h), n, chars.term(h));
     let (p_tox, p_ia) = (abuse(TOXICITY), abuse(IDENTITY_ATTACK));
     let p_abuse = p_tox.max(p_ia);
-    let lab = &sums[col(LABEL)..col(LABEL) + 4];
     // An untrained head has no say.
     let q = if m.heads[LABEL].is_trained() {
-        softmax_at(&lab[2..4], 0)
+        table.off_topic_share(sums)
     } else {
         0.0
     };
@@ -575,19 +573,21 @@ pub(crate) fn verdict(
         IDENTITY_ATTACK
     };
     let norm_len = 1.0 / (n.max(1) as f64).sqrt();
-    let (head, pos, neg) = match label {
-        Label::Spam => (SPAM, col(SPAM), None),
-        Label::Abuse => (abuse_head, col(abuse_head), None),
-        Label::OffTopic => (LABEL, col(LABEL) + 2, Some(col(LABEL) + 3)),
-        Label::OnTopic => (LABEL, col(LABEL) + 3, Some(col(LABEL) + 2)),
+    // The head that decided, and for the label head which of its two
+    // topic classes.
+    let (head, topic) = match label {
+        Label::Spam => (SPAM, None),
+        Label::Abuse => (abuse_head, None),
+        Label::OffTopic => (LABEL, Some(true)),
+        Label::OnTopic => (LABEL, Some(false)),
     };
-    let weight_of = |row: &[f32]| match neg {
-        Some(neg) => (row[pos] - row[neg]) as f64,
+    let weight_of = |row: &[f32]| match topic {
+        Some(off_topic) => table.topic_weight(row, off_topic),
         None => table.attribute_weight(row, head) * norm_len,
     };
     // An abuse head's character block gives each word the part of the
     // block its n-grams make.
-    let char_block = m.chars.is_some() && neg.is_none();
+    let char_block = m.chars.is_some() && topic.is_none();
     // One weight per span: a word's key and its group feature
     // come one after another with the word's span, and sum to the word's
     // weight, with its n-grams' part of the character block.

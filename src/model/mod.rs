@@ -63,6 +63,8 @@ pub const TOXICITY: usize = 1;
 pub const IDENTITY_ATTACK: usize = 2;
 /// Index of the `label` head.
 pub const LABEL: usize = 3;
+/// Index of the `off_topic` class in the `label` head (`on_topic` follows).
+pub(crate) const OFF_TOPIC_CLASS: usize = 2;
 
 /// The logistic decision layer of an attribute head.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,7 +19,7 @@
 //! A head whose counts are not whole numbers, or a naive Bayes head (whose
 //! log-probabilities are normalized per class in every row), is recompiled.
 
-use super::{Head, SpanLexicon};
+use super::{softmax_at, Head, SpanLexicon, LABEL, OFF_TOPIC_CLASS};
 
 /// One slot of [`Table`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -269,6 +269,23 @@ impl Table {
     pub(crate) fn attribute_weight(&self, row: &[f32], hi: usize) -> f64 {
         let off = self.offsets[hi];
         row[off] as f64 - self.shifts[hi] * row[off + 1] as f64
+    }
+
+    /// The label head's probability of `off_topic` against `on_topic`
+    /// from a comment's column sums: what decides between the two when
+    /// neither attribute does.
+    pub(crate) fn off_topic_share(&self, sums: &[f64]) -> f64 {
+        let c = self.offsets[LABEL] + OFF_TOPIC_CLASS;
+        softmax_at(&sums[c..c + 2], 0)
+    }
+
+    /// A row's weight in the label head toward `off_topic` (or, with
+    /// `off_topic` false, toward `on_topic`): its log-probability ratio of
+    /// the two classes.
+    pub(crate) fn topic_weight(&self, row: &[f32], off_topic: bool) -> f64 {
+        let c = self.offsets[LABEL] + OFF_TOPIC_CLASS;
+        let (to, from) = if off_topic { (c, c + 1) } else { (c + 1, c) };
+        (row[to] - row[from]) as f64
     }
 
     /// The row of `key`, if the model knows it.
