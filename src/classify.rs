@@ -425,9 +425,12 @@ impl Classifier {
         let char_table = m.chars.as_ref();
         let mut word_chars = LastWord::default();
         let on_feature = |feat: &Feature, tok: &TokenRef<'_>| {
-            let block = char_table.filter(|_| is_word_feature(feat, tok));
-            if let Some(ct) = block {
-                word_chars = LastWord::new(feat.span.start, ct.add_word(tok.text, &mut chars));
+            // A word feature's own part of the character block.
+            let own = char_table
+                .filter(|_| is_word_feature(feat, tok))
+                .map(|ct| ct.add_word(tok.text, &mut chars));
+            if let Some(own) = own {
+                word_chars = LastWord::new(feat.span.start, own);
             }
             let folded = |texts: &mut Folded| {
                 (feat.span == tok.span && !is_text_at(norm.text(), tok.text, &tok.span))
@@ -439,13 +442,13 @@ impl Classifier {
             // block, so it is a hit with the row of zeros: its reason weight
             // is its n-grams' part.
             let Some((r, row)) = table.row_indexed(feat.key) else {
-                if block.is_some() {
+                if let Some(own) = own {
                     hits.push(Hit {
                         row: table.unknown_row,
                         span: feat.span.clone(),
                         folded: folded(texts),
                         word: true,
-                        chars: word_chars.for_hit(true, feat.span.start),
+                        chars: own,
                     });
                 }
                 return;

@@ -54,7 +54,8 @@ mod reference {
                     .then(|| texts.push(tok.text))
             };
             if let Some(ct) = m.chars.as_ref().filter(|_| is_word_feature(feat, tok)) {
-                word_chars = LastWord::new(feat.span.start, ct.add_word(tok.text, &mut chars));
+                let own = ct.add_word(tok.text, &mut chars);
+                word_chars = LastWord::new(feat.span.start, own);
                 if table.row_indexed(feat.key).is_none() {
                     // Every occurrence of an unknown word: its n-grams.
                     hits.push(Hit {
@@ -62,7 +63,7 @@ mod reference {
                         span: feat.span.clone(),
                         folded: folded(&mut texts),
                         word: true,
-                        chars: word_chars.for_hit(true, feat.span.start),
+                        chars: own,
                     });
                     return;
                 }

@@ -355,12 +355,10 @@ pub fn token_key(kind: TokenKind, text: &str) -> u64 {
     fnv_key(kind.tag(), text.as_bytes())
 }
 
-/// Whether `key` is that of a link-count shape (`links=0`, `links=1`,
-/// `links=2`, `links=3+`), which the tokenizer adds to every comment.
-pub(crate) fn is_link_count_key(key: u64) -> bool {
-    ["links=0", "links=1", "links=2", "links=3+"]
-        .iter()
-        .any(|t| token_key(TokenKind::Shape, t) == key)
+/// The keys of the link-count shapes the tokenizer ends every comment
+/// with ([`crate::tokenize::LINK_COUNTS`]).
+pub(crate) fn link_count_keys() -> [u64; 4] {
+    crate::tokenize::LINK_COUNTS.map(|t| token_key(TokenKind::Shape, t))
 }
 
 /// The word keys ([`token_key`] of [`TokenKind::Word`]) of `stem` followed

@@ -205,10 +205,7 @@ impl CharSums {
     /// calibration): its sum over the square root of the number of
     /// n-grams.
     pub(crate) fn term(&self, head: usize) -> f64 {
-        match CHAR_HEADS.iter().position(|&h| h == head) {
-            Some(i) => self.sums[i] * self.scale(),
-            None => 0.0,
-        }
+        self.word_term(self.sums, head)
     }
 
     /// What a block sum is multiplied by: one over the square root of the
@@ -217,8 +214,8 @@ impl CharSums {
         crate::chargrams::scale(self.n)
     }
 
-    /// A word's part of head `head`'s block term, from its own sums
-    /// ([`CharTable::add_word`]).
+    /// What block sums `own` give head `head`'s term: a word's own sums
+    /// ([`CharTable::add_word`]) its part, the comment's sums the whole.
     pub(crate) fn word_term(&self, own: [f64; 2], head: usize) -> f64 {
         match CHAR_HEADS.iter().position(|&h| h == head) {
             Some(i) => own[i] * self.scale(),

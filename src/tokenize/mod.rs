@@ -46,6 +46,10 @@ pub mod url;
 use std::sync::Arc;
 
 pub use fold::{FoldKind, Lexicon};
+
+/// The link-count shapes, one of which ends every comment's tokens: no
+/// link, one, two, three or more.
+pub(crate) const LINK_COUNTS: [&str; 4] = ["links=0", "links=1", "links=2", "links=3+"];
 pub use types::{Token, TokenKind, TokenRef, TokenizerConfig};
 
 use crate::normalize::{normalize, Normalized};

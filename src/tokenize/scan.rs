@@ -99,12 +99,7 @@ impl Scan<'_, '_> {
             pos = end + 1;
         }
         if self.tk.config.shapes {
-            let t = match self.links {
-                0 => "links=0",
-                1 => "links=1",
-                2 => "links=2",
-                _ => "links=3+",
-            };
+            let t = super::LINK_COUNTS[self.links.min(3)];
             f(TokenRef {
                 kind: TokenKind::Shape,
                 text: t,

@@ -58,9 +58,10 @@ fn fit_attribute(
     };
     let mut r = head.log_count_ratios();
     if no_link_count {
-        for (r, &k) in r.iter_mut().zip(vocab) {
-            if features::is_link_count_key(k) {
-                *r = 0.0;
+        // The vocabulary is sorted.
+        for k in features::link_count_keys() {
+            if let Ok(j) = vocab.binary_search(&k) {
+                r[j] = 0.0;
             }
         }
     }

@@ -440,19 +440,14 @@ fn news_stream_section(
     shipped: f64,
     reference: &Option<Value>,
 ) {
-    // (abuse score, toxicity score, toxic) of the stream's comments.
-    let stream: Vec<(f64, f64, bool)> = examples
-        .iter()
-        .zip(scores)
-        .filter(|(e, _)| e.group.as_deref() == Some(datasets::CIVIL_STREAM))
-        .filter_map(|(e, s)| Some((s.abuse, s.toxicity, e.toxicity?)))
-        .collect();
-    let scored: Vec<(f64, bool)> = stream.iter().map(|s| (s.0, s.2)).collect();
-    let toxicity: Vec<(f64, bool)> = stream.iter().map(|s| (s.1, s.2)).collect();
-    let pos = scored.iter().filter(|s| s.1).count();
-    if pos == 0 || pos == scored.len() {
+    let Some(Stream {
+        abuse: scored,
+        toxicity,
+        pos,
+    }) = stream_scores(examples, |i, _| scores[i])
+    else {
         return;
-    }
+    };
     let reference_auc = reference_stream_auc(reference, "streams");
     let _ = writeln!(w, "## Abuse on an ordinary news stream\n");
     let _ = writeln!(
@@ -496,6 +491,39 @@ fn news_stream_section(
     let _ = writeln!(w);
 }
 
+/// The ordinary stream's scores, each with whether the comment is toxic.
+struct Stream {
+    abuse: Vec<(f64, bool)>,
+    toxicity: Vec<(f64, bool)>,
+    /// Its toxic comments.
+    pos: usize,
+}
+
+/// The ordinary stream's [`Stream`], with `score` giving example `i`'s
+/// scores; none unless it holds both classes.
+fn stream_scores(
+    examples: &[Example],
+    score: impl Fn(usize, &Example) -> Scores,
+) -> Option<Stream> {
+    let (mut abuse, mut toxicity) = (Vec::new(), Vec::new());
+    for (i, e) in examples.iter().enumerate() {
+        if e.group.as_deref() != Some(datasets::CIVIL_STREAM) {
+            continue;
+        }
+        if let Some(y) = e.toxicity {
+            let s = score(i, e);
+            abuse.push((s.abuse, y));
+            toxicity.push((s.toxicity, y));
+        }
+    }
+    let pos = abuse.iter().filter(|s| s.1).count();
+    (pos > 0 && pos < abuse.len()).then_some(Stream {
+        abuse,
+        toxicity,
+        pos,
+    })
+}
+
 /// The reference's toxicity ROC-AUC on the ordinary stream, from its
 /// `streams` (the fold that leaves the stream's source out) or
 /// `streams_in_domain` (trained on every other example).
@@ -534,23 +562,17 @@ fn news_stream_in_domain(
         train_set.len(),
         started.elapsed().as_secs_f64()
     );
-    // (abuse score, toxicity score, toxic) of the stream's comments.
-    let stream: Vec<(f64, f64, bool)> = examples
-        .iter()
-        .filter(|e| in_stream(e))
-        .filter_map(|e| {
-            let s = clf
-                .classify_in_thread(&e.text, e.context.as_deref(), e.reply)
-                .scores;
-            Some((s.abuse, s.toxicity, e.toxicity?))
-        })
-        .collect();
-    let abuse: Vec<(f64, bool)> = stream.iter().map(|s| (s.0, s.2)).collect();
-    let toxicity: Vec<(f64, bool)> = stream.iter().map(|s| (s.1, s.2)).collect();
-    let pos = abuse.iter().filter(|s| s.1).count();
-    if pos == 0 || pos == abuse.len() {
+    let Some(Stream {
+        abuse,
+        toxicity,
+        pos,
+    }) = stream_scores(examples, |_, e| {
+        clf.classify_in_thread(&e.text, e.context.as_deref(), e.reply)
+            .scores
+    })
+    else {
         return Ok(());
-    }
+    };
     let reference_auc = reference_stream_auc(reference, "streams_in_domain");
     let c = counts_at(&abuse, shipped);
     let _ = writeln!(

@@ -88,46 +88,40 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                     (name, TrainParams::default().char_block(bits))
                 }),
         ),
-        CandidateSetting::AbuseLinkCount => ranked_by_auc(
+        CandidateSetting::AbuseLinkCount => switch(
             examples,
-            [true, false].into_iter().map(|read| {
-                let name = if read {
-                    "the abuse heads read the link count"
-                } else {
-                    "the abuse heads do not read it"
-                };
-                (
-                    name.to_string(),
-                    TrainParams::default().abuse_link_count(read),
-                )
-            }),
+            [
+                "the abuse heads read the link count",
+                "the abuse heads do not read it",
+            ],
+            |read| TrainParams::default().abuse_link_count(read),
         ),
-        CandidateSetting::FunctionWords => feature_switch(
+        CandidateSetting::FunctionWords => switch(
             examples,
             ["function words kept", "function words left out"],
-            |on| FeatureConfig {
-                function_words: on,
-                ..FeatureConfig::default()
+            |kept| {
+                TrainParams::default().features(FeatureConfig {
+                    function_words: kept,
+                    ..FeatureConfig::default()
+                })
             },
         ),
     }
 }
 
-/// [`ranked_by_auc`] of a feature setting switched on, then off: `names`
-/// says what each is called.
-fn feature_switch(
+/// [`ranked_by_auc`] of a setting switched on, then off: `names` says
+/// what each is called.
+fn switch(
     examples: &[Example],
     names: [&str; 2],
-    config: impl Fn(bool) -> FeatureConfig,
+    params: impl Fn(bool) -> TrainParams,
 ) -> Result<()> {
     ranked_by_auc(
         examples,
-        [true, false].into_iter().zip(names).map(|(on, name)| {
-            (
-                name.to_string(),
-                TrainParams::default().features(config(on)),
-            )
-        }),
+        [true, false]
+            .into_iter()
+            .zip(names)
+            .map(|(on, name)| (name.to_string(), params(on))),
     )
 }
 
