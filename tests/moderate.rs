@@ -68,10 +68,10 @@ fn seed_comments_through_the_moderator() {
         );
     }
     println!("labels agree with the hand labels: {agree}/25 (comments seen in training)");
-    // Measured 16 (docs/evaluation.md, seed table): the abusive and the
-    // self-promoting seed comments mostly score below the label thresholds;
-    // the target of 23 is not reached.
-    assert!(agree >= 16, "{agree}/25");
+    // Measured 22 (docs/evaluation.md, seed table): three comments that
+    // name a nationality or a religion score as abusive; the target of 23
+    // is not reached.
+    assert!(agree >= 22, "{agree}/25");
     let max_off = off.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let above = on.iter().filter(|&&r| r > max_off).count();
     println!(
@@ -79,6 +79,43 @@ fn seed_comments_through_the_moderator() {
         on.len()
     );
     assert!(!off.is_empty() && above == on.len(), "{above}/{}", on.len());
+}
+
+/// A copy of another author's comment with a link of its own is held as
+/// spam; the same copy without a link, a copy by the same author and a
+/// copy keeping the original's link are not.
+#[test]
+fn a_copy_with_a_link_appended_is_spam() {
+    let original = "The council vote on the new bus lanes was rushed, and the \
+                    neighbourhood meetings were held after the decision had been made.";
+    let run = |first_author: &str, first: &str, second_author: &str, second: &str| {
+        let mut m = Moderator::new(Classifier::default(), Policy::default()).unwrap();
+        let mut a = Comment::new("a", first);
+        a.author = Some(first_author.into());
+        m.moderate(&a);
+        let mut b = Comment::new("b", second);
+        b.author = Some(second_author.into());
+        m.moderate(&b)
+    };
+    let with_link = format!("{original} http://easy-money.example.com/start");
+    let v = run("ann", original, "bob", &with_link);
+    assert_eq!(v.label, Label::Spam, "{v:?}");
+    assert_ne!(v.action, Action::Approve, "{v:?}");
+    assert!(v.reasons.iter().any(|r| r.rule == "copied_link"), "{v:?}");
+    for v in [
+        run("ann", original, "bob", original),
+        run("ann", original, "ann", &with_link),
+        run(
+            "ann",
+            &format!("{original} http://easy-money.example.com/"),
+            "bob",
+            &with_link,
+        ),
+    ] {
+        assert!(v.duplicate_of.is_some(), "{v:?}");
+        assert_ne!(v.label, Label::Spam, "{v:?}");
+        assert!(v.reasons.iter().all(|r| r.rule != "copied_link"), "{v:?}");
+    }
 }
 
 /// Check 1 of `comment-sieve-tools bench relevance`: every on-topic seed comment scores

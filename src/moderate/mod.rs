@@ -67,6 +67,7 @@ use crate::analysis::Analysis;
 use crate::classify::{Classifier, Comment};
 use crate::dedup::{DuplicateDetector, DuplicateParams};
 use crate::error::Result;
+use crate::label::Label;
 use crate::model::Correction;
 use crate::normalize::normalize;
 
@@ -227,7 +228,8 @@ impl Moderator {
     /// The rules (each a function of `steps.rs`, whose documentation says
     /// why) run in this order: trusted author (which ends the checks),
     /// empty comment, spam, abuse, off-topic, links, block and hold words,
-    /// duplicate. The reasons keep that order; the strictest action wins.
+    /// duplicate, copied text with a link (which labels the comment spam).
+    /// The reasons keep that order; the strictest action wins.
     pub fn moderate_in_reply(&mut self, comment: &Comment, parent: Option<&str>) -> Verdict {
         let dup = self.check_duplicate(comment);
         if let Some(v) = self.trusted_author(comment, dup.as_ref()) {
@@ -260,6 +262,11 @@ impl Moderator {
         steps::links(&text, self.policy.max_links, &mut ruling);
         self.listed_words(&text, &mut ruling);
         steps::duplicate(dup.as_ref(), self.policy.duplicates, &mut ruling);
+        let label = if steps::copied_link(comment, dup.as_ref(), &text, &mut ruling) {
+            Label::Spam
+        } else {
+            label
+        };
 
         // An approved comment under a registered article joins its thread.
         if ruling.action == Action::Approve {

@@ -12,7 +12,7 @@
 
 use crate::analysis::Analysis;
 use crate::classify::Comment;
-use crate::dedup::{DupInput, Duplicate};
+use crate::dedup::{DupInput, Duplicate, DuplicateKind};
 use crate::label::Label;
 use crate::model::Thresholds;
 use crate::tokenize::TokenKind;
@@ -296,6 +296,41 @@ pub(super) fn duplicate(dup: Option<&Duplicate>, what: DuplicateAction, ruling: 
             d.similarity,
         ),
     );
+}
+
+/// Rule `copied_link`: a copy (exact, near or partial) of another
+/// author's comment that links to a host the original does not link to is
+/// held and labeled spam. Pasting someone else's on-topic text and
+/// appending a link is how comment spam borrows the look of a real
+/// comment: the copied words pass the classifier, the copy does not
+/// (comment labeling guides name it a sign of spam). A link the original
+/// had too (`shared_links`) or a copy by the same author does not fire it.
+/// Returns whether it fired.
+pub(super) fn copied_link(
+    comment: &Comment,
+    dup: Option<&Duplicate>,
+    text: &Analysis<'_>,
+    ruling: &mut Ruling,
+) -> bool {
+    let Some(d) = dup else {
+        return false;
+    };
+    let fires = comment.author.is_some()
+        && !d.same_author
+        && !d.shared_links
+        && d.kind != DuplicateKind::Template
+        && text.tokens().any(|t| t.kind == TokenKind::Url);
+    if fires {
+        ruling.fire(
+            Action::Hold,
+            reason(
+                Rule::CopiedLink,
+                format!("{} of {} with a link of its own", d.kind.as_str(), d.of),
+                d.similarity,
+            ),
+        );
+    }
+    fires
 }
 
 /// The verdict from the rules' ruling, the label after relevance, the

@@ -115,6 +115,8 @@ pub enum Rule {
     BlockWord,
     /// A repeat of an earlier comment.
     Duplicate,
+    /// A copy of another author's comment with a link of its own: spam.
+    CopiedLink,
     /// The author is trusted: approved without further checks.
     TrustedAuthor,
     /// Nothing to judge (no text after normalization).
@@ -123,7 +125,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in declaration order.
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::Spam,
         Rule::Abuse,
         Rule::OffTopic,
@@ -131,6 +133,7 @@ impl Rule {
         Rule::HoldWord,
         Rule::BlockWord,
         Rule::Duplicate,
+        Rule::CopiedLink,
         Rule::TrustedAuthor,
         Rule::Empty,
     ];
@@ -145,6 +148,7 @@ impl Rule {
             Rule::HoldWord => "hold_word",
             Rule::BlockWord => "block_word",
             Rule::Duplicate => "duplicate",
+            Rule::CopiedLink => "copied_link",
             Rule::TrustedAuthor => "trusted_author",
             Rule::Empty => "empty",
         }

@@ -27,6 +27,7 @@ pub const ATTRIBUTES: &[&str] = &[
     "abuse",
     "spam",
     "duplicate",
+    "copied_link",
     "links",
     "off_topic",
     "hold_word",
