@@ -122,6 +122,30 @@ fn naive_bayes_counts_equal_linfa_bayes() {
     }
 }
 
+/// A span tagger that cannot be applied (a threshold outside [0, 1), a
+/// weight that is not a number) is refused when the model is read.
+#[test]
+fn a_model_with_a_broken_span_tagger_is_refused() {
+    let model: comment_sieve::model::Model = Classifier::default().model().as_ref().clone();
+    let mut spans = model.spans.clone();
+    let good = spans.tagger.expect("the default model has a tagger");
+    for bad in [
+        comment_sieve::model::SpanTagger {
+            threshold: 1.5,
+            ..good
+        },
+        comment_sieve::model::SpanTagger {
+            bias: f32::NAN,
+            ..good
+        },
+    ] {
+        spans.tagger = Some(bad);
+        let bytes = format::to_bytes(&model.clone().with_spans(spans.clone()));
+        let err = format::from_bytes(&bytes).unwrap_err().to_string();
+        assert!(err.contains("span tagger") || err.contains("null"), "{err}");
+    }
+}
+
 #[test]
 fn model_file_round_trips() {
     let clf = Classifier::default();
@@ -347,17 +371,33 @@ fn toxic_spans_are_code_points_of_abusive_comments() {
         let text = format!("{prefix}You are a complete idiot and a moron.");
         let v = clf.classify_text(&text);
         assert_eq!(v.label, Label::Abuse, "{text}");
-        let chars: Vec<char> = text.chars().collect();
-        let words: Vec<String> = v
-            .toxic_spans
-            .iter()
-            .map(|r| chars[r.clone()].iter().collect())
-            .collect();
+        let words = span_texts(&text, &v.toxic_spans);
         assert_eq!(words, ["idiot", "moron"], "{text}: {:?}", v.toxic_spans);
     }
     let v = clf.classify_text("The council vote on the new bus lanes was rushed.");
     assert_ne!(v.label, Label::Abuse);
     assert!(v.toxic_spans.is_empty());
+}
+
+/// The span tagger marks an insult with the word next to it that
+/// annotators mark with it, and leaves the words around them out.
+#[test]
+fn the_span_tagger_marks_an_insult_with_its_neighbour() {
+    let clf = Classifier::default();
+    assert!(clf.model().spans.tagger.is_some());
+    let text = "What a stupid idiot, this guy is a total loser";
+    let v = clf.classify_text(text);
+    let words = span_texts(text, &v.toxic_spans);
+    assert_eq!(words, ["stupid idiot", "loser"], "{:?}", v.toxic_spans);
+}
+
+/// The text of each code-point range of `text`.
+fn span_texts(text: &str, spans: &[std::ops::Range<usize>]) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    spans
+        .iter()
+        .map(|r| chars[r.clone()].iter().collect())
+        .collect()
 }
 
 /// Toxic comments whose insults share a stem written in ever new forms,

@@ -192,13 +192,28 @@ fn run(cli: Cli) -> comment_sieve::Result<ExitCode> {
             let mut model = train::train(&TrainParams::default(), &examples, sources)?;
             if let Some(p) = &spans {
                 let span_examples = datasets::toxic_spans(p)?;
-                let lex = comment_sieve::spans::fit_span_lexicon(&model, &span_examples);
+                let (lex, (lexicon, tagger)) =
+                    comment_sieve::spans::fit_span_lexicon_with_tables(&model, &span_examples);
+                for (sel, f1) in lexicon {
+                    eprintln!(
+                        "toxic spans, cross-validated F1: margin {:.2}, fallback {}: {f1:.4}",
+                        sel.margin,
+                        if sel.fallback { "on" } else { "off" }
+                    );
+                }
+                for (p, f1) in tagger {
+                    eprintln!("toxic spans, cross-validated F1: tagger above {p}: {f1:.4}");
+                }
                 eprintln!(
-                    "toxic spans: {} words from {} comments of {} (fallback {})",
+                    "toxic spans: {} words from {} comments of {} (fallback {}, {})",
                     lex.keys.len(),
                     span_examples.len(),
                     p.display(),
-                    if lex.fallback { "on" } else { "off" }
+                    if lex.fallback { "on" } else { "off" },
+                    match &lex.tagger {
+                        Some(t) => format!("tagger above {}", t.threshold),
+                        None => "the weights' margin".into(),
+                    }
                 );
                 model = model.with_spans(lex);
             }

@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Head, LogisticLayer, Model, Provenance, SpanLexicon, Thresholds};
+use super::{Head, LogisticLayer, Model, Provenance, SpanLexicon, SpanTagger, Thresholds};
 use crate::error::{Error, Result};
 use crate::features::FeatureConfig;
 use crate::tokenize::{Lexicon, TokenizerConfig};
@@ -62,6 +62,9 @@ struct Header {
     /// Written only when off (files without it have the fallback on).
     #[serde(default = "on", skip_serializing_if = "is_on")]
     span_fallback: bool,
+    /// The span tagger; written only when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    span_tagger: Option<SpanTagger>,
     thresholds: Thresholds,
     provenance: Provenance,
 }
@@ -121,6 +124,7 @@ pub fn to_bytes(model: &Model) -> Vec<u8> {
             .collect(),
         span_words: model.spans.keys.len() as u64,
         span_fallback: model.spans.fallback,
+        span_tagger: model.spans.tagger,
         thresholds: model.thresholds,
         provenance: model.provenance.clone(),
     };
@@ -329,6 +333,14 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
     if let Some((w, v)) = header.lexicon.words().iter().find(|(_, v)| !v.is_finite()) {
         return Err(invalid(format!("lexicon word `{w}` has weight {v}")));
     }
+    if let Some(tg) = &header.span_tagger {
+        let v = tg.weights.iter().chain([&tg.bias, &tg.threshold]);
+        if !v.clone().all(|x| x.is_finite()) || !(0.0..1.0).contains(&tg.threshold) {
+            return Err(invalid(
+                "the span tagger has a weight that is not finite or a threshold outside [0, 1)",
+            ));
+        }
+    }
     let t = header.thresholds;
     for (name, v) in [
         ("spam", t.spam),
@@ -369,6 +381,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
             keys: span_keys,
             weights: span_weights,
             fallback: header.span_fallback,
+            tagger: header.span_tagger,
         },
         header.thresholds,
         header.provenance,

@@ -369,6 +369,22 @@ pub struct SpanLexicon {
     /// Whether an abusive comment with no word of positive weight gets the
     /// word that pushed hardest toward abuse as its span.
     pub fallback: bool,
+    /// The span tagger, which decides instead of the weights' sign when
+    /// present (the weights are then kept with no margin taken off).
+    pub tagger: Option<SpanTagger>,
+}
+
+/// The span tagger's logistic regression over a word's numbers
+/// (`spans::tagger`): P(inside a toxic span) = σ(weights · x + bias); a
+/// word is marked above `threshold`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpanTagger {
+    /// One weight per number.
+    pub weights: [f32; 5],
+    /// The intercept.
+    pub bias: f32,
+    /// The probability a word must exceed to be marked.
+    pub threshold: f32,
 }
 
 impl Default for SpanLexicon {
@@ -378,6 +394,7 @@ impl Default for SpanLexicon {
             keys: Vec::new(),
             weights: Vec::new(),
             fallback: true,
+            tagger: None,
         }
     }
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use comment_sieve::model::{IDENTITY_ATTACK, SPAM, TOXICITY};
 use comment_sieve::moderate::Moderator;
-use comment_sieve::spans::{choose_margin, fit_span_lexicon, span_f1};
+use comment_sieve::spans::{fit_span_lexicon_with_tables, span_f1};
 use comment_sieve::train::{self, attribute};
 use comment_sieve::{Classifier, Comment, Error, Example, Label, Result, Scores, TrainParams};
 use comment_sieve_tools::datasets::{self, SpanExample};
@@ -675,27 +675,46 @@ fn spans_section(w: &mut String, data_dir: &Path) -> Result<()> {
         sum_gold / with_gold.max(1) as f64
     );
     let train_spans = datasets::toxic_spans(&data_dir.join(datasets::SPANS_TRAIN))?;
-    let lex = fit_span_lexicon(clf.model(), &train_spans);
-    let (chosen, table) = choose_margin(clf.model(), &train_spans);
+    let (lex, (table, tagged)) = fit_span_lexicon_with_tables(clf.model(), &train_spans);
     let _ = writeln!(
         w,
         "The span lexicon has {} words (words seen at least {} times in \
-         comments with a marked span). A word is marked when its weight (log \
-         odds of being inside a marked span) exceeds a margin; with the \
-         fallback, an abusive comment with no such word gets the word that \
-         pushed hardest toward abuse. Both are chosen by {}-fold \
-         cross-validation on `spans_train.csv` alone (`spans::choose_margin`; \
-         span F1 on the held-out folds, every comment):\n",
+         comments with a marked span), each with its weight: the log odds of \
+         being inside a marked span. Two ways to mark words were compared by \
+         {}-fold cross-validation on `spans_train.csv` alone (span F1 on the \
+         held-out folds, every comment): a word is marked when its weight \
+         exceeds a margin, and with the fallback an abusive comment with no \
+         such word gets the word that pushed hardest toward abuse \
+         (`spans::choose_margin`); or the span tagger, a logistic regression \
+         over the word's weight, whether it has one, its white-space \
+         neighbours' weights and the toxicity head's weight of it, marks the \
+         words above a probability, else the likeliest one \
+         (`spans::choose_tagger`, nested: the held-out fold is in neither the \
+         weights nor the fit). The tagger is taken when its best is higher \
+         than the best margin by more than {} ([model-selection.md](model-selection.md#span-tagger)).\n",
         lex.keys.len(),
         comment_sieve::spans::MIN_OCCURRENCES,
         comment_sieve::spans::FOLDS,
+        comment_sieve::spans::TAGGER_TOLERANCE,
     );
-    let _ = writeln!(w, "| margin | fallback | cross-validated span F1 |");
-    let _ = writeln!(w, "|---|---|---|");
+    let chosen_tagger = lex.tagger.map(|t| t.threshold);
+    let _ = writeln!(w, "| selection | cross-validated span F1 |");
+    let _ = writeln!(w, "|---|---|");
     for (sel, f) in table {
-        let mark = if sel == chosen { " (chosen)" } else { "" };
-        let fb = if sel.fallback { "yes" } else { "no" };
-        let _ = writeln!(w, "| {:.2} | {fb}{mark} | {f:.3} |", sel.margin);
+        let fb = if sel.fallback { "with" } else { "without" };
+        let _ = writeln!(
+            w,
+            "| weight above {:.2}, {fb} the fallback | {f:.3} |",
+            sel.margin
+        );
+    }
+    for (p, f) in tagged {
+        let mark = if chosen_tagger == Some(p as f32) {
+            " (chosen)"
+        } else {
+            ""
+        };
+        let _ = writeln!(w, "| tagger, P(inside) above {p}{mark} | {f:.3} |");
     }
     let _ = writeln!(w);
     Ok(())

@@ -4,9 +4,15 @@
 //! judged toxic, the characters that make them so. [`fit_span_lexicon`]
 //! counts, for every word of those comments, how often it falls inside a
 //! marked span and how often outside; a word's weight is the log odds
-//! `ln((inside + 1) / (outside + 1))`. The classifier marks the words of
-//! positive weight in a comment it labels abusive (see
+//! `ln((inside + 1) / (outside + 1))`. In a comment the classifier labels
+//! abusive, the span tagger (`spans/tagger.rs`: a logistic regression over a
+//! word's weight, whether the lexicon knows it, its neighbours' weights
+//! and the toxicity head's weight of it) marks the words likely to lie
+//! inside a span (see
 //! [`Classification::toxic_spans`](crate::Classification::toxic_spans)).
+//! A model without a tagger marks the words of positive weight, less a
+//! margin. Which of the two, and their settings, are chosen by
+//! cross-validation on the training span file.
 //!
 //! [`span_f1`] is the task's metric: per comment, the F1 of the predicted
 //! against the gold character offsets; a comment with no gold offsets
@@ -17,9 +23,17 @@ use std::ops::Range;
 
 use crate::classify::{span_groups, Hit};
 use crate::features::token_key;
-use crate::model::{Model, SpanLexicon};
+use crate::model::{Model, SpanLexicon, TOXICITY};
 use crate::normalize::{normalize, Normalized};
 use crate::tokenize::TokenKind;
+
+mod tagger;
+
+pub use tagger::THRESHOLDS as TAGGER_THRESHOLDS;
+
+/// The span tagger replaces the lexicon's threshold only when its
+/// cross-validated F1 is higher by more than this.
+pub const TAGGER_TOLERANCE: f64 = 0.002;
 
 /// A word joins the span lexicon when it occurs at least this often in
 /// comments with a marked span.
@@ -62,11 +76,15 @@ pub const MARGINS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 pub const FOLDS: usize = 5;
 
 /// The words of a comment with a marked span: key, code-point range, and
-/// whether most of the word is inside the marks.
+/// whether most of the word is inside the marks; whether each word and
+/// the next have only white space between them; the toxicity head's
+/// weight of each word.
 struct Worded {
     words: Vec<(u64, Range<usize>, bool)>,
     text: Vec<char>,
     gold: Vec<usize>,
+    joined: Vec<bool>,
+    toxicity: Vec<f64>,
 }
 
 /// Character offsets (code points) marked toxic in one comment (a SemEval-2021
@@ -84,7 +102,7 @@ fn worded(model: &Model, examples: &[SpanExample]) -> Vec<Worded> {
         .iter()
         .map(|ex| {
             let gold: HashSet<usize> = ex.offsets.iter().copied().collect();
-            let words = word_ranges(model, &ex.text)
+            let words: Vec<(u64, Range<usize>, bool)> = word_ranges(model, &ex.text)
                 .into_iter()
                 .map(|(key, r)| {
                     let inside = r.clone().filter(|i| gold.contains(i)).count();
@@ -92,11 +110,46 @@ fn worded(model: &Model, examples: &[SpanExample]) -> Vec<Worded> {
                     (key, r, marked)
                 })
                 .collect();
+            let text: Vec<char> = ex.text.chars().collect();
+            let joined = words
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (&w[0].1, &w[1].1);
+                    a.end <= b.start && text[a.end..b.start].iter().all(|c| c.is_whitespace())
+                })
+                .collect();
+            let toxicity = words
+                .iter()
+                .map(|(k, _, _)| {
+                    model
+                        .table
+                        .row(*k)
+                        .map_or(0.0, |row| model.table.attribute_weight(row, TOXICITY))
+                })
+                .collect();
             Worded {
                 words,
-                text: ex.text.chars().collect(),
+                text,
                 gold: ex.offsets.clone(),
+                joined,
+                toxicity,
             }
+        })
+        .collect()
+}
+
+/// For every fold `g`, the counts of the comments in neither `g` nor any
+/// fold of `skip`.
+fn counts_without(comments: &[Worded], skip: &[usize]) -> Vec<BTreeMap<u64, (u32, u32)>> {
+    (0..FOLDS)
+        .map(|g| {
+            count(
+                comments
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % FOLDS != g && !skip.contains(&(i % FOLDS)))
+                    .map(|(_, c)| c),
+            )
         })
         .collect()
 }
@@ -115,6 +168,15 @@ fn count<'w>(comments: impl Iterator<Item = &'w Worded>) -> BTreeMap<u64, (u32, 
         }
     }
     counts
+}
+
+/// A word's weight in `counts`, none when it has none or it is 0 (the
+/// lexicon stores no zero: a stored 0 means an unknown word).
+fn lexicon_weight(counts: &BTreeMap<u64, (u32, u32)>, key: &u64) -> Option<f64> {
+    counts
+        .get(key)
+        .and_then(|&(i, o)| weight(i, o))
+        .filter(|&w| w != 0.0)
 }
 
 /// The log-odds weight of a word seen at least [`MIN_OCCURRENCES`] times,
@@ -152,11 +214,17 @@ fn predict(
             marked.push(r.clone());
         }
     }
+    join(&c.text, marked)
+}
+
+/// Code-point ranges in text order, those with only white space between
+/// them joined.
+fn join(text: &[char], ranges: impl IntoIterator<Item = Range<usize>>) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    for r in marked {
+    for r in ranges {
         match out.last_mut() {
             Some(l)
-                if c.text[l.end.min(r.start)..r.start]
+                if text[l.end.min(r.start)..r.start]
                     .iter()
                     .all(|ch| ch.is_whitespace()) =>
             {
@@ -194,17 +262,7 @@ pub fn choose_margin(
 
 /// [`choose_margin`] on comments already read into words.
 fn choose(comments: &[Worded]) -> (Selection, Vec<(Selection, f64)>) {
-    let folds: Vec<BTreeMap<u64, (u32, u32)>> = (0..FOLDS)
-        .map(|f| {
-            count(
-                comments
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % FOLDS != f)
-                    .map(|(_, c)| c),
-            )
-        })
-        .collect();
+    let folds = counts_without(comments, &[]);
     let mut table = Vec::with_capacity(2 * MARGINS.len());
     for margin in MARGINS {
         for fallback in [true, false] {
@@ -232,37 +290,129 @@ fn choose(comments: &[Worded]) -> (Selection, Vec<(Selection, f64)>) {
     (best, table)
 }
 
+/// The span tagger's cross-validated F1 at each of [`TAGGER_THRESHOLDS`],
+/// on the folds of [`choose_margin`], nested: for held-out fold `f`, the
+/// words of a training comment of fold `g` take their weights from the
+/// comments of neither `f` nor `g`, the fit sees no comment of `f`, and
+/// the held-out comments take their weights from every other fold.
+pub fn choose_tagger(model: &Model, examples: &[SpanExample]) -> Vec<(f64, f64)> {
+    tagger_table(&worded(model, examples))
+}
+
+fn tagger_table(comments: &[Worded]) -> Vec<(f64, f64)> {
+    let mut sums = vec![0.0; TAGGER_THRESHOLDS.len()];
+    for f in 0..FOLDS {
+        // Entry `g`: without folds `f` and `g` (entry `f`: without `f`).
+        let inner = counts_without(comments, &[f]);
+        let fitted = tagger::fit_tagger(
+            comments
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % FOLDS != f)
+                .map(|(i, c)| (c, &inner[i % FOLDS])),
+            0.5,
+        );
+        let outer = &inner[f];
+        for c in comments.iter().skip(f).step_by(FOLDS) {
+            let rows = tagger::rows_of(c, outer);
+            for (t, sum) in TAGGER_THRESHOLDS.iter().zip(&mut sums) {
+                let tg = crate::model::SpanTagger {
+                    threshold: *t as f32,
+                    ..fitted
+                };
+                let marked = tg.marks(&rows);
+                *sum += span_f1(&join_marked(c, &marked), &c.gold);
+            }
+        }
+    }
+    TAGGER_THRESHOLDS
+        .iter()
+        .zip(sums)
+        .map(|(&t, s)| (t, s / comments.len().max(1) as f64))
+        .collect()
+}
+
+/// The marked words of `c` as code-point spans, words with only white
+/// space between them joined.
+fn join_marked(c: &Worded, marked: &[bool]) -> Vec<Range<usize>> {
+    let words = c.words.iter().zip(marked).filter(|(_, &m)| m);
+    join(&c.text, words.map(|((_, r, _), _)| r.clone()))
+}
+
 /// Counts words inside and outside the marked spans of `examples` (those
 /// with at least one marked offset) and returns the weights, less the
 /// margin [`choose_margin`] picks, of the words seen at least
 /// [`MIN_OCCURRENCES`] times: a word is marked when its weight is above
 /// zero.
 pub fn fit_span_lexicon(model: &Model, examples: &[SpanExample]) -> SpanLexicon {
+    fit_span_lexicon_with_tables(model, examples).0
+}
+
+/// The cross-validated F1 of every selection of the span lexicon
+/// ([`choose_margin`]) and of the span tagger at each threshold
+/// ([`choose_tagger`]).
+pub type SpanTables = (Vec<(Selection, f64)>, Vec<(f64, f64)>);
+
+/// [`fit_span_lexicon`], with the cross-validation tables it decided by.
+pub fn fit_span_lexicon_with_tables(
+    model: &Model,
+    examples: &[SpanExample],
+) -> (SpanLexicon, SpanTables) {
     let comments = worded(model, examples);
-    let (selection, _) = choose(&comments);
-    let margin = selection.margin;
+    let (selection, table) = choose(&comments);
+    let lexicon_best = table.iter().map(|t| t.1).fold(f64::NEG_INFINITY, f64::max);
+    let tagged = tagger_table(&comments);
+    // The first of the highest: the lowest threshold on a tie.
+    let best = tagged
+        .iter()
+        .fold(None::<(f64, f64)>, |b, &(t, f)| match b {
+            Some((_, bf)) if bf >= f => b,
+            _ => Some((t, f)),
+        });
+    let tagger = best
+        .filter(|&(_, f)| f > lexicon_best + TAGGER_TOLERANCE)
+        .map(|(threshold, _)| {
+            // Each word's weight counted on the folds its comment is not in.
+            let folds = counts_without(&comments, &[]);
+            tagger::fit_tagger(
+                comments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c, &folds[i % FOLDS])),
+                threshold,
+            )
+        });
+    // With the tagger, weights are kept as they are; without it, less the
+    // margin, so that a word is marked when its stored weight is positive.
+    let margin = if tagger.is_some() {
+        0.0
+    } else {
+        selection.margin
+    };
     let mut lex = SpanLexicon::default();
     for (key, (inside, outside)) in count(comments.iter()) {
         let Some(w) = weight(inside, outside) else {
             continue;
         };
-        let w = w - margin;
+        // A stored 0 means "not in the lexicon" (see `toxic_spans`).
+        let w = (w - margin) as f32;
         if w == 0.0 {
             continue;
         }
         lex.keys.push(key);
-        lex.weights.push(w as f32);
+        lex.weights.push(w);
     }
-    lex.fallback = selection.fallback;
-    lex
+    lex.fallback = tagger.is_some() || selection.fallback;
+    lex.tagger = tagger;
+    (lex, (table, tagged))
 }
 
 /// The toxic spans of an abusive comment, in code points of the original
-/// text: the words the toxic-span weights mark (inside annotators' toxic
-/// spans more often than outside), or, when they mark none, the word that
-/// pushed hardest toward abuse (`scored`: the words' and pairs' weights
-/// toward abuse, unsorted, by first hit). Words separated only by white
-/// space join one span.
+/// text: the words the span tagger marks (else the likeliest one); for a
+/// model without a tagger, the words whose toxic-span weight is positive
+/// or, when there are none, the word that pushed hardest toward abuse
+/// (`scored`: the words' and pairs' weights toward abuse, unsorted, by
+/// first hit). Words separated only by white space join one span.
 pub(crate) fn toxic_spans(
     m: &Model,
     original: &str,
@@ -272,7 +422,59 @@ pub(crate) fn toxic_spans(
 ) -> Vec<Range<usize>> {
     let table = &m.table;
     let mut marked: Vec<Range<usize>> = Vec::new();
-    for group in span_groups(hits) {
+    // With the tagger, the marked words' original byte ranges go straight
+    // to `bytes`; with the weights alone, their normalized spans to
+    // `marked`, mapped below.
+    let mut bytes: Vec<Range<usize>> = Vec::new();
+    if let Some(tg) = &m.spans.tagger {
+        // The comment's words in text order: original byte range, weight
+        // (a stored 0: not in the lexicon) and the toxicity head's weight.
+        let mut words: Vec<(Range<usize>, Option<f64>, f64)> = Vec::with_capacity(hits.len());
+        let mut hint = 0;
+        for group in span_groups(hits) {
+            let group = &hits[group];
+            let span = &group[0].span;
+            if let Some(h) = group.iter().find(|h| h.word).filter(|_| !span.is_empty()) {
+                let row = table.row_at(h.row);
+                let w = row[table.span_col];
+                words.push((
+                    norm.original_span_from(span.clone(), &mut hint),
+                    (w != 0.0).then_some(w as f64),
+                    table.attribute_weight(row, TOXICITY),
+                ));
+            }
+        }
+        // A neighbour's weight counts when only white space separates it;
+        // one the lexicon does not know counts 0 either way, so the gap is
+        // read only when either word has a weight, once per pair.
+        let joined = |i: usize| {
+            let (a, b) = (&words[i], &words[i + 1]);
+            (a.1.is_some() || b.1.is_some())
+                && a.0.end <= b.0.start
+                && only_white_space(&original[a.0.end..b.0.start])
+        };
+        let n = words.len();
+        let cut = tg.cut();
+        let mut best: Option<(usize, f64)> = None;
+        let mut joined_prev = false;
+        for i in 0..n {
+            let joined_next = i + 1 < n && joined(i);
+            let prev = if joined_prev { words[i - 1].1 } else { None };
+            let next = if joined_next { words[i + 1].1 } else { None };
+            joined_prev = joined_next;
+            let z = tg.score(&tagger::row(words[i].1, prev, next, words[i].2));
+            if z > cut {
+                bytes.push(words[i].0.clone());
+            }
+            if best.is_none_or(|(_, bz)| z > bz) {
+                best = Some((i, z));
+            }
+        }
+        if bytes.is_empty() {
+            bytes.extend(best.map(|(i, _)| words[i].0.clone()));
+        }
+    }
+    for group in span_groups(hits).filter(|_| m.spans.tagger.is_none()) {
         let group = &hits[group];
         let weight: f32 = group
             .iter()
@@ -283,7 +485,7 @@ pub(crate) fn toxic_spans(
             marked.push(span.clone());
         }
     }
-    if marked.is_empty() && m.spans.fallback {
+    if marked.is_empty() && m.spans.fallback && m.spans.tagger.is_none() {
         if let Some(&(_, i)) = scored
             .iter()
             .filter(|&&(_, i)| hits[i].word)
@@ -292,12 +494,9 @@ pub(crate) fn toxic_spans(
             marked.push(hits[i].span.clone());
         }
     }
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(marked.len());
-    let mut bytes: Vec<Range<usize>> = marked
-        .into_iter()
-        .map(|s| norm.original_span(s))
-        .filter(|s| s.start < s.end)
-        .collect();
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(marked.len() + bytes.len());
+    bytes.extend(marked.into_iter().map(|s| norm.original_span(s)));
+    bytes.retain(|s| s.start < s.end);
     bytes.sort_unstable_by_key(|s| (s.start, s.end));
     let mut last: Option<Range<usize>> = None;
     for s in bytes {
@@ -328,6 +527,14 @@ pub(crate) fn toxic_spans(
             start..end
         })
         .collect()
+}
+
+/// Whether `gap` is white space only (or empty), as `char::is_whitespace`
+/// says; the common gaps (spaces, tabs, line ends) are read byte by byte.
+fn only_white_space(gap: &str) -> bool {
+    gap.bytes()
+        .all(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        || gap.chars().all(char::is_whitespace)
 }
 
 /// The SemEval-2021 toxic-spans F1 of one comment: predicted ranges
