@@ -340,10 +340,13 @@ fn join_marked(c: &Worded, marked: &[bool]) -> Vec<Range<usize>> {
 }
 
 /// Counts words inside and outside the marked spans of `examples` (those
-/// with at least one marked offset) and returns the weights, less the
-/// margin [`choose_margin`] picks, of the words seen at least
-/// [`MIN_OCCURRENCES`] times: a word is marked when its weight is above
-/// zero.
+/// with at least one marked offset) and returns the weights of the words
+/// seen at least [`MIN_OCCURRENCES`] times, with the way to mark words
+/// that cross-validation picks: the span tagger ([`choose_tagger`]),
+/// fitted on every comment with cross-fitted weights, when its best F1 is
+/// higher than the best margin's by more than [`TAGGER_TOLERANCE`]; else
+/// the margin and fallback [`choose_margin`] picks, the weights kept less
+/// the margin (a word is marked when its weight is above zero).
 pub fn fit_span_lexicon(model: &Model, examples: &[SpanExample]) -> SpanLexicon {
     fit_span_lexicon_with_tables(model, examples).0
 }
