@@ -29,7 +29,8 @@ pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec
 /// An attribute head fitted on `rows`: counts, ratios, logistic layer
 /// (calibration left at the identity). With `grams` (one per row), the
 /// head also gets a character block of `bits`-bit buckets, fitted with
-/// the words in one logistic layer.
+/// the words in one logistic layer. With `sources` (a source number per
+/// row), the fit has a column per source, dropped after it.
 fn fit_attribute(
     head: usize,
     name: &str,
@@ -37,6 +38,7 @@ fn fit_attribute(
     vocab: &[u64],
     rows: &[(&[u32], bool)],
     grams: Option<(&[&Grams], u32)>,
+    sources: Option<&[u32]>,
     params: &TrainParams,
 ) -> Head {
     // The abuse heads may leave the link-count shape out (its feature
@@ -81,6 +83,10 @@ fn fit_attribute(
         (g, part, ratios)
     });
     let base = vocab.len() as u32;
+    let width = vocab.len() + chars.as_ref().map_or(0, |c| 1usize << c.1.bits);
+    // A source's column follows the others: 1 for its examples.
+    let n_sources = sources.map_or(0, |s| s.iter().max().map_or(0, |&m| m as usize + 1));
+    let source_col = |i: usize| sources.map(|s| (width as u32 + s[i], 1.0f32));
     let mut x = SparseRows::new();
     for (i, &(row, y)) in rows.iter().enumerate() {
         let scale = 1.0 / (row.len().max(1) as f64).sqrt();
@@ -92,21 +98,22 @@ fn fit_attribute(
                     .buckets
                     .iter()
                     .map(|&(b, c)| (base + b, (rc[b as usize] * c as f64 * gs) as f32));
-                x.push(words.chain(block), y);
+                x.push(words.chain(block).chain(source_col(i)), y);
             }
-            None => x.push(words, y),
+            None => x.push(words.chain(source_col(i)), y),
         }
     }
-    let width = vocab.len() + chars.as_ref().map_or(0, |c| 1usize << c.1.bits);
     let fitted = logistic::fit(
         &x,
-        width,
+        width + n_sources,
         &LogisticParams {
             l2,
             ..Default::default()
         },
     );
-    let mut weights: Vec<f32> = fitted.weights.iter().map(|&w| w as f32).collect();
+    // The source columns are dropped: the head scores a comment from no
+    // source in particular.
+    let mut weights: Vec<f32> = fitted.weights[..width].iter().map(|&w| w as f32).collect();
     if let Some((_, mut part, _)) = chars {
         part.weights = weights.split_off(vocab.len());
         head.chars = Some(part);
@@ -186,7 +193,16 @@ pub(super) fn attribute_head(
     let bits = bits.filter(|_| both);
     let data_grams: Vec<&Grams> = labeled.iter().map(|&(i, _)| &grams[i]).collect();
     let block = bits.map(|b| (&data_grams[..], b));
-    let mut fitted = fit_attribute(head, name, classes, vocab, &data, block, params);
+    // Each labeled example's source number, for a fit with a column per
+    // source.
+    let source = |i: usize| examples[i].source.as_deref().unwrap_or("");
+    let mut names: Vec<&str> = labeled.iter().map(|&(i, _)| source(i)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let number = |i: usize| names.binary_search(&source(i)).expect("a listed source") as u32;
+    let numbers: Vec<u32> = labeled.iter().map(|&(i, _)| number(i)).collect();
+    let by_source = params.source_intercepts.then_some(&numbers[..]);
+    let mut fitted = fit_attribute(head, name, classes, vocab, &data, block, by_source, params);
     if !params.calibrate || !fitted.is_trained() {
         return fitted;
     }
@@ -194,10 +210,6 @@ pub(super) fn attribute_head(
     // it. Every source weighs the same in the calibration (its examples
     // share a weight of one), so the mapping is the one a new source
     // should expect, not the largest source's.
-    let source = |i: usize| examples[i].source.as_deref().unwrap_or("");
-    let mut names: Vec<&str> = labeled.iter().map(|&(i, _)| source(i)).collect();
-    names.sort_unstable();
-    names.dedup();
     if names.len() < 2 {
         return fitted;
     }
@@ -215,6 +227,7 @@ pub(super) fn attribute_head(
                     let train: Vec<(&[u32], bool)> =
                         kept.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
                     let train_grams: Vec<&Grams> = kept.iter().map(|&(i, _)| &grams[i]).collect();
+                    let kept_numbers: Vec<u32> = kept.iter().map(|&(i, _)| number(i)).collect();
                     let part = fit_attribute(
                         head,
                         name_of(head),
@@ -222,6 +235,7 @@ pub(super) fn attribute_head(
                         vocab,
                         &train,
                         bits.map(|b| (&train_grams[..], b)),
+                        params.source_intercepts.then_some(&kept_numbers[..]),
                         params,
                     );
                     let ratios = part.log_count_ratios();

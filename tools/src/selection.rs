@@ -33,6 +33,9 @@ pub enum CandidateSetting {
     /// Whether the abuse heads read the link-count shape (the thirteenth
     /// run).
     AbuseLinkCount,
+    /// Whether the logistic fit has a column per training source (the
+    /// fifteenth run).
+    SourceIntercepts,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -95,6 +98,14 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                 "the abuse heads do not read it",
             ],
             |read| TrainParams::default().abuse_link_count(read),
+        ),
+        CandidateSetting::SourceIntercepts => switch(
+            examples,
+            [
+                "an intercept per training source while fitting",
+                "one intercept",
+            ],
+            |on| TrainParams::default().source_intercepts(on),
         ),
         CandidateSetting::FunctionWords => switch(
             examples,
