@@ -33,8 +33,6 @@ pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec
 /// row), the fit has a column per source, dropped after it.
 fn fit_attribute(
     head: usize,
-    name: &str,
-    classes: &[&str],
     vocab: &[u64],
     rows: &[(&[u32], bool)],
     grams: Option<(&[&Grams], u32)>,
@@ -44,6 +42,7 @@ fn fit_attribute(
     // The abuse heads may leave the link-count shape out (its feature
     // value 0, so its weight stays 0); spam always reads it.
     let no_link_count = matches!(head, TOXICITY | IDENTITY_ATTACK) && !params.abuse_link_count;
+    let (name, classes) = HEADS[head];
     let (counts, class_counts) = nb_counts(vocab.len(), rows);
     let (l2, alpha) = (params.l2[head], params.alpha[head]);
     let mut head = Head {
@@ -180,8 +179,6 @@ pub(super) fn attribute_head(
 ) -> Head {
     // The character block, for the abuse heads when the parameters ask.
     let bits = params.char_bits.filter(|_| CHAR_HEADS.contains(&head));
-    let (name, classes) = HEADS[head];
-    let name_of = |h: usize| HEADS[h].0;
     let labeled: Vec<(usize, bool)> = examples
         .iter()
         .enumerate()
@@ -201,8 +198,8 @@ pub(super) fn attribute_head(
     names.dedup();
     let number = |i: usize| names.binary_search(&source(i)).expect("a listed source") as u32;
     let numbers: Vec<u32> = labeled.iter().map(|&(i, _)| number(i)).collect();
-    let by_source = params.source_intercepts.then_some(&numbers[..]);
-    let mut fitted = fit_attribute(head, name, classes, vocab, &data, block, by_source, params);
+    let by_source = params.source_intercepts[head].then_some(&numbers[..]);
+    let mut fitted = fit_attribute(head, vocab, &data, block, by_source, params);
     if !params.calibrate || !fitted.is_trained() {
         return fitted;
     }
@@ -230,12 +227,10 @@ pub(super) fn attribute_head(
                     let kept_numbers: Vec<u32> = kept.iter().map(|&(i, _)| number(i)).collect();
                     let part = fit_attribute(
                         head,
-                        name_of(head),
-                        classes,
                         vocab,
                         &train,
                         bits.map(|b| (&train_grams[..], b)),
-                        params.source_intercepts.then_some(&kept_numbers[..]),
+                        params.source_intercepts[head].then_some(&kept_numbers[..]),
                         params,
                     );
                     let ratios = part.log_count_ratios();
@@ -306,4 +301,39 @@ pub(super) fn attribute_head(
         l.platt = (a, b);
     }
     fitted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A word found in every example of a source where most examples are
+    /// positive, and in no other source's, says which source an example
+    /// comes from, not whether it is positive: with one intercept it takes
+    /// that source's share of positives on itself; with a column per
+    /// source, the source's column takes most of it.
+    #[test]
+    fn a_column_per_source_takes_a_source_style_words_weight() {
+        // Keys: 0 a word of source 0's style, 1 an insult, 2 a neutral word.
+        let vocab = [11u64, 12, 13];
+        let (si, sn, i, n): (&[u32], &[u32], &[u32], &[u32]) = (&[0, 1], &[0, 2], &[1], &[2]);
+        let mut rows: Vec<(&[u32], bool)> = vec![(si, true); 600];
+        rows.extend(vec![(sn, true); 200]);
+        rows.extend(vec![(sn, false); 200]);
+        rows.extend(vec![(i, true); 200]);
+        rows.extend(vec![(n, false); 200]);
+        let sources: Vec<u32> = (0..rows.len()).map(|i| u32::from(i >= 1000)).collect();
+        let params = TrainParams::default();
+        let weights = |by_source: Option<&[u32]>| {
+            let h = fit_attribute(TOXICITY, &vocab, &rows, None, by_source, &params);
+            h.logistic.expect("fitted").weights
+        };
+        let (one, per_source) = (weights(None), weights(Some(&sources)));
+        assert_eq!(
+            per_source.len(),
+            vocab.len(),
+            "the source columns are dropped"
+        );
+        assert!(per_source[0] < 0.5 * one[0], "{one:?} {per_source:?}");
+    }
 }
