@@ -374,13 +374,16 @@ pub struct SpanLexicon {
     pub tagger: Option<SpanTagger>,
 }
 
+/// How many numbers the span tagger reads per word.
+pub const SPAN_TAGGER_FEATURES: usize = 5;
+
 /// The span tagger's logistic regression over a word's numbers
 /// (`spans::tagger`): P(inside a toxic span) = σ(weights · x + bias); a
 /// word is marked above `threshold`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpanTagger {
     /// One weight per number.
-    pub weights: [f32; 5],
+    pub weights: [f32; SPAN_TAGGER_FEATURES],
     /// The intercept.
     pub bias: f32,
     /// The probability a word must exceed to be marked.

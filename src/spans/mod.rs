@@ -197,7 +197,7 @@ fn predict(
     m: f64,
     fallback: bool,
 ) -> Vec<Range<usize>> {
-    let w = |key: &u64| counts.get(key).and_then(|&(i, o)| weight(i, o));
+    let w = |key: &u64| lexicon_weight(counts, key);
     let mut marked: Vec<Range<usize>> = c
         .words
         .iter()
@@ -257,12 +257,16 @@ pub fn choose_margin(
     model: &Model,
     examples: &[SpanExample],
 ) -> (Selection, Vec<(Selection, f64)>) {
-    choose(&worded(model, examples))
+    let comments = worded(model, examples);
+    choose(&comments, &counts_without(&comments, &[]))
 }
 
-/// [`choose_margin`] on comments already read into words.
-fn choose(comments: &[Worded]) -> (Selection, Vec<(Selection, f64)>) {
-    let folds = counts_without(comments, &[]);
+/// [`choose_margin`] on comments already read into words, with `folds`
+/// the counts of every fold's training comments ([`counts_without`]).
+fn choose(
+    comments: &[Worded],
+    folds: &[BTreeMap<u64, (u32, u32)>],
+) -> (Selection, Vec<(Selection, f64)>) {
     let mut table = Vec::with_capacity(2 * MARGINS.len());
     for margin in MARGINS {
         for fallback in [true, false] {
@@ -274,20 +278,23 @@ fn choose(comments: &[Worded]) -> (Selection, Vec<(Selection, f64)>) {
             table.push((Selection { margin, fallback }, f1));
         }
     }
-    let best = table
-        .iter()
-        .fold(None::<(Selection, f64)>, |b, &(sel, f)| match b {
-            Some((_, bf)) if bf >= f => b,
-            _ => Some((sel, f)),
-        })
-        .map_or(
-            Selection {
-                margin: 0.0,
-                fallback: true,
-            },
-            |b| b.0,
-        );
+    let best = first_best(table.iter().copied()).map_or(
+        Selection {
+            margin: 0.0,
+            fallback: true,
+        },
+        |b| b.0,
+    );
     (best, table)
+}
+
+/// The first of the items with the highest score, if any: on a tie, the
+/// one that comes first.
+fn first_best<T: Copy>(items: impl IntoIterator<Item = (T, f64)>) -> Option<(T, f64)> {
+    items.into_iter().fold(None, |b, (t, f)| match b {
+        Some((_, bf)) if bf >= f => b,
+        _ => Some((t, f)),
+    })
 }
 
 /// The span tagger's cross-validated F1 at each of [`TAGGER_THRESHOLDS`],
@@ -362,21 +369,17 @@ pub fn fit_span_lexicon_with_tables(
     examples: &[SpanExample],
 ) -> (SpanLexicon, SpanTables) {
     let comments = worded(model, examples);
-    let (selection, table) = choose(&comments);
+    // Each fold's training counts: the lexicon's cross-validation, and the
+    // tagger's weights counted on the folds a comment is not in.
+    let folds = counts_without(&comments, &[]);
+    let (selection, table) = choose(&comments, &folds);
     let lexicon_best = table.iter().map(|t| t.1).fold(f64::NEG_INFINITY, f64::max);
     let tagged = tagger_table(&comments);
-    // The first of the highest: the lowest threshold on a tie.
-    let best = tagged
-        .iter()
-        .fold(None::<(f64, f64)>, |b, &(t, f)| match b {
-            Some((_, bf)) if bf >= f => b,
-            _ => Some((t, f)),
-        });
+    // The lowest threshold on a tie.
+    let best = first_best(tagged.iter().copied());
     let tagger = best
         .filter(|&(_, f)| f > lexicon_best + TAGGER_TOLERANCE)
         .map(|(threshold, _)| {
-            // Each word's weight counted on the folds its comment is not in.
-            let folds = counts_without(&comments, &[]);
             tagger::fit_tagger(
                 comments
                     .iter()

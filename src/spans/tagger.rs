@@ -13,12 +13,12 @@
 use std::collections::BTreeMap;
 
 use crate::logistic::{fit, LogisticParams, SparseRows};
-use crate::model::SpanTagger;
+use crate::model::{SpanTagger, SPAN_TAGGER_FEATURES};
 
-use super::{lexicon_weight, Worded};
+use super::{first_best, lexicon_weight, Worded};
 
 /// The numbers the tagger reads per word.
-pub const FEATURES: usize = 5;
+pub const FEATURES: usize = SPAN_TAGGER_FEATURES;
 
 /// The probability thresholds tried by cross-validation.
 pub const THRESHOLDS: [f64; 3] = [0.3, 0.4, 0.5];
@@ -122,23 +122,12 @@ impl SpanTagger {
         let cut = self.cut();
         let mut marked: Vec<bool> = z.iter().map(|&x| x > cut).collect();
         if !marked.contains(&true) {
-            if let Some(i) = first_max(&z) {
+            if let Some((i, _)) = first_best(z.iter().copied().enumerate()) {
                 marked[i] = true;
             }
         }
         marked
     }
-}
-
-/// The index of the first of the highest values, if any.
-pub(crate) fn first_max(z: &[f64]) -> Option<usize> {
-    z.iter()
-        .enumerate()
-        .fold(None::<(usize, f64)>, |b, (i, &x)| match b {
-            Some((_, bx)) if bx >= x => b,
-            _ => Some((i, x)),
-        })
-        .map(|b| b.0)
 }
 
 #[cfg(test)]
