@@ -236,11 +236,14 @@ impl Table {
     /// Rebuilds the table with `n` buckets, keeping the live postings.
     pub(crate) fn resize(&mut self, n: usize, is_live: &impl Fn(u32) -> bool) {
         let old = std::mem::replace(self, Table::with_buckets(n));
+        // Every posting the new table holds passed `is_live`, so its
+        // inserts need not ask again.
+        let kept = |_: u32| true;
         // Oldest first, so that every bucket ends up newest first.
         for bucket in old.buckets.iter() {
             for p in bucket.0.iter().rev() {
                 if p.key != 0 && is_live(p.seq) {
-                    self.insert(p.key, p.seq, is_live);
+                    self.insert(p.key, p.seq, &kept);
                 }
             }
         }

@@ -505,5 +505,6 @@ impl DuplicateDetector {
 #[inline]
 fn is_live(next: u64, cap: u64, s: u32) -> bool {
     let age = (next as u32).wrapping_sub(s) as u64;
-    age != 0 && age <= cap && age <= next
+    // 0 < age <= cap and age <= next, in one comparison.
+    age.wrapping_sub(1) < cap.min(next)
 }
