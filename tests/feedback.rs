@@ -119,7 +119,7 @@ fn a_correction_never_moves_its_comment_the_wrong_way() {
 /// threshold carries it across, for spam and for abuse, either way.
 #[test]
 fn repeated_corrections_cross_the_threshold() {
-    let texts = texts(60);
+    let texts = texts(30);
     let t = Moderator::default().classifier().model().thresholds;
     let mut crossed = [0usize; 4];
     for (k, kind) in Kind::ALL.into_iter().enumerate() {

@@ -14,8 +14,8 @@
 //!    counts, as the tests check), the log-count ratio `r` of each key, and
 //!    a logistic regression (`logistic`) fitted on the features
 //!    scaled by `r` and normalised by the square root of the example's
-//!    number of features (an L2 norm for presence features); for identity
-//!    attacks, with a column per training source, dropped after the fit,
+//!    number of features (an L2 norm for presence features); for spam and
+//!    identity attacks, with a column per training source, dropped after the fit,
 //!    so that a source's share of positives is not learned as the words of
 //!    its style.
 //! 4. **Calibration.** Each source that labels an attribute is left out
@@ -82,7 +82,7 @@ pub enum Calibration {
 /// | `l2` | spam 0.25, toxicity 1, identity attack 1 | penalty weight λ of each attribute head's logistic layer (scikit-learn's `1/C`; chosen by leaving one source out, see `docs/model-selection.md`) | (0, ∞) |
 /// | `char_bits` | 18 (chosen by leaving one source out, see `docs/model-selection.md`) | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words (`chargrams`); `None`: words only | 1..=24 |
 /// | `abuse_link_count` | false (chosen by leaving one source out, see `docs/model-selection.md`) | whether the toxicity and identity-attack heads read the link-count shape (`links=0`, ...); with `false` its feature value is 0 in their logistic layer, so its weight is 0 (spam always reads it) | |
-/// | `source_intercepts` | identity attack yes, spam and toxicity no (chosen by leaving one source out; spam waits for its false-spam budget to be chosen again, see `docs/model-selection.md`) | whether the logistic fit of each attribute head has a column per training source, 1 for its examples, dropped after the fit (a source's share of positives explained by its own column, not by the words of its style) | |
+/// | `source_intercepts` | spam and identity attack yes, toxicity no (chosen by leaving one source out, with the spam head's false-spam budget chosen again for it, see `docs/model-selection.md`) | whether the logistic fit of each attribute head has a column per training source, 1 for its examples, dropped after the fit (a source's share of positives explained by its own column, not by the words of its style) | |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -123,7 +123,7 @@ impl Default for TrainParams {
             l2: [0.25, 1.0, 1.0],
             char_bits: Some(crate::chargrams::DEFAULT_BITS),
             abuse_link_count: false,
-            source_intercepts: [false, false, true],
+            source_intercepts: [true, false, true],
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.005),
