@@ -10,6 +10,7 @@
 //! scoring itself is [`relevance`](super::relevance)'s.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 
 use crate::analysis::Analysis;
 use crate::features::{token_key, word_form_keys};
@@ -118,13 +119,14 @@ impl Background {
     /// "views", "viewed"): the comments using any of them count (the forms'
     /// counts summed, an upper bound), so that an ordinary word with many
     /// forms ("include", "including") does not look rare.
-    fn rate(&self, word: &str) -> f64 {
+    /// `key` is the word's own key (`token_key`).
+    fn rate(&self, word: &str, key: u64) -> f64 {
         let stem = relevance::stem(word);
         // Every form shares the stem's hash state (this runs for every
         // content word of every comment under an article).
         let forms = word_form_keys(stem, FORM_SUFFIXES);
         let mut keys = [0u64; 1 + FORM_SUFFIXES.len()];
-        keys[0] = token_key(TokenKind::Word, word);
+        keys[0] = key;
         keys[1..].copy_from_slice(&forms);
         // Each distinct form once (the word is one of the stem's forms,
         // mostly).
@@ -145,6 +147,36 @@ impl Background {
 /// The endings that make a stem's forms, the stem itself first
 /// ([`Background::rate`]).
 const FORM_SUFFIXES: [&str; 8] = ["", "s", "es", "ing", "ed", "y", "ies", "e"];
+
+/// Most words whose background rate [`RateCache`] keeps; it starts over
+/// when full.
+const RATE_CACHE_WORDS: usize = 1 << 16;
+
+/// The background rates worked out already, by word key.
+///
+/// A rate hashes the word's nine forms and looks each up: about a
+/// thousand instructions, for every content word of every comment under
+/// an article, and the words of a site's comments repeat. A rate depends
+/// only on the word and the background, so the cache is emptied when the
+/// background changes and a cached rate is the computed one to the bit.
+#[derive(Debug, Default)]
+struct RateCache(foldhash::HashMap<u64, f64>);
+
+impl RateCache {
+    /// The background rate of `word`.
+    fn rate(&mut self, background: &Background, word: &str) -> f64 {
+        let key = token_key(TokenKind::Word, word);
+        if let Some(&r) = self.0.get(&key) {
+            return r;
+        }
+        if self.0.len() >= RATE_CACHE_WORDS {
+            self.0.clear();
+        }
+        let r = background.rate(word, key);
+        self.0.insert(key, r);
+        r
+    }
+}
 
 /// An article's approved comments: their words, and their mean relevance
 /// to the article.
@@ -173,6 +205,10 @@ pub(crate) struct Articles {
     threads: HashMap<String, Thread>,
     /// General comment language.
     background: Background,
+    /// Its rates worked out already (behind a lock so that relevance
+    /// stays a `&self` call and the moderator `Sync`; moderation holds it
+    /// once a comment).
+    rates: Mutex<RateCache>,
 }
 
 impl Articles {
@@ -187,6 +223,7 @@ impl Articles {
     /// Replaces the background.
     pub(crate) fn set_background(&mut self, background: Background) {
         self.background = background;
+        *self.rates.get_mut().unwrap_or_else(PoisonError::into_inner) = RateCache::default();
     }
 
     /// Registers article `id` (re-registering replaces it).
@@ -230,7 +267,10 @@ impl Articles {
         on_topic_above: f64,
     ) -> Option<relevance::Relevance> {
         let article = self.articles.get(article_id)?;
-        let rate = |w: &str| self.background.rate(w);
+        // A panic elsewhere while the lock was held leaves the cache
+        // consistent (each entry is written whole).
+        let mut rates = self.rates.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rate = |w: &str| rates.rate(&self.background, w);
         let thread = self.threads.get(article_id);
         let mut topic = relevance::Topic {
             article,
@@ -244,7 +284,7 @@ impl Articles {
         let parent = context
             .map(|c| Analysis::new(tk, c))
             .filter(|c| {
-                relevance::relevance(&content_words_of(c.tokens(), &rate), &topic)
+                relevance::relevance(&content_words_of(c.tokens(), &mut rate), &topic)
                     .is_some_and(|r| r.score >= on_topic_above)
             })
             .map(|c| {
@@ -253,7 +293,7 @@ impl Articles {
                 p
             });
         topic.context = parent.as_ref();
-        relevance::relevance(&content_words_of(comment.tokens(), &rate), &topic)
+        relevance::relevance(&content_words_of(comment.tokens(), &mut rate), &topic)
     }
 
     /// Adds `text`, whose relevance to the article was `relevance`, to the
@@ -272,5 +312,32 @@ impl Articles {
                 t.scored += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cache gives the rate the background computes, to the bit, and
+    /// forgets the old background's rates when it is replaced.
+    #[test]
+    fn a_cached_rate_is_the_computed_one_until_the_background_changes() {
+        let tk = Tokenizer::default();
+        let first = Background::from_texts(&tk, ["the river rose", "rivers and floods", "no"]);
+        let second = Background::from_texts(&tk, ["river river", "a flood"]);
+        let key = token_key(TokenKind::Word, "rivers");
+        let mut articles = Articles::new(first.clone());
+        let cached = |a: &mut Articles| {
+            let rates = a.rates.get_mut().expect("not poisoned");
+            rates.rate(&a.background, "rivers").to_bits()
+        };
+        let want = first.rate("rivers", key).to_bits();
+        assert_eq!(cached(&mut articles), want);
+        assert_eq!(cached(&mut articles), want, "read from the cache");
+        articles.set_background(second.clone());
+        let now = second.rate("rivers", key).to_bits();
+        assert_ne!(now, want);
+        assert_eq!(cached(&mut articles), now);
     }
 }

@@ -223,13 +223,14 @@ pub fn content_words(
     text: &str,
     weight: &dyn Fn(&str) -> f64,
 ) -> HashMap<String, f64> {
-    content_words_of(Analysis::new(tokenizer, text).tokens(), weight)
+    content_words_of(Analysis::new(tokenizer, text).tokens(), &mut |w| weight(w))
 }
 
-/// [`content_words`] of tokens read already.
+/// [`content_words`] of tokens read already (`weight` may keep what it
+/// has worked out).
 pub(crate) fn content_words_of<'a>(
     tokens: impl IntoIterator<Item = TokenRef<'a>>,
-    weight: &dyn Fn(&str) -> f64,
+    weight: &mut dyn FnMut(&str) -> f64,
 ) -> HashMap<String, f64> {
     let mut out: HashMap<String, f64> = HashMap::default();
     for t in tokens.into_iter().filter(|t| is_content(t.kind, t.text)) {

@@ -15,9 +15,9 @@
 //!    a logistic regression (`logistic`) fitted on the features
 //!    scaled by `r` and normalised by the square root of the example's
 //!    number of features (an L2 norm for presence features); for spam and
-//!    identity attacks, with a column per training source, dropped after the fit,
-//!    so that a source's share of positives is not learned as the words of
-//!    its style.
+//!    identity attacks, with a column per training source, dropped after
+//!    the fit, so that a source's share of positives is not learned as the
+//!    words of its style.
 //! 4. **Calibration.** Each source that labels an attribute is left out
 //!    in turn; a head trained on the other sources scores it, and Platt
 //!    scaling is fitted on those out-of-source scores, every source
