@@ -29,14 +29,14 @@ pub(super) fn nb_counts(width: usize, rows: &[(&[u32], bool)]) -> (Vec<f32>, Vec
 /// An attribute head fitted on `rows`: counts, ratios, logistic layer
 /// (calibration left at the identity). With `grams` (one per row), the
 /// head also gets a character block of `bits`-bit buckets, fitted with
-/// the words in one logistic layer. With `sources` (a column number or
-/// none per row), the fit has a column per number, dropped after it.
+/// the words in one logistic layer. With `sources` (a source number per
+/// row), the fit has a column per source, dropped after it.
 fn fit_attribute(
     head: usize,
     vocab: &[u64],
     rows: &[(&[u32], bool)],
     grams: Option<(&[&Grams], u32)>,
-    sources: Option<&[Option<u32>]>,
+    sources: Option<&[u32]>,
     params: &TrainParams,
 ) -> Head {
     // The abuse heads may leave the link-count shape out (its feature
@@ -84,14 +84,8 @@ fn fit_attribute(
     let base = vocab.len() as u32;
     let width = vocab.len() + chars.as_ref().map_or(0, |c| 1usize << c.1.bits);
     // A source's column follows the others: 1 for its examples.
-    let n_sources = sources.map_or(0, |s| {
-        s.iter().flatten().max().map_or(0, |&m| m as usize + 1)
-    });
-    let source_col = |i: usize| {
-        sources
-            .and_then(|s| s[i])
-            .map(|c| (width as u32 + c, 1.0f32))
-    };
+    let n_sources = sources.map_or(0, |s| s.iter().max().map_or(0, |&m| m as usize + 1));
+    let source_col = |i: usize| sources.map(|s| (width as u32 + s[i], 1.0f32));
     let mut x = SparseRows::new();
     for (i, &(row, y)) in rows.iter().enumerate() {
         let scale = 1.0 / (row.len().max(1) as f64).sqrt();
@@ -203,22 +197,7 @@ pub(super) fn attribute_head(
     names.sort_unstable();
     names.dedup();
     let number = |i: usize| names.binary_search(&source(i)).expect("a listed source") as u32;
-    // Which sources get a column among the training examples `kept`:
-    // every one, or (without `one_class_columns`) those with both
-    // classes; the others share the common intercept.
-    let columns = |kept: &[(usize, bool)]| -> Vec<Option<u32>> {
-        let mut seen = vec![[false; 2]; names.len()];
-        for &(i, y) in kept {
-            seen[number(i) as usize][usize::from(y)] = true;
-        }
-        kept.iter()
-            .map(|&(i, _)| {
-                let n = number(i);
-                (params.one_class_columns[head] || seen[n as usize] == [true, true]).then_some(n)
-            })
-            .collect()
-    };
-    let numbers = columns(&labeled);
+    let numbers: Vec<u32> = labeled.iter().map(|&(i, _)| number(i)).collect();
     let by_source = params.source_intercepts[head].then_some(&numbers[..]);
     let mut fitted = fit_attribute(head, vocab, &data, block, by_source, params);
     if !params.calibrate || !fitted.is_trained() {
@@ -245,7 +224,7 @@ pub(super) fn attribute_head(
                     let train: Vec<(&[u32], bool)> =
                         kept.iter().map(|&(i, y)| (&rows[i][..], y)).collect();
                     let train_grams: Vec<&Grams> = kept.iter().map(|&(i, _)| &grams[i]).collect();
-                    let kept_numbers = columns(&kept);
+                    let kept_numbers: Vec<u32> = kept.iter().map(|&(i, _)| number(i)).collect();
                     let part = fit_attribute(
                         head,
                         vocab,
@@ -343,11 +322,9 @@ mod tests {
         rows.extend(vec![(sn, false); 200]);
         rows.extend(vec![(i, true); 200]);
         rows.extend(vec![(n, false); 200]);
-        let sources: Vec<Option<u32>> = (0..rows.len())
-            .map(|i| Some(u32::from(i >= 1000)))
-            .collect();
+        let sources: Vec<u32> = (0..rows.len()).map(|i| u32::from(i >= 1000)).collect();
         let params = TrainParams::default();
-        let weights = |by_source: Option<&[Option<u32>]>| {
+        let weights = |by_source: Option<&[u32]>| {
             let h = fit_attribute(TOXICITY, &vocab, &rows, None, by_source, &params);
             h.logistic.expect("fitted").weights
         };

@@ -83,7 +83,6 @@ pub enum Calibration {
 /// | `char_bits` | 18 (chosen by leaving one source out, see `docs/model-selection.md`) | with `Some(bits)`, the toxicity and identity-attack heads get a character block of `2^bits` hashed buckets of the character 3–5-grams of their words (`chargrams`); `None`: words only | 1..=24 |
 /// | `abuse_link_count` | false (chosen by leaving one source out, see `docs/model-selection.md`) | whether the toxicity and identity-attack heads read the link-count shape (`links=0`, ...); with `false` its feature value is 0 in their logistic layer, so its weight is 0 (spam always reads it) | |
 /// | `source_intercepts` | spam and identity attack yes, toxicity no (chosen by leaving one source out, with the spam head's false-spam budget chosen again for it, see `docs/model-selection.md`) | whether the logistic fit of each attribute head has a column per training source, 1 for its examples, dropped after the fit (a source's share of positives explained by its own column, not by the words of its style) | |
-/// | `one_class_columns` | yes | in a fit with source columns, whether a training source whose examples are all of one class gets a column too (else it shares the common intercept) | |
 /// | `calibrate` | true | fit Platt scaling on out-of-source scores (else the identity) | |
 /// | `calibration` | [`Calibration::SharedSlope`] | how the Platt fit treats the left-out sources | |
 /// | `false_spam_budget` | 0.005 (chosen by leaving one source out, see `docs/model-selection.md`) | the spam head's intercept is lowered where needed so that on each training source with no spam (news comments) at most this share of its out-of-source scores reaches 0.5 | [0, 1) |
@@ -103,7 +102,6 @@ pub struct TrainParams {
     char_bits: Option<u32>,
     abuse_link_count: bool,
     source_intercepts: [bool; 3],
-    one_class_columns: [bool; 3],
     calibrate: bool,
     calibration: Calibration,
     false_spam_budget: Option<f64>,
@@ -126,7 +124,6 @@ impl Default for TrainParams {
             char_bits: Some(crate::chargrams::DEFAULT_BITS),
             abuse_link_count: false,
             source_intercepts: [true, false, true],
-            one_class_columns: [true; 3],
             calibrate: true,
             calibration: Calibration::SharedSlope,
             false_spam_budget: Some(0.005),
@@ -209,16 +206,6 @@ impl TrainParams {
     /// [`IDENTITY_ATTACK`]; other heads are ignored).
     pub fn head_source_intercepts(mut self, head: usize, on: bool) -> Self {
         if let Some(x) = self.source_intercepts.get_mut(head) {
-            *x = on;
-        }
-        self
-    }
-
-    /// Sets whether, in a fit with a column per training source, attribute
-    /// head `head` also gives a column to a source whose examples are all
-    /// of one class (other heads are ignored).
-    pub fn head_one_class_columns(mut self, head: usize, on: bool) -> Self {
-        if let Some(x) = self.one_class_columns.get_mut(head) {
             *x = on;
         }
         self

@@ -98,21 +98,7 @@ pub(crate) fn leave_one_source_out(
     params: &TrainParams,
     examples: &[Example],
 ) -> Result<Vec<Scores>> {
-    leave_sources_out(params, examples, |_| true)
-}
-
-/// [`leave_one_source_out`] for the sources `left_out` picks only; the
-/// examples of the others keep default scores (they are still trained on).
-pub(crate) fn leave_sources_out(
-    params: &TrainParams,
-    examples: &[Example],
-    left_out: impl Fn(&str) -> bool,
-) -> Result<Vec<Scores>> {
-    let mut names: Vec<&str> = examples
-        .iter()
-        .map(source)
-        .filter(|s| left_out(s))
-        .collect();
+    let mut names: Vec<&str> = examples.iter().map(source).collect();
     names.sort_unstable();
     names.dedup();
     let mut scores = vec![Scores::default(); examples.len()];

@@ -11,8 +11,7 @@ use comment_sieve::model::SPAM;
 use comment_sieve::{Calibration, Example, FeatureConfig, Result, Scores, Thresholds, TrainParams};
 
 use crate::report_cmd::{
-    brier_by_source, leave_one_source_out, leave_sources_out, mean, mean_auc, measure, source,
-    Table, ATTRIBUTES,
+    brier_by_source, leave_one_source_out, mean, mean_auc, measure, Table, ATTRIBUTES,
 };
 
 /// A setting whose candidates `--candidates` runs.
@@ -39,10 +38,6 @@ pub enum CandidateSetting {
     /// Whether the logistic fit has a column per training source (the
     /// fifteenth run).
     SourceIntercepts,
-    /// The spam head's source columns only for training sources with both
-    /// classes, with each false-spam budget ([`BUDGETS`]; the seventeenth
-    /// run).
-    TwoClassColumns,
 }
 
 /// The candidate penalty weights λ of the attribute heads' logistic layer
@@ -87,7 +82,6 @@ pub fn run(setting: CandidateSetting, examples: &[Example]) -> Result<()> {
                 .map(|&n| (format!("min_df {n}"), TrainParams::default().min_df(n))),
         ),
         CandidateSetting::Cuts => cuts(examples),
-        CandidateSetting::TwoClassColumns => two_class_columns(examples),
         CandidateSetting::CharBlock => ranked_by_auc(
             examples,
             [None, TrainParams::default().get_char_block()]
@@ -252,49 +246,6 @@ fn cuts(examples: &[Example]) -> Result<()> {
             m[2],
             (m[1] + m[2]) / 2.0,
             per_source.join("\n  ")
-        );
-    }
-    Ok(())
-}
-
-/// The seventeenth run: for each false-spam budget, the left-out spam MCC,
-/// ROC-AUC and news false-spam rates of a spam head with a column only
-/// for each training source with both classes. Only the sources that
-/// label spam are left out: the others give no spam figure.
-fn two_class_columns(examples: &[Example]) -> Result<()> {
-    let mut labels_spam: Vec<&str> = examples
-        .iter()
-        .filter(|e| comment_sieve::train::attribute(SPAM, e).is_some())
-        .map(source)
-        .collect();
-    labels_spam.sort_unstable();
-    labels_spam.dedup();
-    for budget in BUDGETS {
-        let params = TrainParams::default()
-            .head_one_class_columns(SPAM, false)
-            .false_spam_budget(Some(budget));
-        let scores = leave_sources_out(&params, examples, |s| labels_spam.contains(&s))?;
-        let table = measure(examples, &scores, [0.5; 3]);
-        let rows = &table[0].1;
-        let per_source: Vec<String> = rows
-            .iter()
-            .filter(|(_, r)| r.auc.is_some())
-            .map(|(s, r)| {
-                format!(
-                    "{s} MCC {:.4} recall {:.3} ROC-AUC {:.4}",
-                    r.mcc,
-                    r.recall,
-                    r.auc.unwrap_or(f64::NAN)
-                )
-            })
-            .collect();
-        println!(
-            "budget {:.2}%: mean spam MCC {:.4}; mean spam ROC-AUC {:.4}; false spam: {}\n  {}",
-            100.0 * budget,
-            mean_mcc(&table)[0],
-            mean_auc(rows),
-            false_spam(&table).join(", "),
-            per_source.join(", ")
         );
     }
     Ok(())
