@@ -284,7 +284,7 @@ impl Articles {
         let parent = context
             .map(|c| Analysis::new(tk, c))
             .filter(|c| {
-                relevance::relevance(&content_words_of(c.tokens(), &mut rate), &topic)
+                relevance::relevance_of(content_words_of(c.tokens(), &mut rate).into_iter(), &topic)
                     .is_some_and(|r| r.score >= on_topic_above)
             })
             .map(|c| {
@@ -293,7 +293,10 @@ impl Articles {
                 p
             });
         topic.context = parent.as_ref();
-        relevance::relevance(&content_words_of(comment.tokens(), &mut rate), &topic)
+        relevance::relevance_of(
+            content_words_of(comment.tokens(), &mut rate).into_iter(),
+            &topic,
+        )
     }
 
     /// Adds `text`, whose relevance to the article was `relevance`, to the

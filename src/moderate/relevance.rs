@@ -224,25 +224,32 @@ pub fn content_words(
     weight: &dyn Fn(&str) -> f64,
 ) -> HashMap<String, f64> {
     content_words_of(Analysis::new(tokenizer, text).tokens(), &mut |w| weight(w))
+        .into_iter()
+        .map(|(w, x)| (w.to_string(), x))
+        .collect()
 }
 
 /// [`content_words`] of tokens read already (`weight` may keep what it
-/// has worked out).
+/// has worked out), as a list sorted by stem that borrows the tokens'
+/// text: a comment has a few dozen words, so sorting them costs less than
+/// a map with a `String` per word.
 pub(crate) fn content_words_of<'a>(
     tokens: impl IntoIterator<Item = TokenRef<'a>>,
     weight: &mut dyn FnMut(&str) -> f64,
-) -> HashMap<String, f64> {
-    let mut out: HashMap<String, f64> = HashMap::default();
-    for t in tokens.into_iter().filter(|t| is_content(t.kind, t.text)) {
-        let w = weight(t.text);
-        let st = stem(t.text);
-        match out.get_mut(st) {
-            Some(e) => *e = e.max(w),
-            None => {
-                out.insert(st.to_string(), w);
-            }
+) -> Vec<(&'a str, f64)> {
+    let mut out: Vec<(&'a str, f64)> = tokens
+        .into_iter()
+        .filter(|t| is_content(t.kind, t.text))
+        .map(|t| (stem(t.text), weight(t.text)))
+        .collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 = kept.1.max(later.1);
         }
-    }
+        same
+    });
     out
 }
 
@@ -407,6 +414,15 @@ pub struct Topic<'a> {
 /// background share (see [`content_words`]), to a topic. `None` when the
 /// comment has fewer than [`MIN_CONTENT_WORDS`] content words.
 pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevance> {
+    relevance_of(words.iter().map(|(w, &bg)| (w.as_str(), bg)), topic)
+}
+
+/// [`relevance`] of distinct stemmed content words with their weights, in
+/// any order.
+pub(crate) fn relevance_of<'w>(
+    words: impl ExactSizeIterator<Item = (&'w str, f64)>,
+    topic: &Topic,
+) -> Option<Relevance> {
     if words.len() < MIN_CONTENT_WORDS {
         return None;
     }
@@ -418,7 +434,7 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
     ];
     let mut n = 0;
     let mut ev = Vec::new();
-    for (w, &bg) in words {
+    for (w, bg) in words {
         if bg >= GENERIC_SHARE {
             continue;
         }
@@ -434,7 +450,7 @@ pub fn relevance(words: &HashMap<String, f64>, topic: &Topic) -> Option<Relevanc
             .fold((0.0, 0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
         if best.0 > 0.0 {
             ev.push(WordEvidence {
-                word: w.clone(),
+                word: w.to_string(),
                 background: bg,
                 topic: best.1,
                 llr: best.0,
