@@ -29,13 +29,82 @@ const SEED: u64 = 0x6368_6172_6772_616d;
 const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Calls `f` with the bucket of every character n-gram of `word` (its
-/// text as the word feature reads it), in text order. The hash is fixed
-/// across platforms and releases: model files store the buckets' weights.
+/// text as the word feature reads it), in text order: by where the
+/// n-gram starts, then shortest first. The hash is fixed across platforms
+/// and releases: model files store the buckets' weights.
+///
+/// An n-gram's hash runs from a fixed seed over its code points, one
+/// multiply each; the n-grams starting at one place share their first
+/// steps, so a place costs five steps for its three n-grams. ASCII words
+/// (nearly all) are read straight from their bytes through a window of
+/// the last four, not decoded into a buffer first.
 #[inline]
 pub fn for_each_bucket(word: &str, bits: u32, mut f: impl FnMut(u32)) {
-    // The marked word as code points: `^`, the word, `$`. Words longer
-    // than the buffer keep their first and last code points' n-grams.
-    const CAP: usize = 48;
+    if !(1..=32).contains(&bits) {
+        return marked_grams(word, |h| f((finish(h) >> (64 - bits)) as u32));
+    }
+    let shift = 64 - bits;
+    // The bucket is the top `bits` bits of `finish`, which its last step
+    // (`h ^= h >> 32`) leaves as they are when `bits` is 32 or fewer.
+    let bucket = |h: u64| f((finish_top(h) >> shift) as u32);
+    let b = word.as_bytes();
+    if b.len() >= 4 && word.is_ascii() {
+        ascii_grams(&b[..b.len().min(CAP - 2)], bucket);
+    } else {
+        marked_grams(word, bucket);
+    }
+}
+
+// `ascii_grams` spells out the 3-, 4- and 5-grams of a place.
+const _: () = assert!(MIN_GRAM == 3 && MAX_GRAM == 5);
+
+/// Code points of the marked word kept: `^`, the word's first `CAP - 2`,
+/// `$`. Longer words lose the n-grams of their tail.
+const CAP: usize = 48;
+
+/// The hash state after code point `c` from state `h`.
+#[inline(always)]
+fn step(h: u64, c: u64) -> u64 {
+    (h ^ c).wrapping_mul(MUL)
+}
+
+/// The hashes (before [`finish`]) of the n-grams of the marked word
+/// `^b$`, in [`for_each_bucket`]'s order, for ASCII `b` of 4 bytes or more
+/// (so that every place's 5-gram is shorter than the marked word).
+#[inline(always)]
+fn ascii_grams(b: &[u8], mut gram: impl FnMut(u64)) {
+    let mut w = [b'^', b[0], b[1], b[2]].map(u64::from);
+    for &c in &b[3..] {
+        let x = u64::from(c);
+        full_place(w, x, &mut gram);
+        w = [w[1], w[2], w[3], x];
+    }
+    let end = u64::from(b'$');
+    full_place(w, end, &mut gram);
+    // The last two places with n-grams: four code points left, then three.
+    let w = [w[1], w[2], w[3], end];
+    let h3 = step(step(step(SEED, w[0]), w[1]), w[2]);
+    gram(h3 ^ 3);
+    gram(step(h3, w[3]) ^ 4);
+    gram(step(step(step(SEED, w[1]), w[2]), w[3]) ^ 3);
+}
+
+/// The hashes of the 3-, 4- and 5-gram of a place with five code points
+/// or more from it: `w`, then `x`.
+#[inline(always)]
+fn full_place(w: [u64; 4], x: u64, gram: &mut impl FnMut(u64)) {
+    let h3 = step(step(step(SEED, w[0]), w[1]), w[2]);
+    gram(h3 ^ 3);
+    let h4 = step(h3, w[3]);
+    gram(h4 ^ 4);
+    gram(step(h4, x) ^ 5);
+}
+
+/// The hashes (before [`finish`]) of the n-grams of any word, marked, in
+/// [`for_each_bucket`]'s order: its code points decoded into a buffer
+/// first.
+#[inline]
+fn marked_grams(word: &str, mut gram: impl FnMut(u64)) {
     let mut cps = [0u32; CAP];
     let mut len = 0;
     cps[len] = '^' as u32;
@@ -49,16 +118,15 @@ pub fn for_each_bucket(word: &str, bits: u32, mut f: impl FnMut(u32)) {
     }
     cps[len] = '$' as u32;
     len += 1;
-    let shift = 64 - bits;
     for start in 0..len {
         let mut h = SEED;
         let end = (start + MAX_GRAM).min(len);
         for (k, &c) in cps[start..end].iter().enumerate() {
-            h = (h ^ c as u64).wrapping_mul(MUL);
+            h = step(h, c as u64);
             let n = k + 1;
             // The whole marked word is the word feature already.
             if n >= MIN_GRAM && n < len {
-                f((finish(h ^ n as u64) >> shift) as u32);
+                gram(h ^ n as u64);
             }
         }
     }
@@ -79,11 +147,16 @@ pub(crate) fn is_word_feature(
 
 /// A final mix, so that the top bits depend on every code point.
 #[inline]
-fn finish(mut h: u64) -> u64 {
-    h ^= h >> 32;
-    h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
-    h ^= h >> 32;
-    h
+fn finish(h: u64) -> u64 {
+    let h = finish_top(h);
+    h ^ (h >> 32)
+}
+
+/// [`finish`] but for its last step, which changes none of the top 32
+/// bits.
+#[inline(always)]
+fn finish_top(h: u64) -> u64 {
+    (h ^ (h >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93)
 }
 
 /// The buckets of a comment's words with their counts, sorted by bucket,
@@ -193,6 +266,62 @@ mod tests {
     fn code_points_not_bytes() {
         // "é" is one code point: "^café$" has 6, so 4 + 3 + 2 n-grams.
         assert_eq!(buckets("café").len(), 9);
+    }
+
+    /// The buckets as first written: every n-gram hashed from the seed
+    /// over a buffer of the marked word's code points, with the full
+    /// final mix.
+    fn reference_buckets(word: &str, bits: u32) -> Vec<u32> {
+        let mut cps = vec!['^' as u32];
+        cps.extend(word.chars().take(CAP - 2).map(|c| c as u32));
+        cps.push('$' as u32);
+        let mut v = Vec::new();
+        for start in 0..cps.len() {
+            let mut h = SEED;
+            for (k, &c) in cps[start..].iter().take(MAX_GRAM).enumerate() {
+                h = (h ^ c as u64).wrapping_mul(MUL);
+                let n = k + 1;
+                if n >= MIN_GRAM && n < cps.len() {
+                    v.push((finish(h ^ n as u64) >> (64 - bits)) as u32);
+                }
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn buckets_match_the_reference() {
+        let mut words: Vec<String> = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "idiot",
+            "don't",
+            "café",
+            "naïve",
+            "éé",
+            "日本語",
+            "x1y2z3",
+            "u.s",
+            "#####",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Lengths around the buffer's, ASCII and not.
+        for n in [40, 45, 46, 47, 48, 60] {
+            words.push("qwertyuiop".chars().cycle().take(n).collect());
+            words.push("qwértyuiop".chars().cycle().take(n).collect());
+        }
+        for w in &words {
+            for bits in [1, 8, DEFAULT_BITS, 24, 32] {
+                let mut v = Vec::new();
+                for_each_bucket(w, bits, |b| v.push(b));
+                assert_eq!(v, reference_buckets(w, bits), "{w:?} {bits}");
+            }
+        }
     }
 
     #[test]

@@ -179,15 +179,20 @@ impl CharTable {
     /// word's own sums (its part of each head's block, for its reason).
     #[inline]
     pub(crate) fn add_word(&self, word: &str, acc: &mut CharSums) -> [f64; 2] {
-        let mut own = [0f64; 2];
+        // Summed in locals and stored once: the same additions in the
+        // same order, without a store to `acc` per n-gram.
+        let (mut sums, mut own, mut n) = (acc.sums, [0f64; 2], 0u32);
+        let weights = &self.weights[..];
         crate::chargrams::for_each_bucket(word, self.bits, |b| {
-            let w = self.weights[b as usize];
-            acc.sums[0] += w[0] as f64;
-            acc.sums[1] += w[1] as f64;
+            let w = weights[b as usize];
+            sums[0] += w[0] as f64;
+            sums[1] += w[1] as f64;
             own[0] += w[0] as f64;
             own[1] += w[1] as f64;
-            acc.n += 1;
+            n += 1;
         });
+        acc.sums = sums;
+        acc.n += n;
         own
     }
 }
