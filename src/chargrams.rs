@@ -48,7 +48,7 @@ pub fn for_each_bucket(word: &str, bits: u32, mut f: impl FnMut(u32)) {
     // (`h ^= h >> 32`) leaves as they are when `bits` is 32 or fewer.
     let bucket = |h: u64| f((finish_top(h) >> shift) as u32);
     let b = word.as_bytes();
-    if b.len() >= 4 && word.is_ascii() {
+    if word.is_ascii() {
         ascii_grams(&b[..b.len().min(CAP - 2)], bucket);
     } else {
         marked_grams(word, bucket);
@@ -69,31 +69,57 @@ fn step(h: u64, c: u64) -> u64 {
 }
 
 /// The hashes (before [`finish`]) of the n-grams of the marked word
-/// `^b$`, in [`for_each_bucket`]'s order, for ASCII `b` of 4 bytes or more
-/// (so that every place's 5-gram is shorter than the marked word).
+/// `^b$`, in [`for_each_bucket`]'s order, for ASCII `b`. The whole marked
+/// word is no n-gram (it is the word feature): a word of three bytes has
+/// no 5-gram, one of two no 4-gram either.
 #[inline(always)]
 fn ascii_grams(b: &[u8], mut gram: impl FnMut(u64)) {
-    let mut w = [b'^', b[0], b[1], b[2]].map(u64::from);
-    for &c in &b[3..] {
-        let x = u64::from(c);
-        full_place(w, x, &mut gram);
-        w = [w[1], w[2], w[3], x];
-    }
-    let end = u64::from(b'$');
-    full_place(w, end, &mut gram);
+    let (hat, end) = (u64::from(b'^'), u64::from(b'$'));
+    let w = match *b {
+        // `^a$` is the whole marked word, `^$` has no n-gram.
+        [] | [_] => return,
+        [x, y] => {
+            let (x, y) = (u64::from(x), u64::from(y));
+            gram(hash3(hat, x, y) ^ 3);
+            gram(hash3(x, y, end) ^ 3);
+            return;
+        }
+        [x, y, z] => {
+            let (x, y, z) = (u64::from(x), u64::from(y), u64::from(z));
+            let h3 = hash3(hat, x, y);
+            gram(h3 ^ 3);
+            gram(step(h3, z) ^ 4);
+            [x, y, z, end]
+        }
+        [x, y, z, ..] => {
+            let mut w = [hat, u64::from(x), u64::from(y), u64::from(z)];
+            for &c in &b[3..] {
+                let c = u64::from(c);
+                full_place(w, c, &mut gram);
+                w = [w[1], w[2], w[3], c];
+            }
+            full_place(w, end, &mut gram);
+            [w[1], w[2], w[3], end]
+        }
+    };
     // The last two places with n-grams: four code points left, then three.
-    let w = [w[1], w[2], w[3], end];
-    let h3 = step(step(step(SEED, w[0]), w[1]), w[2]);
+    let h3 = hash3(w[0], w[1], w[2]);
     gram(h3 ^ 3);
     gram(step(h3, w[3]) ^ 4);
-    gram(step(step(step(SEED, w[1]), w[2]), w[3]) ^ 3);
+    gram(hash3(w[1], w[2], w[3]) ^ 3);
+}
+
+/// The hash state after code points `a`, `b`, `c` from the seed.
+#[inline(always)]
+fn hash3(a: u64, b: u64, c: u64) -> u64 {
+    step(step(step(SEED, a), b), c)
 }
 
 /// The hashes of the 3-, 4- and 5-gram of a place with five code points
 /// or more from it: `w`, then `x`.
 #[inline(always)]
 fn full_place(w: [u64; 4], x: u64, gram: &mut impl FnMut(u64)) {
-    let h3 = step(step(step(SEED, w[0]), w[1]), w[2]);
+    let h3 = hash3(w[0], w[1], w[2]);
     gram(h3 ^ 3);
     let h4 = step(h3, w[3]);
     gram(h4 ^ 4);
