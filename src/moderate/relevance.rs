@@ -508,6 +508,28 @@ mod tests {
         assert_eq!(stem("isi"), "isi");
     }
 
+    /// A comment's content words: each stem once, sorted, with the largest
+    /// weight of its forms; stop words, short words and numbers left out.
+    #[test]
+    fn content_words_are_distinct_stems_with_their_largest_weight() {
+        let tk = Tokenizer::default();
+        let text = "The agencies and one agency are talking; talks in 2024 go on";
+        let analysis = Analysis::new(&tk, text);
+        let mut seen = Vec::new();
+        let words = content_words_of(analysis.tokens(), &mut |w| {
+            seen.push(w.to_string());
+            w.len() as f64
+        });
+        assert_eq!(
+            words,
+            vec![("agenc", 8.0), ("talk", 7.0)],
+            "weights asked for {seen:?}"
+        );
+        let map = content_words(&tk, text, &|w| w.len() as f64);
+        assert_eq!(map.len(), 2);
+        assert_eq!(map["agenc"], 8.0);
+    }
+
     #[test]
     fn evidence_from_article_words() {
         let tk = Tokenizer::default();
