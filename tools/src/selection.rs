@@ -7,7 +7,6 @@
 //! and its table go into that file by hand, and the default
 //! [`TrainParams`] follow it.
 
-use comment_sieve::model::SPAM;
 use comment_sieve::{Calibration, Example, FeatureConfig, Result, Scores, Thresholds, TrainParams};
 
 use crate::report_cmd::{
@@ -203,9 +202,8 @@ fn cuts(examples: &[Example]) -> Result<()> {
     // the abuse cuts.
     let mut shipped: Vec<Scores> = Vec::new();
     for budget in BUDGETS {
-        let params = TrainParams::default()
-            .head_source_intercepts(SPAM, true)
-            .false_spam_budget(Some(budget));
+        // The default spam head has its source columns.
+        let params = TrainParams::default().false_spam_budget(Some(budget));
         let scores = leave_one_source_out(&params, examples)?;
         let table = measure(examples, &scores, [0.5; 3]);
         let rows = &table[0].1;
